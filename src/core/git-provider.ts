@@ -1,0 +1,174 @@
+import type { Actor, Diagnostic, ProviderName } from "./types.js";
+
+/**
+ * The one port through which gitsync touches a repository. Each provider (local, github,
+ * gitlab, bitbucket) implements it in its own folder; the sync engine only sees this.
+ * Paths are repository-relative, `/`-separated, without a leading slash.
+ */
+
+/** What a provider can do natively; the engine adapts instead of failing. */
+export interface ProviderCapabilities {
+  /** Can create the branch and commit to it in one request (GitLab `start_sha`). */
+  branchInCommit: boolean;
+  /** Check annotations (GitHub check runs, Bitbucket Code Insights, local). */
+  annotations: boolean;
+  /** The maximum annotations per publish call the provider accepts. */
+  annotationsPerRequest: number;
+  /** The maximum annotations a check/report may hold in total (Infinity when none). */
+  maxAnnotations: number;
+  /** The longest check summary the provider accepts, in characters. */
+  maxSummaryLength: number;
+  /** The longest pull request comment the provider accepts, in characters. */
+  maxCommentLength: number;
+}
+
+export interface RepoRef {
+  /** `owner/name`, `group/project` or `workspace/slug`; the tenant slug for local. */
+  repository: string;
+}
+
+export interface FileContent {
+  path: string;
+  /** UTF-8 text. Binary files are out of scope for configuration. */
+  content: string;
+}
+
+export type FileChange =
+  | { action: "upsert"; path: string; content: string }
+  | { action: "delete"; path: string };
+
+export interface CommitRequest extends RepoRef {
+  branch: string;
+  /** The head the caller read; the commit fails with BranchMovedError if the branch is elsewhere. */
+  expectedHead: string;
+  /** When set and the branch does not exist, create it at `expectedHead` first. */
+  createBranch?: boolean;
+  message: string;
+  author: Actor;
+  committer: Actor;
+  changes: FileChange[];
+}
+
+export interface CommitResult {
+  /** Null when the changes made no difference: no commit was made. */
+  sha: string | null;
+}
+
+export type ChangedFileStatus = "added" | "modified" | "deleted" | "renamed";
+
+export interface ChangedFile {
+  path: string;
+  status: ChangedFileStatus;
+  /** The old path of a rename. */
+  previousPath?: string;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  url: string;
+  title: string;
+  head: string;
+  base: string;
+  headSha: string;
+  state: "open" | "merged" | "closed";
+  mergeCommitSha: string | null;
+}
+
+export interface OpenPullRequest extends RepoRef {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+}
+
+export type CheckStatus = "queued" | "in_progress" | "completed";
+export type CheckConclusion = "success" | "failure" | "neutral";
+
+export interface CheckAnnotation extends Pick<Diagnostic, "line" | "column" | "code" | "severity" | "message"> {
+  path: string;
+}
+
+export interface CheckReport extends RepoRef {
+  sha: string;
+  name: string;
+  status: CheckStatus;
+  conclusion?: CheckConclusion;
+  title: string;
+  summary: string;
+  annotations: CheckAnnotation[];
+  /** The pull request the check is about, when there is one (GitLab/Bitbucket notes). */
+  pullRequest?: number;
+  detailsUrl?: string;
+}
+
+export interface CheckHandle {
+  /** Provider id of the check (check run id, report key, local id). */
+  id: string;
+}
+
+/** Hidden marker that identifies gitsync's one comment on a pull request. */
+export const COMMENT_MARKER = "<!-- gitsync -->";
+
+export interface PushEvent {
+  kind: "push";
+  provider: ProviderName;
+  deliveryId: string;
+  repository: string;
+  branch: string;
+  before: string;
+  after: string;
+  forced: boolean;
+  pusher: Actor | null;
+  /** Changed paths when the payload carries them completely; null means: ask the provider. */
+  changedPaths: string[] | null;
+}
+
+export type PullRequestAction = "opened" | "updated" | "reopened" | "closed" | "merged" | "rerequested";
+
+export interface PullRequestEvent {
+  kind: "pull_request";
+  provider: ProviderName;
+  deliveryId: string;
+  repository: string;
+  action: PullRequestAction;
+  number: number;
+  head: string;
+  headSha: string;
+  base: string;
+  baseSha: string | null;
+}
+
+export type ProviderEvent = PushEvent | PullRequestEvent;
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body, exactly as received: signatures are computed over these bytes. */
+  rawBody: Buffer;
+}
+
+export interface GitProvider {
+  readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+
+  /** The sha a branch, tag or sha points at; null when the ref does not exist. */
+  resolveRef(repo: RepoRef, ref: string): Promise<string | null>;
+  /** Files under `path` at `sha` (all when `paths` is omitted, else only those that exist). */
+  readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]>;
+  /** Files changed between two commits, limited to those under `path`. */
+  changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]>;
+  isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean>;
+  createBranch(repo: RepoRef, branch: string, sha: string): Promise<void>;
+  /** One atomic commit; throws BranchMovedError when the branch is not at `expectedHead`. */
+  commit(request: CommitRequest): Promise<CommitResult>;
+
+  /** Opens a pull request, or returns the open one for the same head and base. */
+  openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo>;
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo>;
+
+  publishCheck(report: CheckReport): Promise<CheckHandle>;
+  /** Creates or updates gitsync's one comment (found by COMMENT_MARKER) on a pull request. */
+  upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void>;
+
+  /** Verifies the signature or token (constant time) and normalises; null for ignored events. */
+  parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null>;
+}

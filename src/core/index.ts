@@ -1,0 +1,5 @@
+export * from "./errors.js";
+export * from "./types.js";
+export * from "./git-provider.js";
+export * from "./store.js";
+export * from "./local-review.js";

@@ -1,0 +1,146 @@
+/** Domain types shared by every layer. Plain data: no behaviour, no imports. */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type Role = "admin" | "editor" | "viewer";
+export const ROLES: readonly Role[] = ["admin", "editor", "viewer"];
+
+export type ProviderName = "local" | "github" | "gitlab" | "bitbucket";
+export const PROVIDERS: readonly ProviderName[] = ["local", "github", "gitlab", "bitbucket"];
+export type OutboundMode = "direct" | "pull-request";
+export type DeletionPolicy = "keep" | "archive" | "delete";
+export type FileFormat = "yaml" | "json";
+
+/** Slug of a tenant: lowercase, `[a-z0-9][a-z0-9-]*`. */
+export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+/** A resource name is its file's base name, so it must be safe on case-insensitive file systems. */
+export const RESOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+export interface Tenant {
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+/** A tenant's one git connection. `token` is write-only: stored encrypted, never returned. */
+export interface GitConnection {
+  provider: ProviderName;
+  repository: string;
+  branch: string;
+  path: string;
+  format: FileFormat;
+  outbound: OutboundMode;
+  debounceMs: number;
+  deletions: DeletionPolicy;
+  baseUrl: string | null;
+}
+
+export const DEFAULT_GIT_CONNECTION: GitConnection = {
+  provider: "local",
+  repository: "",
+  branch: "main",
+  path: "",
+  format: "yaml",
+  outbound: "direct",
+  debounceMs: 1000,
+  deletions: "archive",
+  baseUrl: null,
+};
+
+/** Who did something: a person through the API, or a commit author seen in git. */
+export interface Actor {
+  name: string;
+  email: string;
+}
+
+/**
+ * A resource of some kind. `kind` is the kind's id (`model`, `sync`, ...); `body` is the file's
+ * content as JSON, exactly what the API returns and what is written to git.
+ */
+export interface Resource {
+  kind: string;
+  name: string;
+  body: JsonObject;
+  version: number;
+  project: string | null;
+  archived: boolean;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** A connection of the tenant. Credentials are never part of this shape. */
+export interface Connection {
+  name: string;
+  type: string;
+  role: string | null;
+  host: string | null;
+  port: number | null;
+  database: string | null;
+  username: string | null;
+  /** True when the connection was imported or created without credentials. */
+  needsCredentials: boolean;
+  version: number;
+  updatedAt: string;
+}
+
+export type Severity = "error" | "warning";
+
+/** One finding about one file, at a 1-based line and column. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+export type SyncDirection = "INBOUND" | "OUTBOUND" | "SNAPSHOT" | "IMPORT";
+export type SyncStatus = "queued" | "syncing" | "done" | "failed" | "skipped" | "conflict";
+
+export interface SyncLogEntry {
+  id: number;
+  tenant: string;
+  direction: SyncDirection;
+  status: SyncStatus;
+  commitSha: string | null;
+  branch: string | null;
+  prUrl: string | null;
+  author: string | null;
+  files: string[];
+  resources: string[];
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OutboxOperation = "upsert" | "delete";
+
+export interface OutboxEntry {
+  id: number;
+  tenant: string;
+  kind: string;
+  name: string;
+  operation: OutboxOperation;
+  version: number;
+  actor: Actor;
+  createdAt: string;
+}
+
+export interface User {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export interface ApiToken {
+  id: number;
+  userId: number;
+  label: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
+}

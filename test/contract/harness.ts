@@ -1,0 +1,46 @@
+import type { GitProvider, RepoRef, WebhookRequest } from "../../src/core/index.js";
+
+/**
+ * What the shared provider contract suite (test/contract/provider-contract.ts) needs from each
+ * provider. The local harness drives real bare repositories; a hosted harness keeps an
+ * in-memory model of the forge (refs, commits, trees, pull requests, checks, comments) and
+ * answers through nock with bodies shaped exactly like the provider's published API.
+ *
+ * Strictness: before each operation the suite calls `expect(step)`; a hosted harness then
+ * registers exactly the requests that step makes (one-shot interceptors, no `.persist()`), so
+ * an extra request fails as unmatched and a missing one fails as unused (test/helpers/http-mock).
+ */
+export type ContractStep =
+  | { op: "resolveRef"; ref: string; exists: boolean }
+  | { op: "readFiles"; sha: string; path: string; paths?: string[] }
+  | { op: "changedFiles"; base: string; head: string; path: string }
+  | { op: "isAncestor"; ancestor: string; descendant: string }
+  | { op: "createBranch"; branch: string; sha: string }
+  /** outcome: "committed" (a new commit), "empty" (no difference, no commit), "moved" (branch moved). */
+  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean }
+  | { op: "openPullRequest"; head: string; base: string; existing: boolean }
+  | { op: "getPullRequest"; number: number }
+  | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed" }
+  | { op: "upsertComment"; pullRequest: number; existing: boolean }
+  /** The next request of the following step first fails with this status, then succeeds. */
+  | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number };
+
+export interface ContractHarness {
+  readonly provider: GitProvider;
+  readonly repo: RepoRef;
+  /** Branch `main` holding exactly `files` (path → content); returns its head sha. Not counted. */
+  seed(files: Record<string, string>): Promise<string>;
+  /** Registers the provider requests the next operation is expected to make (no-op for local). */
+  expect(step: ContractStep): void;
+  /** The files of a commit as the forge holds them, read without the provider (for assertions). */
+  snapshot(sha: string): Promise<Record<string, string>>;
+  /** The head sha of a branch as the forge holds it, or null. */
+  head(branch: string): Promise<string | null>;
+  /** A push webhook for `branch` moving `before` → `after`, signed correctly or not. */
+  pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest;
+  /** Hosted providers: number of HTTP requests made since the last `seed`/reset. Local: 0. */
+  requestCount(): number;
+  cleanup(): Promise<void>;
+}
+
+export type HarnessFactory = () => Promise<ContractHarness>;
