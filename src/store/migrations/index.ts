@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from "kysely";
+import type { DialectName } from "../schema.js";
+import { initialMigration } from "./0001-initial.js";
+
+/**
+ * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
+ * need no file system access. Names sort in the order they must run; never rename one.
+ */
+export class StoreMigrations implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      "0001-initial": initialMigration(this.dialect),
+    };
+  }
+}
