@@ -1,0 +1,376 @@
+import {
+  BranchMovedError,
+  COMMENT_MARKER,
+  ConfigError,
+  GitsyncError,
+  type ChangedFile,
+  type CheckHandle,
+  type CheckReport,
+  type CommitRequest,
+  type CommitResult,
+  type FileChange,
+  type FileContent,
+  type GitProvider,
+  type OpenPullRequest,
+  type ProviderCapabilities,
+  type ProviderEvent,
+  type PullRequestInfo,
+  type RepoRef,
+  type WebhookRequest,
+} from "../../core/index.js";
+import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, cut, reportBody } from "./checks.js";
+import { createClient, type BitbucketClient } from "./client.js";
+import { httpStatus, toGitsyncError } from "./http.js";
+import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead, type Page } from "./mappers.js";
+import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
+import { parseBitbucketWebhook } from "./webhook.js";
+
+export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
+  // POST /src with a new branch name and `parents` creates the branch with the commit.
+  branchInCommit: true,
+  annotations: true,
+  annotationsPerRequest: ANNOTATIONS_PER_REQUEST,
+  maxAnnotations: MAX_ANNOTATIONS,
+  maxSummaryLength: MAX_REPORT_DETAILS,
+  maxCommentLength: 32_000,
+};
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+const LISTING_PAGE = 100;
+
+interface Repo {
+  workspace: string;
+  repo_slug: string;
+}
+
+function splitRepository(repo: RepoRef): Repo {
+  const parts = repo.repository.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new ConfigError(`bitbucket repository '${repo.repository}' must be 'workspace/repo_slug'`, { field: "repository" });
+  }
+  return { workspace: parts[0], repo_slug: parts[1] };
+}
+
+/** Each segment percent-encoded, the slashes kept: unicode and odd file names survive the URL. */
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+function repoUrl(r: Repo): string {
+  return `/repositories/${encodeURIComponent(r.workspace)}/${encodeURIComponent(r.repo_slug)}`;
+}
+
+function isUnder(path: string, prefix: string): boolean {
+  const p = prefix.replace(/^\/+|\/+$/g, "");
+  return p === "" || path.startsWith(`${p}/`);
+}
+
+function decodeBytes(data: unknown, context: string): string {
+  if (data instanceof ArrayBuffer) return new TextDecoder("utf-8").decode(data);
+  if (typeof data === "string") return data;
+  throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: expected the raw file content`, { provider: "bitbucket" });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The form of POST /src. The client drops top-level form fields, so all of it goes in `_body`.
+ * Text (all configuration is) goes url-encoded: values keep their bytes exactly, where multipart
+ * text fields would have their line breaks turned into CRLF. The client encodes values but not
+ * keys, so the path keys are encoded here; their leading slash keeps a file called `message`
+ * apart from the commit message. Binary content (a NUL byte) goes as multipart file parts.
+ */
+function commitBody(request: CommitRequest): Record<string, string | string[]> | FormData {
+  const meta = {
+    message: request.message,
+    author: `${request.author.name} <${request.author.email}>`,
+    branch: request.branch,
+    // `parents` is the lock: Bitbucket answers 409 unless the branch is still at this commit.
+    parents: request.expectedHead,
+  };
+  const deletes = request.changes.filter((c) => c.action === "delete").map((c) => `/${c.path}`);
+  const upserts = request.changes.flatMap((c) => (c.action === "upsert" ? [c] : []));
+  if (upserts.some((c) => c.content.includes("\u0000"))) {
+    const form = new FormData();
+    for (const c of upserts) form.append(`/${c.path}`, new Blob([c.content]), c.path.split("/").pop() ?? c.path);
+    for (const path of deletes) form.append("files", path);
+    for (const [key, value] of Object.entries(meta)) form.append(key, value);
+    return form;
+  }
+  const fields: Record<string, string | string[]> = { ...meta };
+  if (deletes.length > 0) fields.files = deletes;
+  for (const c of upserts) fields[encodeURIComponent(`/${c.path}`)] = c.content;
+  return fields;
+}
+
+export class BitbucketProvider implements GitProvider {
+  readonly name = "bitbucket" as const;
+  readonly capabilities = BITBUCKET_CAPABILITIES;
+  private readonly client: BitbucketClient;
+  private readonly webhookSecret: string;
+  private readonly webUrl: string;
+  private readonly readConcurrency: number;
+
+  constructor(options: BitbucketProviderOptions) {
+    if (!options.webhookSecret) throw new ConfigError("bitbucket provider: webhookSecret is required", { field: "webhookSecret" });
+    this.client = createClient(options);
+    this.webhookSecret = options.webhookSecret;
+    this.webUrl = (options.webUrl ?? DEFAULT_WEB_URL).replace(/\/+$/, "");
+    this.readConcurrency = Math.max(1, options.readConcurrency ?? 8);
+  }
+
+  /** Every call goes through here so that no client error (which holds the token) escapes. */
+  private async call<T>(operation: string, run: () => Promise<{ data: unknown; headers: Record<string, string> }>, map: (data: unknown) => T): Promise<T> {
+    let response: { data: unknown; headers: Record<string, string> };
+    try {
+      response = await run();
+    } catch (err) {
+      throw toGitsyncError(err, operation);
+    }
+    return map(response.data);
+  }
+
+  /** Like `call`, but a 404 answers null. */
+  private async maybe<T>(operation: string, run: () => Promise<{ data: unknown; headers: Record<string, string> }>, map: (data: unknown) => T): Promise<T | null> {
+    try {
+      return await this.call(operation, run, map);
+    } catch (err) {
+      if (err instanceof GitsyncError && err.code === "not_found") return null;
+      throw err;
+    }
+  }
+
+  /** Follows `next` links until the last page. */
+  private async allPages<T>(operation: string, first: () => Promise<{ data: unknown; headers: Record<string, string> }>, map: (data: unknown) => Page<T>): Promise<T[]> {
+    const values: T[] = [];
+    let current = await this.call(operation, first, map);
+    values.push(...current.values);
+    while (current.next) {
+      const url = current.next;
+      current = await this.call(operation, () => this.client.api.request({ method: "GET", url }), map);
+      values.push(...current.values);
+    }
+    return values;
+  }
+
+  private branchHead(r: Repo, branch: string): Promise<string | null> {
+    const op = `GET branch ${branch}`;
+    return this.maybe(op, () => this.client.api.repositories.getBranch({ ...r, name: branch }), (d) => branchHead(d, op));
+  }
+
+  /** Pull requests and webhooks carry 12-character hashes; the port promises full ones. */
+  private async fullSha(r: Repo, hash: string): Promise<string> {
+    if (FULL_SHA.test(hash)) return hash;
+    const op = `GET commit ${hash}`;
+    return this.call(op, () => this.client.api.repositories.getCommit({ ...r, commit: hash }), (d) => commitHash(d, op));
+  }
+
+  async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
+    const r = splitRepository(repo);
+    if (FULL_SHA.test(ref)) {
+      const op = `GET commit ${ref}`;
+      return this.maybe(op, () => this.client.api.repositories.getCommit({ ...r, commit: ref }), (d) => commitHash(d, op));
+    }
+    const branch = await this.branchHead(r, ref);
+    if (branch !== null) return branch;
+    const op = `GET tag ${ref}`;
+    return this.maybe(op, () => this.client.api.repositories.getTag({ ...r, name: ref }), (d) => tagHead(d, op));
+  }
+
+  /** The raw content of one file at a commit, or null when it does not exist there. */
+  private readRaw(r: Repo, sha: string, path: string): Promise<string | null> {
+    const op = `GET src ${path}`;
+    const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${encodePath(path)}`;
+    return this.maybe(op, () => this.client.api.request({ method: "GET", url, request: { fetch: this.client.rawFetch } }), (d) => decodeBytes(d, op));
+  }
+
+  /**
+   * Bitbucket's REST API has no archive of a commit (the web site's download links are not part
+   * of it), so: the recursive src listing (100 entries a page), then one raw GET per file.
+   */
+  async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+    const r = splitRepository(repo);
+    const dir = path.replace(/^\/+|\/+$/g, "");
+    let wanted: string[];
+    if (paths) {
+      wanted = [...new Set(paths)].filter((p) => isUnder(p, dir));
+    } else {
+      const op = `GET src listing ${dir || "/"}`;
+      const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${dir ? `${encodePath(dir)}/` : ""}`;
+      let entries: { path: string; type: string }[];
+      try {
+        entries = await this.allPages(op, () => this.client.api.request({ method: "GET", url, max_depth: 100, pagelen: LISTING_PAGE }), (d) =>
+          page(d, op, (v, at) => srcEntry(v, at, op)),
+        );
+      } catch (err) {
+        if (err instanceof GitsyncError && err.code === "not_found") return [];
+        throw err;
+      }
+      wanted = entries.filter((e) => e.type === "commit_file").map((e) => e.path);
+    }
+    const contents = await mapLimit(wanted, this.readConcurrency, (p) => this.readRaw(r, sha, p));
+    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] as string }]));
+  }
+
+  async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
+    const r = splitRepository(repo);
+    const op = `GET diffstat ${head}..${base}`;
+    // topic=false: a plain two-dot diff of the trees, like `git diff base head`.
+    const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: false }), (d) =>
+      page(d, op, (v, at) => diffstatEntry(v, at, op)),
+    );
+    return files.filter((f) => isUnder(f.path, path) || (f.previousPath !== undefined && isUnder(f.previousPath, path)));
+  }
+
+  async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
+    const r = splitRepository(repo);
+    const op = `GET merge-base ${ancestor}..${descendant}`;
+    const base = await this.call(op, () => this.client.api.repositories.getMergeBase({ ...r, revspec: `${ancestor}..${descendant}` }), (d) => commitHash(d, op));
+    return base.toLowerCase().startsWith(ancestor.toLowerCase()) || ancestor.toLowerCase().startsWith(base.toLowerCase());
+  }
+
+  async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
+    const r = splitRepository(repo);
+    const op = `POST branch ${branch}`;
+    await this.call(op, () => this.client.api.repositories.createBranch({ ...r, _body: { name: branch, target: { hash: sha } } }), (d) => branchHead(d, op));
+  }
+
+  /**
+   * Bitbucket happily records a commit that changes nothing, so the adapter proves a difference
+   * first: it reads the changed paths at the expected head one by one and stops at the first
+   * one that differs. The engine only sends real differences, so that is one read in practice;
+   * only a change that turns out to be empty reads every path (and then writes nothing).
+   */
+  private async makesDifference(r: Repo, head: string, changes: FileChange[]): Promise<boolean> {
+    for (const change of changes) {
+      const current = await this.readRaw(r, head, change.path);
+      if (change.action === "delete" ? current !== null : current !== change.content) return true;
+    }
+    return false;
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const r = splitRepository(request);
+    const { branch, expectedHead } = request;
+    const head = await this.branchHead(r, branch);
+    if (head === null ? !request.createBranch : head !== expectedHead) throw new BranchMovedError(branch, expectedHead, head);
+    if (!(await this.makesDifference(r, expectedHead, request.changes))) return { sha: null };
+
+    const body = commitBody(request);
+    const op = `POST src (commit to ${branch})`;
+    let location: string | undefined;
+    try {
+      const response = await this.client.api.repositories.createSrcFileCommit({ ...r, _body: body });
+      location = response.headers.location;
+    } catch (err) {
+      if (httpStatus(err) === 409) throw new BranchMovedError(branch, expectedHead, await this.branchHead(r, branch));
+      throw toGitsyncError(err, op);
+    }
+    // 201 with a Location and no body: the new head is read from the branch.
+    const newHead = await this.branchHead(r, branch);
+    const fromLocation = location?.match(/\/commit\/([0-9a-f]{40})(?:[/?#]|$)/i)?.[1] ?? null;
+    // If someone pushed right after us, the branch is past our commit; the Location still names ours.
+    const sha = fromLocation ?? newHead;
+    if (sha === null) throw new GitsyncError("provider_error", `bitbucket ${op}: the branch has no head after the commit`, { provider: "bitbucket" });
+    return { sha };
+  }
+
+  private async withFullShas(r: Repo, pr: PullRequestInfo): Promise<PullRequestInfo> {
+    const headSha = await this.fullSha(r, pr.headSha);
+    const mergeCommitSha = pr.mergeCommitSha === null ? null : await this.fullSha(r, pr.mergeCommitSha);
+    return { ...pr, headSha, mergeCommitSha };
+  }
+
+  async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {
+    const r = splitRepository(request);
+    const quote = (s: string) => `"${s.replace(/["\\]/g, "\\$&")}"`;
+    const listOp = `GET pullrequests from ${request.head}`;
+    const open = await this.call(
+      listOp,
+      () =>
+        this.client.api.repositories.listPullRequests({
+          ...r,
+          state: "OPEN",
+          q: `source.branch.name = ${quote(request.head)} AND destination.branch.name = ${quote(request.base)}`,
+        }),
+      (d) => page(d, listOp, (v, at) => pullRequest(v, `${listOp} (${at})`)),
+    );
+    const found = open.values.find((pr) => pr.head === request.head && pr.base === request.base);
+    if (found) return this.withFullShas(r, found);
+    const op = `POST pullrequest from ${request.head}`;
+    const created = await this.call(
+      op,
+      () =>
+        this.client.api.repositories.createPullRequest({
+          ...r,
+          _body: {
+            type: "pullrequest",
+            title: request.title,
+            description: request.body,
+            source: { branch: { name: request.head } },
+            destination: { branch: { name: request.base } },
+            close_source_branch: false,
+          },
+        }),
+      (d) => pullRequest(d, op),
+    );
+    return this.withFullShas(r, created);
+  }
+
+  async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
+    const r = splitRepository(repo);
+    const op = `GET pullrequest ${number}`;
+    const pr = await this.call(op, () => this.client.api.repositories.getPullRequest({ ...r, pull_request_id: number }), (d) => pullRequest(d, op));
+    return this.withFullShas(r, pr);
+  }
+
+  async publishCheck(report: CheckReport): Promise<CheckHandle> {
+    const r = splitRepository(report);
+    const url = report.detailsUrl ?? `${this.webUrl}/${r.workspace}/${r.repo_slug}/commits/${report.sha}`;
+    const statusOp = `POST build status on ${report.sha}`;
+    await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);
+
+    const dropped = Math.max(0, report.annotations.length - MAX_ANNOTATIONS);
+    const summary = dropped > 0 ? `${report.summary}\n\n${dropped} more findings are not annotated (Bitbucket keeps ${MAX_ANNOTATIONS} per report).` : report.summary;
+    const reportUrl = "/repositories/{workspace}/{repo_slug}/commit/{commit}/reports/{reportId}";
+    const ids = { ...r, commit: report.sha, reportId: CHECK_KEY };
+    await this.call(`PUT report on ${report.sha}`, () => this.client.api.request({ method: "PUT", url: reportUrl, ...ids, _body: reportBody({ ...report, summary }) }), () => null);
+    for (const batch of annotationBatches(report.annotations)) {
+      await this.call(`POST annotations on ${report.sha}`, () => this.client.api.request({ method: "POST", url: `${reportUrl}/annotations`, ...ids, _body: batch }), () => null);
+    }
+    return { id: CHECK_KEY };
+  }
+
+  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
+    const r = splitRepository(repo);
+    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
+    const raw = cut(marked, BITBUCKET_CAPABILITIES.maxCommentLength, "\n\n… (cut: the comment is longer than Bitbucket allows)");
+    const listOp = `GET comments of pullrequest ${pullRequest}`;
+    const comments = await this.allPages(listOp, () => this.client.api.repositories.listPullRequestComments({ ...r, pull_request_id: pullRequest, pagelen: 100 }), (d) =>
+      page(d, listOp, (v, at) => prComment(v, at, listOp)),
+    );
+    const mine = comments.find((c) => !c.deleted && c.raw.includes(COMMENT_MARKER));
+    const content = { type: "pullrequest_comment", content: { raw } };
+    if (mine) {
+      await this.call(`PUT comment ${mine.id}`, () => this.client.api.repositories.updatePullRequestComment({ ...r, pull_request_id: pullRequest, comment_id: mine.id, _body: content }), () => null);
+    } else {
+      await this.call(`POST comment on pullrequest ${pullRequest}`, () => this.client.api.repositories.createPullRequestComment({ ...r, pull_request_id: pullRequest, _body: content }), () => null);
+    }
+  }
+
+  async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
+    return parseBitbucketWebhook(request, this.webhookSecret);
+  }
+}

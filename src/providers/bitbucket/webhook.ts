@@ -1,0 +1,105 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookRequest } from "../../core/index.js";
+import { int, list, str } from "./mappers.js";
+
+/**
+ * Bitbucket Cloud webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>`, the event in
+ * `X-Event-Key`, the delivery in `X-Request-UUID` (`X-Hook-UUID` names the hook, the same for
+ * every delivery, so it cannot deduplicate). Push payloads carry no file list.
+ */
+
+const ZERO_SHA = "0".repeat(40);
+
+function header(request: WebhookRequest, name: string): string | null {
+  const value = request.headers[name] ?? request.headers[name.toLowerCase()];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" && first !== "" ? first : null;
+}
+
+export function signBody(body: Buffer | string, secret: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+/** Throws `bad_signature` unless the signature is the body's HMAC under the secret (constant time). */
+export function verifySignature(request: WebhookRequest, secret: string): void {
+  const given = header(request, "x-hub-signature");
+  const expected = Buffer.from(signBody(request.rawBody, secret));
+  const actual = Buffer.from(given ?? "");
+  // timingSafeEqual needs equal lengths; comparing against itself keeps the time the same.
+  const same = actual.length === expected.length ? timingSafeEqual(actual, expected) : (timingSafeEqual(expected, expected), false);
+  if (!same) {
+    throw new GitsyncError("bad_signature", given === null ? "bitbucket webhook: missing X-Hub-Signature" : "bitbucket webhook: signature does not match", {
+      provider: "bitbucket",
+    });
+  }
+}
+
+const PR_ACTIONS: Record<string, PullRequestAction> = {
+  "pullrequest:created": "opened",
+  "pullrequest:updated": "updated",
+  "pullrequest:fulfilled": "merged",
+  "pullrequest:rejected": "closed",
+};
+
+function parseJson(request: WebhookRequest): unknown {
+  try {
+    return JSON.parse(request.rawBody.toString("utf8"));
+  } catch {
+    throw new GitsyncError("bad_request", "bitbucket webhook: body is not JSON", { provider: "bitbucket" });
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** Verifies first, then normalises `repo:push` and pull request events; anything else → null. */
+export function parseBitbucketWebhook(request: WebhookRequest, secret: string): ProviderEvent | null {
+  verifySignature(request, secret);
+  const event = header(request, "x-event-key");
+  const deliveryId = header(request, "x-request-uuid");
+  if (event === null) throw new GitsyncError("bad_request", "bitbucket webhook: missing X-Event-Key", { provider: "bitbucket" });
+  if (event !== "repo:push" && !(event in PR_ACTIONS)) return null;
+  if (deliveryId === null) throw new GitsyncError("bad_request", "bitbucket webhook: missing X-Request-UUID", { provider: "bitbucket" });
+  const payload = parseJson(request);
+  const context = `webhook ${event}`;
+  const repository = str(payload, "repository.full_name", context);
+
+  if (event === "repo:push") {
+    const changes = list(payload, "push.changes", context);
+    // One push event per branch: the first branch update wins; tags and branch deletions are not synced.
+    const index = changes.findIndex((c) => asRecord(asRecord(c)?.new)?.type === "branch");
+    if (index < 0) return null;
+    const change = changes[index];
+    const at = `${context} (push.changes.${index})`;
+    const hasOld = asRecord(asRecord(change)?.old) !== null;
+    return {
+      kind: "push",
+      provider: "bitbucket",
+      deliveryId,
+      repository,
+      branch: str(change, "new.name", at),
+      before: hasOld ? str(change, "old.target.hash", at) : ZERO_SHA,
+      after: str(change, "new.target.hash", at),
+      forced: asRecord(change)?.forced === true,
+      pusher: null,
+      changedPaths: null,
+    };
+  }
+
+  const action = PR_ACTIONS[event] as PullRequestAction;
+  const number = int(payload, "pullrequest.id", context);
+  const baseSha = asRecord(asRecord(asRecord(asRecord(payload)?.pullrequest)?.destination)?.commit)?.hash;
+  return {
+    kind: "pull_request",
+    provider: "bitbucket",
+    deliveryId,
+    repository,
+    action,
+    number,
+    head: str(payload, "pullrequest.source.branch.name", context),
+    headSha: str(payload, "pullrequest.source.commit.hash", context),
+    base: str(payload, "pullrequest.destination.branch.name", context),
+    baseSha: typeof baseSha === "string" ? baseSha : null,
+  };
+}

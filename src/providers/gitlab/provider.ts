@@ -1,0 +1,306 @@
+import { Branches, Commits, MergeRequestNotes, MergeRequests, Repositories, RepositoryFiles } from "@gitbeaker/rest";
+import type { RateLimitOptions } from "@gitbeaker/requester-utils";
+import {
+  BranchMovedError,
+  COMMENT_MARKER,
+  GitsyncError,
+  type ChangedFile,
+  type CheckHandle,
+  type CheckReport,
+  type CommitRequest,
+  type CommitResult,
+  type FileContent,
+  type GitProvider,
+  type OpenPullRequest,
+  type ProviderCapabilities,
+  type ProviderEvent,
+  type PullRequestInfo,
+  type RepoRef,
+  type WebhookRequest,
+} from "../../core/index.js";
+import { readTarGz } from "./archive.js";
+import { checkNote, NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
+import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
+import { commonDirectory, isUnder, normalizeDirectory } from "./paths.js";
+import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
+import { parseGitLabWebhook } from "./webhook.js";
+
+export interface GitLabProviderOptions {
+  /** GitLab.com by default; the root URL of a self-managed instance otherwise (no `/api/v4`). */
+  host?: string;
+  /** A project, group or personal access token with `api` scope, or a function returning one. */
+  token: string | (() => Promise<string>);
+  /** The secret token configured on the project's webhook (sent back in X-Gitlab-Token). */
+  webhookSecret: string;
+  retry?: Partial<RetryOptions>;
+  /** gitbeaker's client-side rate limits (requests per minute by endpoint glob). */
+  rateLimits?: RateLimitOptions;
+  /** At most this many named files are read one raw request each; more use one archive. */
+  rawFileLimit?: number;
+}
+
+/** Up to this many files named, raw reads beat downloading an archive. */
+export const DEFAULT_RAW_FILE_LIMIT = 5;
+/**
+ * GitLab stops listing compare diffs at the instance's `diff_max_files` (1,000 by default); at
+ * that count the list may be cut, so the two trees are compared from archives instead.
+ */
+export const COMPARE_DIFF_LIMIT = 1000;
+/** Notes are listed 100 per page (GitLab's maximum). */
+export const NOTES_PER_PAGE = 100;
+
+/** Messages of GitLab's commit service when a file is not as the actions assumed. */
+const STALE_TREE = /already exists|does(?:n't| not) exist|has changed since|branch called .* already exists/i;
+
+export class GitLabProvider implements GitProvider {
+  readonly name = "gitlab" as const;
+  readonly capabilities: ProviderCapabilities = {
+    branchInCommit: true,
+    // Commit statuses carry no annotations: findings go to the description and the MR note.
+    annotations: false,
+    annotationsPerRequest: 0,
+    maxAnnotations: 0,
+    maxSummaryLength: NOTE_LIMIT,
+    maxCommentLength: NOTE_LIMIT,
+  };
+
+  readonly #api: {
+    Branches: Branches;
+    Commits: Commits;
+    MergeRequestNotes: MergeRequestNotes;
+    MergeRequests: MergeRequests;
+    Repositories: Repositories;
+    RepositoryFiles: RepositoryFiles;
+  };
+  readonly #webhookSecret: string;
+  readonly #rawFileLimit: number;
+
+  constructor(options: GitLabProviderOptions) {
+    if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
+    const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+    const settings = {
+      host: (options.host ?? "https://gitlab.com").replace(/\/+$/, ""),
+      token: options.token,
+      requesterFn: gitlabRequester(retry),
+      // gitbeaker's defaults throttle archives to 5 a minute client-side; the server's own
+      // limits answer 429 with Retry-After, which the requester honours.
+      rateLimits: options.rateLimits ?? { "**": 3000 },
+    };
+    // Only the six resources used, not gitbeaker's full `Gitlab` bundle of ~200: one provider
+    // exists per tenant connection.
+    this.#api = {
+      Branches: new Branches(settings),
+      Commits: new Commits(settings),
+      MergeRequestNotes: new MergeRequestNotes(settings),
+      MergeRequests: new MergeRequests(settings),
+      Repositories: new Repositories(settings),
+      RepositoryFiles: new RepositoryFiles(settings),
+    };
+    this.#webhookSecret = options.webhookSecret;
+    this.#rawFileLimit = options.rawFileLimit ?? DEFAULT_RAW_FILE_LIMIT;
+  }
+
+  async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
+    // The commits endpoint accepts a sha, a branch or a tag: one request whatever `ref` is.
+    const commit = await orNull(() => this.#api.Commits.show(repo.repository, ref));
+    return commit === null ? null : commitOf(commit).id;
+  }
+
+  async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+    const directory = normalizeDirectory(path);
+    if (paths === undefined) return toContents(await this.#archive(repo, sha, directory, (p) => isUnder(p, directory)));
+    const wanted = [...new Set(paths)].filter((p) => isUnder(p, directory));
+    if (wanted.length === 0) return [];
+    if (wanted.length <= this.#rawFileLimit) {
+      const read = await Promise.all(wanted.map(async (p) => ({ path: p, content: await this.#raw(repo, sha, p) })));
+      return read.filter((f): f is FileContent => f.content !== null).sort(byPath);
+    }
+    const keep = new Set(wanted);
+    return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p)));
+  }
+
+  async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
+    const directory = normalizeDirectory(path);
+    // straight: the diff of the two trees (base..head), not from their merge base.
+    const compare = compareOf(await this.#api.Repositories.compare(repo.repository, base, head, { straight: true }));
+    const files =
+      compare.timedOut || compare.listed >= COMPARE_DIFF_LIMIT ? await this.#diffArchives(repo, base, head, directory) : compare.files;
+    return files.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
+  }
+
+  async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      const base = await this.#api.Repositories.mergeBase(repo.repository, [ancestor, descendant]);
+      return commitOf(base, "merge base").id === ancestor;
+    } catch (error) {
+      // Unrelated histories: GitLab answers "Could not find merge base" with 400 or 404.
+      if (error instanceof GitLabHttpError && (error.status === 400 || error.status === 404)) return false;
+      throw error;
+    }
+  }
+
+  async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
+    const created = await this.#api.Branches.create(repo.repository, branch, sha);
+    const head = branchHeadOf(created);
+    if (head !== sha) throw new BranchMovedError(branch, sha, head);
+  }
+
+  /**
+   * GitLab's commit API has no "expected head" parameter. The lock is: the branch head is checked
+   * just before (and a mismatch fails without writing), create/update/delete actions are chosen
+   * from the tree at `expectedHead` (so GitLab refuses a create of a file that appeared or a
+   * delete of one that vanished), and the new commit's parent is checked after. See the docs
+   * for the window this leaves.
+   */
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const { repository } = request;
+    const head = await orNull(() => this.#api.Branches.show(repository, request.branch));
+    const actual = head === null ? null : branchHeadOf(head);
+    if (actual === null && request.createBranch !== true) throw new BranchMovedError(request.branch, request.expectedHead, null);
+    if (actual !== null && actual !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, actual);
+
+    const changes = new Map(request.changes.map((change) => [change.path, change]));
+    const touched = [...changes.keys()];
+    if (touched.length === 0) return { sha: null };
+    const keep = new Set(touched);
+    const current = await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p));
+
+    const actions: { action: "create" | "update" | "delete"; filePath: string; content?: string; encoding?: "text" }[] = [];
+    for (const change of changes.values()) {
+      const existing = current.get(change.path);
+      if (change.action === "delete") {
+        if (existing !== undefined) actions.push({ action: "delete", filePath: change.path });
+      } else if (existing !== change.content) {
+        actions.push({ action: existing === undefined ? "create" : "update", filePath: change.path, content: change.content, encoding: "text" });
+      }
+    }
+    // No difference: no commit, and no new branch either.
+    if (actions.length === 0) return { sha: null };
+
+    let created: unknown;
+    try {
+      created = await this.#api.Commits.create(repository, request.branch, request.message, actions, {
+        authorName: request.author.name,
+        authorEmail: request.author.email,
+        ...(actual === null ? { startSha: request.expectedHead } : {}),
+      });
+    } catch (error) {
+      if (error instanceof GitLabHttpError && error.status === 400 && STALE_TREE.test(error.gitlabMessage)) {
+        throw new BranchMovedError(request.branch, request.expectedHead, null);
+      }
+      throw error;
+    }
+    const commit = commitOf(created, "created commit");
+    const parent = commit.parentIds[0] ?? null;
+    // Someone pushed between the check and the commit: GitLab applied ours on top of theirs.
+    // The actions chosen above still guarded creates and deletes; report the move so the engine
+    // re-reads the branch (its retry finds its own commit and makes no second one).
+    if (parent !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, parent);
+    return { sha: commit.id };
+  }
+
+  async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {
+    const open = asArray(
+      await this.#api.MergeRequests.all({
+        projectId: request.repository,
+        state: "opened",
+        sourceBranch: request.head,
+        targetBranch: request.base,
+        maxPages: 1,
+      }),
+      "merge requests",
+    );
+    if (open.length > 0) return mergeRequestOf(open[0]);
+    return mergeRequestOf(
+      await this.#api.MergeRequests.create(request.repository, request.head, request.base, request.title, { description: request.body }),
+    );
+  }
+
+  async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
+    return mergeRequestOf(await this.#api.MergeRequests.show(repo.repository, number));
+  }
+
+  async publishCheck(report: CheckReport): Promise<CheckHandle> {
+    const status = asObject(
+      await this.#api.Commits.editStatus(report.repository, report.sha, statusState(report), {
+        name: report.name,
+        description: statusDescription(report),
+        ...(report.detailsUrl === undefined ? {} : { targetUrl: report.detailsUrl }),
+      }),
+      "commit status",
+    );
+    const id = status["id"];
+    if (typeof id !== "number") throw new GitsyncError("provider_error", 'GitLab commit status: field "id" should be an integer');
+    // The findings have nowhere else to go on GitLab: the one MR note shows them once known.
+    if (report.pullRequest !== undefined && report.status === "completed") {
+      await this.upsertComment(report, report.pullRequest, checkNote(report));
+    }
+    return { id: String(id) };
+  }
+
+  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
+    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
+    const text = marked.length <= NOTE_LIMIT ? marked : marked.slice(0, NOTE_LIMIT);
+    const notes = asArray(
+      await this.#api.MergeRequestNotes.all(repo.repository, pullRequest, { perPage: NOTES_PER_PAGE }),
+      "notes",
+    ).map(noteOf);
+    const ours = notes.find((note) => !note.system && note.body.includes(COMMENT_MARKER));
+    if (ours === undefined) await this.#api.MergeRequestNotes.create(repo.repository, pullRequest, text);
+    else if (ours.body !== text) await this.#api.MergeRequestNotes.edit(repo.repository, pullRequest, ours.id, { body: text });
+  }
+
+  async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
+    return parseGitLabWebhook(request, this.#webhookSecret);
+  }
+
+  async #raw(repo: RepoRef, sha: string, path: string): Promise<string | null> {
+    const body: unknown = await orNull(() => this.#api.RepositoryFiles.showRaw(repo.repository, path, sha));
+    if (body === null || typeof body === "string") return body;
+    if (body instanceof Blob) return body.text();
+    throw new GitsyncError("provider_error", `GitLab raw file ${path}: expected text, got ${typeof body}`);
+  }
+
+  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, string>> {
+    const body: unknown = await this.#api.Repositories.showArchive(repo.repository, {
+      fileType: "tar.gz",
+      sha,
+      ...(directory === "" ? {} : { path: directory }),
+    });
+    if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
+    return readTarGz(new Uint8Array(await body.arrayBuffer()), keep);
+  }
+
+  async #diffArchives(repo: RepoRef, base: string, head: string, directory: string): Promise<ChangedFile[]> {
+    const all = (p: string) => isUnder(p, directory);
+    const [before, after] = await Promise.all([this.#archive(repo, base, directory, all), this.#archive(repo, head, directory, all)]);
+    const changed: ChangedFile[] = [];
+    for (const [path, content] of after) {
+      const old = before.get(path);
+      if (old === undefined) changed.push({ path, status: "added" });
+      else if (old !== content) changed.push({ path, status: "modified" });
+    }
+    for (const path of before.keys()) if (!after.has(path)) changed.push({ path, status: "deleted" });
+    return changed.sort(byPath);
+  }
+}
+
+/** A 404 from GitLab means "no such ref/file/branch" for the callers that use this. */
+async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GitLabHttpError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+function toContents(files: Map<string, string>): FileContent[] {
+  return [...files].map(([path, content]) => ({ path, content })).sort(byPath);
+}
+
+

@@ -1,0 +1,415 @@
+import { randomUUID } from "node:crypto";
+import nock from "nock";
+import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
+import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
+import type { RepoRef, WebhookRequest } from "../../src/core/index.js";
+import { BitbucketModel, fixture, type ModelPull } from "./bitbucket-model.js";
+import type { CheckInfo, ContractHarness, ContractStep } from "./harness.js";
+
+/**
+ * Bitbucket Cloud behind strict nock. `expect(step)` registers exactly the one-shot requests
+ * the adapter makes for that step; every reply is computed from the in-memory model.
+ */
+
+export const API_ORIGIN = "https://api.bitbucket.org";
+const WORKSPACE = "acme";
+const SLUG = "config";
+const PREFIX = `/2.0/repositories/${WORKSPACE}/${SLUG}`;
+const API_URL = `${API_ORIGIN}${PREFIX}`;
+const WEB_URL = `https://bitbucket.org/${WORKSPACE}/${SLUG}`;
+const WEBHOOK_SECRET = "bitbucket-webhook-secret-for-tests";
+const TOKEN = "bitbucket-test-token-never-shown";
+const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
+const LISTING_PAGE = 100;
+
+type Method = "GET" | "POST" | "PUT";
+type Reply = [number, unknown?, Record<string, string>?];
+type Handler = (match: RegExpMatchArray, query: URLSearchParams, body: unknown, headers: Record<string, string | string[] | undefined>) => Reply | Promise<Reply>;
+
+interface Route {
+  method: Method;
+  /** Matched against the decoded path after the repository prefix. */
+  path: RegExp;
+  handler: Handler;
+}
+
+const HEX = "[0-9a-f]{7,40}";
+const R = {
+  branch: /^\/refs\/branches\/(.+)$/,
+  branches: /^\/refs\/branches$/,
+  tag: /^\/refs\/tags\/(.+)$/,
+  commit: new RegExp(`^/commit/(${HEX})$`),
+  raw: new RegExp(`^/src/(${HEX})/(.*[^/])$`),
+  listing: new RegExp(`^/src/(${HEX})/(.*)$`),
+  src: /^\/src$/,
+  diffstat: new RegExp(`^/diffstat/(${HEX})\\.\\.(${HEX})$`),
+  mergeBase: new RegExp(`^/merge-base/(${HEX})\\.\\.(${HEX})$`),
+  pulls: /^\/pullrequests$/,
+  pull: /^\/pullrequests\/(\d+)$/,
+  comments: /^\/pullrequests\/(\d+)\/comments$/,
+  comment: /^\/pullrequests\/(\d+)\/comments\/(\d+)$/,
+  status: new RegExp(`^/commit/(${HEX})/statuses/build$`),
+  report: new RegExp(`^/commit/(${HEX})/reports/([^/]+)$`),
+  annotations: new RegExp(`^/commit/(${HEX})/reports/([^/]+)/annotations$`),
+};
+
+function splitUri(uri: string): { path: string; query: URLSearchParams } | null {
+  const url = new URL(uri, API_ORIGIN);
+  if (!url.pathname.startsWith(`${PREFIX}/`)) return null;
+  const rest = url.pathname.slice(PREFIX.length).split("/").map(decodeURIComponent).join("/");
+  return { path: rest, query: url.searchParams };
+}
+
+function notFound(message: string): Reply {
+  const body = fixture("error-not-found");
+  body.error.message = message;
+  delete body.error.detail;
+  return [404, body, JSON_TYPE];
+}
+
+export class BitbucketHarness implements ContractHarness {
+  readonly provider: BitbucketProvider;
+  readonly repo: RepoRef = { repository: `${WORKSPACE}/${SLUG}` };
+  readonly http = true;
+  readonly model = new BitbucketModel(API_URL, WEB_URL);
+  private count = 0;
+  private failNext: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+
+  constructor(options: { retryMinDelayMs?: number } = {}) {
+    this.provider = new BitbucketProvider({
+      auth: { token: TOKEN },
+      webhookSecret: WEBHOOK_SECRET,
+      retry: { minDelayMs: options.retryMinDelayMs ?? 1 },
+    });
+  }
+
+  async seed(files: Record<string, string>): Promise<string> {
+    const sha = this.model.addCommit([], files, "Initial configuration\n", "Seed <seed@example.com>");
+    this.model.branches.set("main", sha);
+    this.count = 0;
+    return sha;
+  }
+
+  requestCount(): number {
+    return this.count;
+  }
+
+  async snapshot(sha: string): Promise<Record<string, string>> {
+    return { ...(this.model.commits.get(sha)?.files ?? {}) };
+  }
+
+  async head(branch: string): Promise<string | null> {
+    return this.model.branches.get(branch) ?? null;
+  }
+
+  async checks(sha: string): Promise<CheckInfo[]> {
+    return [...(this.model.statuses.get(sha)?.values() ?? [])].map((s) => ({
+      name: s.name,
+      status: s.state === "INPROGRESS" ? "in_progress" : "completed",
+      conclusion: s.state === "INPROGRESS" ? null : s.state === "FAILED" ? "failure" : "success",
+      annotations: this.model.reports.get(sha)?.get(s.key)?.annotations.size ?? 0,
+    }));
+  }
+
+  async comments(pullRequest: number): Promise<string[]> {
+    return (this.model.comments.get(pullRequest) ?? []).filter((c) => !c.deleted && c.raw.includes("<!-- gitsync -->")).map((c) => c.raw);
+  }
+
+  pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest {
+    const payload = fixture("webhook-repo-push");
+    const change = payload.push.changes[0];
+    change.old.name = input.branch;
+    change.old.target.hash = input.before;
+    change.new.name = input.branch;
+    change.new.target.hash = input.after;
+    change.commits = [this.model.commitJson(input.after)];
+    const rawBody = Buffer.from(JSON.stringify(payload));
+    return {
+      rawBody,
+      headers: {
+        "content-type": "application/json",
+        "x-event-key": "repo:push",
+        "x-request-uuid": randomUUID(),
+        "x-hook-uuid": "{6f1a1d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6}",
+        "x-attempt-number": "1",
+        "x-hub-signature": signBitbucketBody(rawBody, input.validSignature ? WEBHOOK_SECRET : "not-the-secret"),
+      },
+    };
+  }
+
+  async cleanup(): Promise<void> {
+    this.failNext = null;
+  }
+
+  /** One one-shot interceptor; a pending transient failure is put in front of the first one. */
+  private route(method: Method, path: RegExp, handler: Handler): void {
+    const matcher = (uri: string) => {
+      const parts = splitUri(uri);
+      return parts !== null && path.test(parts.path);
+    };
+    if (this.failNext) {
+      const { status, retryAfterSeconds } = this.failNext;
+      this.failNext = null;
+      const headers: Record<string, string> = { ...JSON_TYPE };
+      if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+      nock(API_ORIGIN)
+        .intercept(matcher, method)
+        .reply(() => {
+          this.count++;
+          return [status, fixture("error-transient"), headers];
+        });
+    }
+    const harness = this;
+    nock(API_ORIGIN)
+      .intercept(matcher, method)
+      .reply(async function (uri, body) {
+        harness.count++;
+        const parts = splitUri(uri) as { path: string; query: URLSearchParams };
+        return handler(parts.path.match(path) as RegExpMatchArray, parts.query, body, this.req.headers);
+      });
+  }
+
+  expect(step: ContractStep): void {
+    switch (step.op) {
+      case "transientFailure":
+        this.failNext = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
+        return;
+      case "resolveRef":
+        if (/^[0-9a-f]{40}$/.test(step.ref)) return this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
+        this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
+        if (!step.exists) this.route("GET", R.tag, (m) => notFound(`tag ${m[1]} not found`));
+        return;
+      case "readFiles": {
+        const dir = step.path.replace(/^\/+|\/+$/g, "");
+        let count: number;
+        if (step.paths) {
+          count = new Set(step.paths.filter((p) => dir === "" || p.startsWith(`${dir}/`))).size;
+        } else {
+          const entries = this.model.listing(step.sha, dir);
+          const pages = Math.max(1, Math.ceil((entries?.length ?? 0) / LISTING_PAGE));
+          for (let i = 0; i < pages; i++) this.route("GET", R.listing, (m, q) => this.getListing(m[1] as string, m[2] as string, q));
+          count = entries?.filter((e) => e.type === "commit_file").length ?? 0;
+        }
+        for (let i = 0; i < count; i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
+        return;
+      }
+      case "changedFiles":
+        return this.route("GET", R.diffstat, (m, q) => this.getDiffstat(m[1] as string, m[2] as string, q));
+      case "isAncestor":
+        return this.route("GET", R.mergeBase, (m) => this.getMergeBase(m[1] as string, m[2] as string));
+      case "createBranch":
+        return this.route("POST", R.branches, (_m, _q, body) => this.postBranch(body));
+      case "commit":
+        this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
+        if (step.outcome === "moved") return;
+        for (let i = 0; i < (step.outcome === "empty" ? step.files : 1); i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
+        if (step.outcome === "empty") return;
+        this.route("POST", R.src, (_m, _q, body, headers) => this.postSrc(body, headers));
+        this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
+        return;
+      case "openPullRequest":
+        this.route("GET", R.pulls, (_m, q) => this.listPulls(q));
+        if (!step.existing) this.route("POST", R.pulls, (_m, _q, body) => this.postPull(body));
+        this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
+        return;
+      case "getPullRequest": {
+        this.route("GET", R.pull, (m) => this.getPull(Number(m[1])));
+        this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
+        if (this.model.pulls.get(step.number)?.mergeCommit) this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
+        return;
+      }
+      case "publishCheck": {
+        this.route("POST", R.status, (m, _q, body) => this.postStatus(m[1] as string, body));
+        this.route("PUT", R.report, (m, _q, body) => this.putReport(m[1] as string, m[2] as string, body));
+        const batches = Math.ceil(Math.min(step.annotations, 1000) / 100);
+        for (let i = 0; i < batches; i++) this.route("POST", R.annotations, (m, _q, body) => this.postAnnotations(m[1] as string, m[2] as string, body));
+        return;
+      }
+      case "upsertComment":
+        this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
+        if (step.existing) this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));
+        else this.route("POST", R.comments, (m, _q, body) => this.postComment(Number(m[1]), body));
+        return;
+    }
+  }
+
+  // ---- replies, computed from the model ----
+
+  private getCommit(hash: string): Reply {
+    const c = this.model.findCommit(hash);
+    return c ? [200, this.model.commitJson(c.sha), JSON_TYPE] : notFound(`commit ${hash} not found`);
+  }
+
+  private getBranch(name: string): Reply {
+    return this.model.branches.has(name) ? [200, this.model.branchJson(name), JSON_TYPE] : notFound(`branch ${name} not found`);
+  }
+
+  private getRaw(sha: string, path: string): Reply {
+    const content = this.model.findCommit(sha)?.files[path];
+    return content === undefined ? notFound(`no such file ${path}`) : [200, content, { "content-type": "text/plain" }];
+  }
+
+  private getListing(sha: string, path: string, query: URLSearchParams): Reply {
+    const commit = this.model.findCommit(sha);
+    const entries = commit ? this.model.listing(commit.sha, path.replace(/\/+$/, "")) : null;
+    if (!entries) return notFound(`no such directory ${path}`);
+    if (Number(query.get("max_depth") ?? 1) < 10) throw new Error("the harness models a deep listing only");
+    const pagelen = Number(query.get("pagelen") ?? 10);
+    const pageNo = Number(query.get("page") ?? 1);
+    const body = fixture("src-listing");
+    body.pagelen = pagelen;
+    body.page = pageNo;
+    body.values = entries.slice((pageNo - 1) * pagelen, pageNo * pagelen);
+    if (pageNo * pagelen < entries.length) {
+      const next = new URLSearchParams(query);
+      next.set("page", String(pageNo + 1));
+      body.next = `${API_URL}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}?${next}`;
+    } else delete body.next;
+    return [200, body, JSON_TYPE];
+  }
+
+  private getDiffstat(head: string, base: string, query: URLSearchParams): Reply {
+    if (query.get("topic") !== "false") throw new Error("the harness models two-dot diffstats only (topic=false)");
+    const h = this.model.findCommit(head);
+    const b = this.model.findCommit(base);
+    if (!h || !b) return notFound("commit not found");
+    const body = fixture("diffstat");
+    body.values = this.model.diffstat(b.sha, h.sha);
+    body.size = body.values.length;
+    return [200, body, JSON_TYPE];
+  }
+
+  private getMergeBase(a: string, b: string): Reply {
+    const base = this.model.mergeBase(a, b);
+    return base ? [200, this.model.commitJson(base), JSON_TYPE] : notFound("no merge base");
+  }
+
+  private postBranch(body: unknown): Reply {
+    const { name, target } = body as { name: string; target: { hash: string } };
+    if (!this.model.findCommit(target.hash)) return notFound(`commit ${target.hash} not found`);
+    this.model.branches.set(name, target.hash);
+    return [201, this.model.branchJson(name), JSON_TYPE];
+  }
+
+  /** Reads the POST /src form as Bitbucket does: url-encoded or multipart, paths absolute. */
+  private async readSrcForm(body: unknown, contentType: string): Promise<{ meta: Map<string, string>; deletes: string[]; files: Map<string, string> }> {
+    const meta = new Map<string, string>();
+    const deletes: string[] = [];
+    const files = new Map<string, string>();
+    const METADATA = new Set(["message", "author", "branch", "parents"]);
+    let entries: [string, unknown][];
+    if (contentType.startsWith("application/x-www-form-urlencoded")) {
+      entries = [...new URLSearchParams(body as string).entries()];
+    } else if (contentType.startsWith("multipart/form-data")) {
+      entries = [...(await new Response(body as string, { headers: { "content-type": contentType } }).formData()).entries()];
+    } else {
+      throw new Error(`POST /src: unexpected content type ${contentType}`);
+    }
+    for (const [name, value] of entries) {
+      // Multipart: a part with a filename is a file whatever its name; url-encoded: a metadata name is metadata.
+      if (typeof value !== "string") files.set(name.replace(/^\//, ""), await (value as Blob).text());
+      else if (name === "files") deletes.push(value.replace(/^\//, ""));
+      else if (METADATA.has(name)) meta.set(name, value);
+      else files.set(name.replace(/^\//, ""), value);
+    }
+    return { meta, deletes, files };
+  }
+
+  private async postSrc(body: unknown, headers: Record<string, string | string[] | undefined>): Promise<Reply> {
+    const form = await this.readSrcForm(body, String(headers["content-type"] ?? ""));
+    const branch = form.meta.get("branch") ?? "main";
+    const parents = form.meta.get("parents") ?? "";
+    const head = this.model.branches.get(branch);
+    if (head !== undefined && head !== parents) return [409, fixture("error-conflict"), JSON_TYPE];
+    const files = { ...(this.model.commits.get(parents)?.files ?? {}) };
+    for (const path of form.deletes) delete files[path];
+    for (const [path, content] of form.files) files[path] = content;
+    const sha = this.model.addCommit([parents], files, form.meta.get("message") ?? "", form.meta.get("author") ?? "");
+    this.model.branches.set(branch, sha);
+    return [201, "", { location: `${API_URL}/commit/${sha}` }];
+  }
+
+  private listPulls(query: URLSearchParams): Reply {
+    const q = query.get("q") ?? "";
+    const source = q.match(/source\.branch\.name = "([^"]*)"/)?.[1];
+    const destination = q.match(/destination\.branch\.name = "([^"]*)"/)?.[1];
+    const state = query.get("state");
+    const found = [...this.model.pulls.values()].filter(
+      (p) => (!state || p.state === state) && (source === undefined || p.source === source) && (destination === undefined || p.destination === destination),
+    );
+    const body = fixture("pullrequests");
+    body.values = found.map((p) => this.model.pullJson(p));
+    body.size = found.length;
+    return [200, body, JSON_TYPE];
+  }
+
+  private postPull(body: unknown): Reply {
+    const b = body as { title: string; description: string; source: { branch: { name: string } }; destination: { branch: { name: string } } };
+    const pr: ModelPull = { id: this.model.nextPullId(), title: b.title, description: b.description ?? "", source: b.source.branch.name, destination: b.destination.branch.name, state: "OPEN" };
+    if (!this.model.branches.has(pr.source)) return notFound(`branch ${pr.source} not found`);
+    this.model.pulls.set(pr.id, pr);
+    return [201, this.model.pullJson(pr), JSON_TYPE];
+  }
+
+  private getPull(id: number): Reply {
+    const pr = this.model.pulls.get(id);
+    return pr ? [200, this.model.pullJson(pr), JSON_TYPE] : notFound(`pull request ${id} not found`);
+  }
+
+  private postStatus(sha: string, body: unknown): Reply {
+    const b = body as { key: string; state: string; name: string; description: string; url: string };
+    if (!b.url) return [400, { type: "error", error: { message: "url: This field is required." } }, JSON_TYPE];
+    const status = { key: b.key, state: b.state, name: b.name, description: b.description, url: b.url };
+    if (!this.model.statuses.has(sha)) this.model.statuses.set(sha, new Map());
+    this.model.statuses.get(sha)?.set(b.key, status);
+    return [201, this.model.statusJson(sha, status), JSON_TYPE];
+  }
+
+  private putReport(sha: string, key: string, body: unknown): Reply {
+    if (!this.model.reports.has(sha)) this.model.reports.set(sha, new Map());
+    const reports = this.model.reports.get(sha) as Map<string, { body: Record<string, unknown>; annotations: Map<string, Record<string, unknown>> }>;
+    const existing = reports.get(key);
+    reports.set(key, { body: body as Record<string, unknown>, annotations: existing?.annotations ?? new Map() });
+    const reply = { ...fixture("report"), ...(body as object), external_id: key };
+    return [200, reply, JSON_TYPE];
+  }
+
+  private postAnnotations(sha: string, key: string, body: unknown): Reply {
+    const report = this.model.reports.get(sha)?.get(key);
+    if (!report) return notFound(`report ${key} not found`);
+    const list = body as Record<string, unknown>[];
+    if (!Array.isArray(list) || list.length > 100) return [400, { type: "error", error: { message: "at most 100 annotations per request" } }, JSON_TYPE];
+    for (const a of list) report.annotations.set(String(a.external_id), a);
+    if (report.annotations.size > 1000) return [400, { type: "error", error: { message: "a report holds at most 1000 annotations" } }, JSON_TYPE];
+    return [200, list.map((a) => ({ ...fixture("annotation"), ...a })), JSON_TYPE];
+  }
+
+  private listComments(prId: number, query: URLSearchParams): Reply {
+    const list = this.model.comments.get(prId) ?? [];
+    const body = fixture("comments");
+    body.pagelen = Number(query.get("pagelen") ?? 10);
+    if (list.length > body.pagelen) throw new Error("the harness models one page of comments");
+    body.values = list.map((c) => this.model.commentJson(prId, c));
+    body.size = list.length;
+    return [200, body, JSON_TYPE];
+  }
+
+  private postComment(prId: number, body: unknown): Reply {
+    const raw = (body as { content: { raw: string } }).content.raw;
+    const comment = { id: this.model.nextCommentId(), raw, deleted: false };
+    if (!this.model.comments.has(prId)) this.model.comments.set(prId, []);
+    this.model.comments.get(prId)?.push(comment);
+    return [201, this.model.commentJson(prId, comment), JSON_TYPE];
+  }
+
+  private putComment(prId: number, id: number, body: unknown): Reply {
+    const comment = this.model.comments.get(prId)?.find((c) => c.id === id);
+    if (!comment) return notFound(`comment ${id} not found`);
+    comment.raw = (body as { content: { raw: string } }).content.raw;
+    return [200, this.model.commentJson(prId, comment), JSON_TYPE];
+  }
+}
+
+export async function createBitbucketHarness(): Promise<BitbucketHarness> {
+  return new BitbucketHarness();
+}

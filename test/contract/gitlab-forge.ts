@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+
+/**
+ * The in-memory GitLab project behind the contract harness: commits with full file maps,
+ * branches, merge requests, notes and commit statuses. Plain data; the harness turns it into
+ * API responses shaped like fixtures/gitlab.
+ */
+
+export interface ForgeCommit {
+  id: string;
+  parentIds: string[];
+  files: Map<string, string>;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+}
+
+export interface ForgeMergeRequest {
+  iid: number;
+  title: string;
+  description: string;
+  sourceBranch: string;
+  targetBranch: string;
+  state: "opened" | "closed" | "merged";
+}
+
+export interface ForgeNote {
+  id: number;
+  body: string;
+  system: boolean;
+}
+
+export interface ForgeStatus {
+  id: number;
+  sha: string;
+  name: string;
+  state: string;
+  description: string | null;
+}
+
+export interface ForgeDiff {
+  old_path: string;
+  new_path: string;
+  new_file: boolean;
+  renamed_file: boolean;
+  deleted_file: boolean;
+}
+
+export class CommitRejected extends Error {}
+
+export type ForgeAction = { action: string; file_path: string; content?: string };
+
+export class GitLabForge {
+  readonly commits = new Map<string, ForgeCommit>();
+  readonly branches = new Map<string, string>();
+  readonly mergeRequests: ForgeMergeRequest[] = [];
+  readonly notes = new Map<number, ForgeNote[]>();
+  readonly statuses: ForgeStatus[] = [];
+  #counter = 0;
+
+  nextId(): number {
+    this.#counter += 1;
+    return this.#counter;
+  }
+
+  addCommit(parentIds: string[], files: Map<string, string>, message: string, author: { name: string; email: string }): string {
+    const id = createHash("sha1").update(`${this.nextId()}\0${parentIds.join(",")}\0${message}`).digest("hex");
+    this.commits.set(id, { id, parentIds, files, message, authorName: author.name, authorEmail: author.email });
+    return id;
+  }
+
+  /** A branch name, a full sha or a unique sha prefix of at least 7 characters. */
+  resolve(ref: string): string | null {
+    const branch = this.branches.get(ref);
+    if (branch !== undefined) return branch;
+    if (this.commits.has(ref)) return ref;
+    if (/^[0-9a-f]{7,40}$/.test(ref)) {
+      const matches = [...this.commits.keys()].filter((id) => id.startsWith(ref));
+      if (matches.length === 1) return matches[0] ?? null;
+    }
+    return null;
+  }
+
+  commit(sha: string): ForgeCommit {
+    const commit = this.commits.get(sha);
+    if (commit === undefined) throw new Error(`forge: no commit ${sha}`);
+    return commit;
+  }
+
+  ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length > 0) {
+      const next = queue.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...this.commit(next).parentIds);
+    }
+    return seen;
+  }
+
+  /** The merge base of two commits (one best common ancestor is enough for linear test histories). */
+  mergeBase(a: string, b: string): string | null {
+    const ofA = this.ancestors(a);
+    const queue = [b];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const next = queue.shift() as string;
+      if (ofA.has(next)) return next;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...this.commit(next).parentIds);
+    }
+    return null;
+  }
+
+  /** The straight diff of two trees, as GitLab lists it (no rename detection needed here). */
+  diff(from: string, to: string): ForgeDiff[] {
+    const before = this.commit(from).files;
+    const after = this.commit(to).files;
+    const diffs: ForgeDiff[] = [];
+    const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+    for (const path of paths) {
+      const old = before.get(path);
+      const now = after.get(path);
+      if (old === now) continue;
+      diffs.push({ old_path: path, new_path: path, new_file: old === undefined, renamed_file: false, deleted_file: now === undefined });
+    }
+    return diffs;
+  }
+
+  /** GitLab's commit service: validates each action against the start tree, then commits. */
+  applyActions(start: string, actions: ForgeAction[]): Map<string, string> {
+    const files = new Map(this.commit(start).files);
+    for (const action of actions) {
+      const exists = files.has(action.file_path);
+      switch (action.action) {
+        case "create":
+          if (exists) throw new CommitRejected("A file with this name already exists");
+          files.set(action.file_path, action.content ?? "");
+          break;
+        case "update":
+          if (!exists) throw new CommitRejected("A file with this name doesn't exist");
+          files.set(action.file_path, action.content ?? "");
+          break;
+        case "delete":
+          if (!exists) throw new CommitRejected("A file with this name doesn't exist");
+          files.delete(action.file_path);
+          break;
+        default:
+          throw new CommitRejected(`Unknown action '${action.action}'`);
+      }
+    }
+    return files;
+  }
+}
