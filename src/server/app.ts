@@ -1,0 +1,139 @@
+import { mkdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ApplicationFunction, Logger } from "probot";
+import { Catalog } from "../catalog/catalog.js";
+import type { Store } from "../core/store.js";
+import { loadSecretKey, openStore } from "../store/index.js";
+import type { ServerConfig } from "./config.js";
+import type { ApiDeps } from "./deps.js";
+import { firstStart } from "./first-start.js";
+import { wireGithub, type NodeHandler } from "./github.js";
+import { errorBody, sendJson } from "./http.js";
+import { createLogger, redacting } from "./logger.js";
+import { ApiRouter, type Route } from "./router.js";
+import { apiRoutes } from "./routes/index.js";
+import { ApiSchemas } from "./schemas.js";
+import { GitsyncError } from "../core/errors.js";
+
+export interface AppOptions {
+  /** A pino logger to write to (tests capture one); default: Probot's logger per the config. */
+  logger?: Logger;
+  /** Where the generated first admin token is shown, once. Default: stdout. */
+  print?: (text: string) => void;
+  /** The GitHub App's event handlers. */
+  githubApp?: ApplicationFunction;
+  /** Where Probot's manifest setup writes the App's settings (default: .env). */
+  updateEnv?: (env: Record<string, string>) => unknown;
+  /** More routes (the web UI, later issues), matched like the API's. */
+  routes?: Route[];
+  /** How long close() lets in-flight requests run before cutting connections. */
+  shutdownGraceMs?: number;
+}
+
+export interface GitsyncApp {
+  server: Server;
+  store: Store;
+  catalog: Catalog;
+  log: Logger;
+  router: ApiRouter;
+  githubMode: "app" | "setup" | "unavailable";
+  /** Starts listening on the config's port and host; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server from a config object: store, catalog, first start, routes, Probot. */
+export async function buildApp(config: ServerConfig, options: AppOptions = {}): Promise<GitsyncApp> {
+  const log = options.logger ? redacting(options.logger) : await createLogger(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const secretKey = loadSecretKey({
+    dataDir: config.dataDir,
+    ...(config.secretKey !== null ? { envKey: config.secretKey } : {}),
+    warn: (message) => log.warn(message),
+  });
+  const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey, logger: log });
+
+  try {
+    const first = await firstStart({ store, adminToken: config.adminToken, demo: config.demo });
+    if (first.created) log.info("first start: created the first admin" + (config.demo ? " and the demo tenant" : ""));
+    if (first.generatedToken !== null) {
+      // Printed, never logged: the log may be shipped somewhere; stdout at first start is the operator's.
+      (options.print ?? ((text) => process.stdout.write(text)))(
+        `\ngitsync: first admin token (shown once, keep it safe):\n\n  ${first.generatedToken}\n\n`,
+      );
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log };
+  const router = new ApiRouter().add(...apiRoutes, ...(options.routes ?? []));
+  const github = await wireGithub({
+    config,
+    log,
+    ...(options.githubApp ? { app: options.githubApp } : {}),
+    ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
+  });
+  const handlers: NodeHandler[] = [(req, res) => router.handle(req, res, deps), github.handler];
+
+  let closing = false;
+  const server = createServer({ keepAliveTimeout: 5000 });
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    // While shutting down, in-flight requests finish but their connections are not kept.
+    if (closing) res.setHeader("connection", "close");
+    void dispatch(handlers, req, res, log);
+  });
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      grace.unref();
+      if (server.listening) await stopped;
+      clearTimeout(grace);
+      await store.close();
+      log.info("server stopped");
+    })();
+    return closed;
+  };
+
+  const listen = async (): Promise<string> => {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ port: config.port, ...(config.host !== null ? { host: config.host } : {}) }, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? (address.address === "::" ? "localhost" : `[${address.address}]`) : address.address === "0.0.0.0" ? "localhost" : address.address;
+    const url = `http://${host}:${address.port}`;
+    log.info(`gitsync listening on ${url} (GitHub: ${github.mode})`);
+    if (github.mode === "setup") {
+      // Probot's own banner says custom routes wait for the App; here only GitHub does.
+      log.info(`no GitHub App configured: open ${url}/probot to register one from app.yml; the API works meanwhile`);
+    }
+    return url;
+  };
+
+  return { server, store, catalog, log, router, githubMode: github.mode, listen, close };
+}
+
+async function dispatch(handlers: NodeHandler[], req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+  try {
+    for (const handler of handlers) if (await handler(req, res)) return;
+    const path = new URL(req.url ?? "/", "http://server.invalid").pathname;
+    sendJson(res, 404, errorBody(new GitsyncError("not_found", `no route ${path}`)).body);
+  } catch (error) {
+    log.error({ err: error }, "request failed");
+    const { status, body } = errorBody(error);
+    sendJson(res, status, body);
+  }
+}

@@ -1,0 +1,14 @@
+import type { Logger } from "probot";
+import type { Catalog } from "../catalog/catalog.js";
+import type { Store } from "../core/store.js";
+import type { ServerConfig } from "./config.js";
+import type { ApiSchemas } from "./schemas.js";
+
+/** What every route handler may use; one set per server, never module state. */
+export interface ApiDeps {
+  config: ServerConfig;
+  store: Store;
+  catalog: Catalog;
+  schemas: ApiSchemas;
+  log: Logger;
+}

@@ -1,0 +1,569 @@
+/**
+ * The API's OpenAPI 3.1 document, as data. Request bodies are validated against these same
+ * schemas (see schemas.ts), so the document cannot drift from what the server accepts; a test
+ * checks that every route the router has is here and that real responses match.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ "application/json": { schema } });
+const nullable = (type: string) => ({ type: [type, "null"] });
+
+function ok(description: string, schema: object, headers?: object) {
+  return { description, content: json(schema), ...(headers ? { headers } : {}) };
+}
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
+
+const body = (name: string, required = true) => ({ required, content: json(ref(name)) });
+
+const param = (name: string, description: string, schema: object = { type: "string" }) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema,
+});
+const tenant = param("tenant", "The tenant's slug", { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$" });
+const kind = param("kind", "The kind's folder name (models, syncs, jobs, ...)");
+const name = param("name", "The resource's or connection's name");
+const etag = { ETag: { description: 'The version, as `"<version>"`', schema: { type: "string" } } };
+const ifMatch = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description: 'Write only if the current version is this one (`"<version>"`); else 412',
+  schema: { type: "string" },
+};
+const ifNoneMatch = {
+  name: "If-None-Match",
+  in: "header",
+  required: false,
+  description: "`*`: create only; 412 when it exists",
+  schema: { type: "string", const: "*" },
+};
+const secured = [{ bearer: [] }];
+
+/** Operations that the sync issue implements; they exist now and answer 501. */
+function later(summary: string, extra: object = {}) {
+  return { summary, security: secured, ...extra, responses: errors(400, 401, 403, 404, 413, 415, 501) };
+}
+
+const diagnostic = {
+  type: "object",
+  required: ["file", "line", "column", "code", "severity", "message"],
+  properties: {
+    file: { type: "string" },
+    line: { type: "integer", minimum: 0 },
+    column: { type: "integer", minimum: 0 },
+    code: { type: "string" },
+    severity: { enum: ["error", "warning"] },
+    message: { type: "string" },
+  },
+};
+
+const connectionFields = {
+  type: { type: "string", minLength: 1, maxLength: 100 },
+  role: nullable("string"),
+  host: nullable("string"),
+  port: { type: ["integer", "null"], minimum: 1, maximum: 65535 },
+  database: nullable("string"),
+  username: nullable("string"),
+};
+const connectionName = { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,99}$" };
+const credentials = {
+  type: ["object", "null"],
+  writeOnly: true,
+  description: "Write-only: stored encrypted, never returned. Omit to keep the stored ones.",
+};
+
+const gitFields = {
+  provider: { enum: ["local", "github", "gitlab", "bitbucket"] },
+  repository: { type: "string", maxLength: 300 },
+  branch: { type: "string", minLength: 1, maxLength: 255 },
+  path: { type: "string", maxLength: 500 },
+  format: { enum: ["yaml", "json"] },
+  outbound: { enum: ["direct", "pull-request"] },
+  debounceMs: { type: "integer", minimum: 0, maximum: 3_600_000 },
+  deletions: { enum: ["keep", "archive", "delete"] },
+  baseUrl: { type: ["string", "null"], pattern: "^https?://[^\\s]+$" },
+};
+const gitRequired = ["provider", "repository", "branch", "path", "format", "outbound", "debounceMs", "deletions", "baseUrl"];
+
+const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
+
+export const openapi = {
+  openapi: "3.1.0",
+  info: {
+    title: "gitsync",
+    version: "1.0.0",
+    description:
+      "Keeps a tenant's configuration in git in both directions. Authenticate with `Authorization: Bearer <token>`; roles are viewer (read), editor (write resources and connections) and admin (everything).",
+  },
+  servers: [{ url: "/" }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    responses: {
+      E400: {
+        description: "Bad request, or the resource failed validation (details.diagnostics)",
+        content: json(ref("Error")),
+      },
+      E401: errorResponse("Missing or unknown token"),
+      E403: errorResponse("The token's role may not do this"),
+      E404: errorResponse("No such tenant, kind, resource, connection or route"),
+      E409: errorResponse("It already exists"),
+      E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
+      E413: errorResponse("The request body is over the size limit"),
+      E415: errorResponse("The request body is not application/json"),
+      E501: errorResponse("Not implemented yet"),
+    },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        additionalProperties: false,
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message", "details"],
+            additionalProperties: false,
+            properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+          },
+        },
+      },
+      Diagnostic: diagnostic,
+      Health: {
+        type: "object",
+        required: ["status", "database"],
+        properties: { status: { enum: ["ok", "unavailable"] }, database: { enum: ["up", "down"] } },
+      },
+      Tenant: {
+        type: "object",
+        required: ["slug", "name", "createdAt"],
+        additionalProperties: false,
+        properties: { slug: { type: "string" }, name: { type: "string" }, createdAt: { type: "string" } },
+      },
+      TenantInput: {
+        type: "object",
+        required: ["slug", "name"],
+        additionalProperties: false,
+        properties: {
+          slug: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 63 },
+          name: { type: "string", minLength: 1, maxLength: 200 },
+        },
+      },
+      TenantList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Tenant") } } },
+      Resource: {
+        type: "object",
+        required: ["kind", "name", "body", "version", "project", "archived", "updatedBy", "updatedAt"],
+        additionalProperties: false,
+        properties: {
+          kind: { type: "string" },
+          name: { type: "string" },
+          body: { type: "object", description: "The file's content as JSON" },
+          version: { type: "integer", minimum: 1 },
+          project: nullable("string"),
+          archived: { type: "boolean" },
+          updatedBy: { type: "string" },
+          updatedAt: { type: "string" },
+        },
+      },
+      ResourceBody: { type: "object", description: "The file's content as JSON; `project` names its project" },
+      ResourceList: {
+        type: "object",
+        required: ["items"],
+        properties: { items: { type: "array", items: ref("Resource") } },
+      },
+      Project: {
+        type: "object",
+        required: ["name", "resources", "pendingChanges"],
+        additionalProperties: false,
+        properties: {
+          name: { ...nullable("string"), description: "null gathers the resources without a project" },
+          resources: { type: "integer", minimum: 0 },
+          pendingChanges: { type: "integer", minimum: 0 },
+        },
+      },
+      ProjectList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Project") } } },
+      Connection: {
+        type: "object",
+        required: ["name", "type", "role", "host", "port", "database", "username", "needsCredentials", "version", "updatedAt"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string" },
+          ...connectionFields,
+          needsCredentials: { type: "boolean" },
+          version: { type: "integer" },
+          updatedAt: { type: "string" },
+        },
+      },
+      ConnectionList: {
+        type: "object",
+        required: ["items"],
+        properties: { items: { type: "array", items: ref("Connection") } },
+      },
+      ConnectionInput: {
+        type: "object",
+        required: ["name", "type"],
+        additionalProperties: false,
+        properties: { name: connectionName, ...connectionFields, credentials },
+      },
+      ConnectionUpdate: {
+        type: "object",
+        required: ["type"],
+        additionalProperties: false,
+        properties: { name: connectionName, ...connectionFields, credentials },
+      },
+      ConnectionExportItem: {
+        type: "object",
+        required: ["name", "type"],
+        additionalProperties: false,
+        properties: { name: connectionName, ...connectionFields },
+      },
+      ConnectionExport: {
+        type: "object",
+        required: ["connections"],
+        additionalProperties: false,
+        properties: { connections: { type: "array", items: ref("ConnectionExportItem"), maxItems: 1000 } },
+      },
+      ConnectionImportResult: {
+        type: "object",
+        required: ["created", "updated"],
+        properties: {
+          created: { type: "array", items: { type: "string" } },
+          updated: { type: "array", items: { type: "string" } },
+        },
+      },
+      GitConnection: {
+        type: "object",
+        required: [...gitRequired, "hasToken"],
+        additionalProperties: false,
+        properties: { ...gitFields, hasToken: { type: "boolean" } },
+      },
+      GitConnectionInput: {
+        type: "object",
+        required: gitRequired,
+        additionalProperties: false,
+        properties: {
+          ...gitFields,
+          token: {
+            type: ["string", "null"],
+            writeOnly: true,
+            description: "Write-only provider token; omit to keep the stored one, null to clear it",
+          },
+        },
+      },
+      SyncLogEntry: {
+        type: "object",
+        required: ["id", "tenant", "direction", "status", "commitSha", "branch", "prUrl", "author", "files", "resources", "error", "createdAt", "updatedAt"],
+        properties: {
+          id: { type: "integer" },
+          tenant: { type: "string" },
+          direction: { enum: ["INBOUND", "OUTBOUND", "SNAPSHOT", "IMPORT"] },
+          status: { enum: ["queued", "syncing", "done", "failed", "skipped", "conflict"] },
+          commitSha: nullable("string"),
+          branch: nullable("string"),
+          prUrl: nullable("string"),
+          author: nullable("string"),
+          files: { type: "array", items: { type: "string" } },
+          resources: { type: "array", items: { type: "string" } },
+          error: nullable("string"),
+          createdAt: { type: "string" },
+          updatedAt: { type: "string" },
+        },
+      },
+      SyncLogPage: {
+        type: "object",
+        required: ["items", "next"],
+        properties: {
+          items: { type: "array", items: ref("SyncLogEntry") },
+          next: { type: ["integer", "null"], description: "Pass as `before` for the next (older) page" },
+        },
+      },
+      SyncLogQuery: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          limit: { type: "integer", minimum: 1, maximum: 200 },
+          before: { type: "integer", minimum: 1 },
+          direction: { enum: ["INBOUND", "OUTBOUND", "SNAPSHOT", "IMPORT"] },
+          status: { enum: ["queued", "syncing", "done", "failed", "skipped", "conflict"] },
+        },
+      },
+      Token: {
+        type: "object",
+        required: ["id", "userId", "label", "role", "createdAt", "lastUsedAt", "revoked"],
+        additionalProperties: false,
+        properties: {
+          id: { type: "integer" },
+          userId: { type: "integer" },
+          label: { type: "string" },
+          role: { enum: ["admin", "editor", "viewer"] },
+          createdAt: { type: "string" },
+          lastUsedAt: nullable("string"),
+          revoked: { type: "boolean" },
+        },
+      },
+      TokenList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Token") } } },
+      TokenInput: {
+        type: "object",
+        required: ["label", "role"],
+        additionalProperties: false,
+        properties: {
+          label: { type: "string", minLength: 1, maxLength: 100 },
+          role: { enum: ["admin", "editor", "viewer"] },
+          user: {
+            type: "object",
+            description: "The person the token acts for (commit author); omitted: the caller",
+            required: ["name", "email"],
+            additionalProperties: false,
+            properties: {
+              name: { type: "string", minLength: 1, maxLength: 200 },
+              email: { type: "string", pattern: "^[^\\s@]+@[^\\s@]+$", maxLength: 320 },
+            },
+          },
+        },
+      },
+      TokenCreated: {
+        type: "object",
+        required: ["token", "secret"],
+        additionalProperties: false,
+        properties: {
+          token: ref("Token"),
+          secret: { type: "string", description: "Shown once: only a hash is stored" },
+        },
+      },
+      ImportInput: {
+        type: "object",
+        required: ["ref"],
+        properties: { ref: { type: "string", minLength: 1 }, prune: { type: "boolean" } },
+      },
+      ResyncInput: {
+        type: "object",
+        required: ["direction"],
+        properties: { direction: { enum: ["to-git", "from-git"] } },
+      },
+      PullInput: {
+        type: "object",
+        required: ["head"],
+        properties: { head: { type: "string" }, base: { type: "string" }, title: { type: "string" } },
+      },
+    },
+  },
+  paths: {
+    "/healthz": {
+      get: {
+        summary: "200 when the database answers, else 503",
+        responses: { "200": ok("Healthy", ref("Health")), "503": ok("The database does not answer", ref("Health")) },
+      },
+    },
+    "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } } },
+    "/api/v1/openapi.json": {
+      get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } },
+    },
+    "/webhooks/gitlab": { post: { summary: "GitLab webhooks (X-Gitlab-Token)", responses: errors(400, 401, 413, 415, 501) } },
+    "/webhooks/bitbucket": { post: { summary: "Bitbucket webhooks (X-Hub-Signature)", responses: errors(400, 401, 413, 415, 501) } },
+    "/webhooks/local": { post: { summary: "Local repository hooks", responses: errors(400, 401, 413, 415, 501) } },
+    "/api/v1/tenants": {
+      get: {
+        summary: "List tenants (viewer)",
+        security: secured,
+        responses: { "200": ok("Tenants", ref("TenantList")), ...errors(401) },
+      },
+      post: {
+        summary: "Create a tenant (admin); it starts with a local git connection",
+        security: secured,
+        requestBody: body("TenantInput"),
+        responses: { "201": ok("Created", ref("Tenant")), ...errors(400, 401, 403, 409, 413, 415) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/resources/{kind}": {
+      parameters: [tenant, kind],
+      get: {
+        summary: "List a kind's resources (viewer)",
+        security: secured,
+        parameters: [
+          { name: "includeArchived", in: "query", required: false, schema: { type: "boolean" } },
+          { name: "project", in: "query", required: false, schema: { type: "string" } },
+        ],
+        responses: { "200": ok("Resources", ref("ResourceList")), ...errors(401, 404) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/resources/{kind}/{name}": {
+      parameters: [tenant, kind, name],
+      get: {
+        summary: "Get a resource (viewer)",
+        security: secured,
+        responses: { "200": ok("The resource", ref("Resource"), etag), ...errors(401, 404) },
+      },
+      put: {
+        summary: "Create or replace a resource (editor), validated like a file in git",
+        security: secured,
+        parameters: [ifMatch, ifNoneMatch],
+        requestBody: body("ResourceBody"),
+        responses: {
+          "200": ok("Replaced", ref("Resource"), etag),
+          "201": ok("Created", ref("Resource"), etag),
+          ...errors(400, 401, 403, 404, 412, 413, 415),
+        },
+      },
+      delete: {
+        summary: "Delete a resource (editor), per the git connection's deletion policy",
+        security: secured,
+        parameters: [ifMatch],
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 412) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/projects": {
+      parameters: [tenant],
+      get: {
+        summary: "Projects with their pending-change counts (viewer)",
+        security: secured,
+        responses: { "200": ok("Projects", ref("ProjectList")), ...errors(401, 404) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/connections": {
+      parameters: [tenant],
+      get: {
+        summary: "List connections, without credentials (viewer)",
+        security: secured,
+        responses: { "200": ok("Connections", ref("ConnectionList")), ...errors(401, 404) },
+      },
+      post: {
+        summary: "Create a connection (editor); credentials are write-only",
+        security: secured,
+        requestBody: body("ConnectionInput"),
+        responses: {
+          "201": ok("Created", ref("Connection"), etag),
+          ...errors(400, 401, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    "/api/v1/tenants/{tenant}/connections/export": {
+      parameters: [tenant],
+      get: {
+        summary: "Export connections without credentials (viewer)",
+        security: secured,
+        responses: { "200": ok("Connections", ref("ConnectionExport")), ...errors(401, 404) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/connections/import": {
+      parameters: [tenant],
+      post: {
+        summary: "Import an export (editor): new ones are flagged as needing credentials",
+        security: secured,
+        requestBody: body("ConnectionExport"),
+        responses: { "200": ok("Imported", ref("ConnectionImportResult")), ...errors(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/connections/{name}": {
+      parameters: [tenant, name],
+      get: {
+        summary: "Get a connection, without credentials (viewer)",
+        security: secured,
+        responses: { "200": ok("The connection", ref("Connection"), etag), ...errors(401, 404) },
+      },
+      put: {
+        summary: "Create or update a connection (editor); omitted credentials are kept",
+        security: secured,
+        parameters: [ifMatch],
+        requestBody: body("ConnectionUpdate"),
+        responses: {
+          "200": ok("Updated", ref("Connection"), etag),
+          "201": ok("Created", ref("Connection"), etag),
+          ...errors(400, 401, 403, 404, 412, 413, 415),
+        },
+      },
+      delete: {
+        summary: "Delete a connection (editor)",
+        security: secured,
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/git": {
+      parameters: [tenant],
+      get: {
+        summary: "The git connection (admin); the token is never returned",
+        security: secured,
+        responses: { "200": ok("The git connection", ref("GitConnection")), ...errors(401, 403, 404) },
+      },
+      put: {
+        summary: "Set the git connection (admin)",
+        security: secured,
+        requestBody: body("GitConnectionInput"),
+        responses: { "200": ok("Saved", ref("GitConnection")), ...errors(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/snapshots": {
+      parameters: [tenant],
+      post: later('"Sync changes": snapshot branch and pull request (editor)'),
+    },
+    "/api/v1/tenants/{tenant}/snapshots/{id}": {
+      parameters: [tenant, param("id", "The snapshot's sync log id", { type: "integer" })],
+      get: later("A snapshot's status (viewer)"),
+    },
+    "/api/v1/tenants/{tenant}/imports": {
+      parameters: [tenant],
+      post: later("Import a branch or commit (admin)", { requestBody: body("ImportInput") }),
+    },
+    "/api/v1/tenants/{tenant}/resync": {
+      parameters: [tenant],
+      post: later("Full resync (admin)", { requestBody: body("ResyncInput") }),
+    },
+    "/api/v1/tenants/{tenant}/log": {
+      parameters: [tenant],
+      get: {
+        summary: "Sync log, newest first, paged (viewer)",
+        security: secured,
+        parameters: [
+          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+          { name: "before", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+          { name: "direction", in: "query", required: false, schema: { enum: ["INBOUND", "OUTBOUND", "SNAPSHOT", "IMPORT"] } },
+          {
+            name: "status",
+            in: "query",
+            required: false,
+            schema: { enum: ["queued", "syncing", "done", "failed", "skipped", "conflict"] },
+          },
+        ],
+        responses: { "200": ok("A page", ref("SyncLogPage")), ...errors(400, 401, 404) },
+      },
+    },
+    "/api/v1/tenants/{tenant}/pulls": {
+      parameters: [tenant],
+      get: later("The local provider's pull requests (viewer)"),
+      post: later("Open a local pull request (editor)", { requestBody: body("PullInput") }),
+    },
+    "/api/v1/tenants/{tenant}/pulls/{n}": {
+      parameters: [tenant, param("n", "The pull request's number", { type: "integer" })],
+      get: later("A local pull request with its checks and plan (viewer)"),
+    },
+    "/api/v1/tenants/{tenant}/pulls/{n}/merge": {
+      parameters: [tenant, param("n", "The pull request's number", { type: "integer" })],
+      post: later("Merge a local pull request (admin)"),
+    },
+    "/api/v1/tokens": {
+      get: {
+        summary: "List API tokens (admin); secrets are never returned",
+        security: secured,
+        responses: { "200": ok("Tokens", ref("TokenList")), ...errors(401, 403) },
+      },
+      post: {
+        summary: "Create a token (admin); its secret is in this response only",
+        security: secured,
+        requestBody: body("TokenInput"),
+        responses: { "201": ok("Created", ref("TokenCreated")), ...errors(400, 401, 403, 413, 415) },
+      },
+    },
+    "/api/v1/tokens/{id}": {
+      parameters: [param("id", "The token's id", { type: "integer" })],
+      delete: {
+        summary: "Revoke a token (admin)",
+        security: secured,
+        responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
+      },
+    },
+  },
+} as const;
+
+export type SchemaName = keyof typeof openapi.components.schemas;

@@ -1,0 +1,150 @@
+import { ConflictError, GitsyncError, NotFoundError } from "../../core/errors.js";
+import type { ConnectionInput } from "../../core/store.js";
+import type { Connection, JsonObject } from "../../core/types.js";
+import type { Reply, Route } from "../router.js";
+import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
+
+interface ConnectionBody {
+  name?: string;
+  type: string;
+  role?: string | null;
+  host?: string | null;
+  port?: number | null;
+  database?: string | null;
+  username?: string | null;
+  credentials?: JsonObject | null;
+}
+
+type ExportItem = Pick<Connection, "name" | "type" | "role" | "host" | "port" | "database" | "username">;
+
+const base = "/api/v1/tenants/{tenant}/connections";
+
+function fields(body: ConnectionBody): Omit<ConnectionInput, "name"> {
+  return {
+    type: body.type,
+    role: body.role ?? null,
+    host: body.host ?? null,
+    port: body.port ?? null,
+    database: body.database ?? null,
+    username: body.username ?? null,
+    // Undefined keeps the stored credentials: an update need not resend them.
+    ...(body.credentials !== undefined ? { credentials: body.credentials } : {}),
+  };
+}
+
+function withEtag(status: number, connection: Connection): Reply {
+  return { status, body: connection, headers: { etag: etagOf(connection.version) } };
+}
+
+/** What leaves the tenant: the fields of a connection, never its credentials or state. */
+function exportItem(connection: Connection): ExportItem {
+  const { name, type, role, host, port, database, username } = connection;
+  return { name, type, role, host, port, database, username };
+}
+
+export const connectionRoutes: Route[] = [
+  {
+    method: "GET",
+    path: base,
+    access: "viewer",
+    handler: async ({ params }, { store }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      return { status: 200, body: { items: await store.listConnections(tenant.slug) } };
+    },
+  },
+  {
+    method: "POST",
+    path: base,
+    access: "editor",
+    handler: async ({ params, body }, { store, schemas }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const input = schemas.check<ConnectionBody & { name: string }>("ConnectionInput", body);
+      if (await store.getConnection(tenant.slug, input.name)) {
+        throw new ConflictError(`connection ${input.name} exists`, { name: input.name });
+      }
+      return withEtag(201, await store.putConnection(tenant.slug, { name: input.name, ...fields(input) }));
+    },
+  },
+  {
+    method: "GET",
+    path: `${base}/export`,
+    access: "viewer",
+    handler: async ({ params }, { store }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const connections = await store.listConnections(tenant.slug);
+      return { status: 200, body: { connections: connections.map(exportItem) } };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/import`,
+    access: "editor",
+    handler: async ({ params, body }, { store, schemas }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const input = schemas.check<{ connections: ExportItem[] }>("ConnectionExport", body);
+      const names = input.connections.map((c) => c.name);
+      const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+      if (duplicate !== undefined) {
+        throw new GitsyncError("bad_request", `connection ${duplicate} is listed twice`, { name: duplicate });
+      }
+      // All or nothing; existing connections keep their credentials, new ones have none yet.
+      const result = await store.transaction(async (tx) => {
+        const created: string[] = [];
+        const updated: string[] = [];
+        for (const item of input.connections) {
+          const exists = (await tx.getConnection(tenant.slug, item.name)) !== null;
+          const { credentials: _none, ...rest } = fields(item);
+          await tx.putConnection(tenant.slug, { name: item.name, ...rest, ...(exists ? {} : { credentials: null }) });
+          (exists ? updated : created).push(item.name);
+        }
+        return { created, updated };
+      });
+      return { status: 200, body: result };
+    },
+  },
+  {
+    method: "GET",
+    path: `${base}/{name}`,
+    access: "viewer",
+    handler: async ({ params }, { store }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const name = param(params, "name");
+      const connection = await store.getConnection(tenant.slug, name);
+      if (!connection) throw new NotFoundError(`no connection ${name}`, { name });
+      return withEtag(200, connection);
+    },
+  },
+  {
+    method: "PUT",
+    path: `${base}/{name}`,
+    access: "editor",
+    handler: async ({ params, body, req }, { store, schemas }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const name = param(params, "name");
+      const input = schemas.check<ConnectionBody>("ConnectionUpdate", body);
+      if (input.name !== undefined && input.name !== name) {
+        throw new GitsyncError("bad_request", `body name ${input.name} differs from the path's ${name}`, {
+          fields: [{ field: "name", message: "must match the path" }],
+        });
+      }
+      const current = await store.getConnection(tenant.slug, name);
+      const expectedVersion = expectedFrom(ifMatchVersion(req.headers["if-match"]), current, `connection ${name}`);
+      const saved = await store.putConnection(tenant.slug, {
+        name,
+        ...fields(input),
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      });
+      return withEtag(current ? 200 : 201, saved);
+    },
+  },
+  {
+    method: "DELETE",
+    path: `${base}/{name}`,
+    access: "editor",
+    handler: async ({ params }, { store }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      await store.deleteConnection(tenant.slug, param(params, "name"));
+      return { status: 204 };
+    },
+  },
+];

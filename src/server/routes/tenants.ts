@@ -1,0 +1,26 @@
+import { ConflictError } from "../../core/errors.js";
+import type { Route } from "../router.js";
+
+interface TenantInput {
+  slug: string;
+  name: string;
+}
+
+export const tenantRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/v1/tenants",
+    access: "viewer",
+    handler: async (_request, { store }) => ({ status: 200, body: { items: await store.listTenants() } }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/tenants",
+    access: "admin",
+    handler: async ({ body }, { store, schemas }) => {
+      const input = schemas.check<TenantInput>("TenantInput", body);
+      if (await store.getTenant(input.slug)) throw new ConflictError(`tenant ${input.slug} exists`, { slug: input.slug });
+      return { status: 201, body: await store.createTenant(input) };
+    },
+  },
+];
