@@ -1,0 +1,44 @@
+import type { OpenPullRequest, PullRequestInfo } from "../../core/index.js";
+import { COMMENT_MARKER } from "../../core/index.js";
+import { call } from "./errors.js";
+import { mapPullRequest } from "./mappers.js";
+import type { GitHubOctokit } from "./options.js";
+import { arr, num, obj, optStr } from "./shape.js";
+
+interface Target {
+  owner: string;
+  repo: string;
+}
+
+/** The open pull request for head → base, or a new one. */
+export async function findOrOpenPullRequest(octokit: GitHubOctokit, target: Target, request: OpenPullRequest): Promise<PullRequestInfo> {
+  const { data } = await call(`list pull requests for ${request.head}`, () =>
+    octokit.rest.pulls.list({ ...target, state: "open", head: `${target.owner}:${request.head}`, base: request.base, per_page: 1 }),
+  );
+  const existing = arr("pull request list", data, "(response)")[0];
+  if (existing !== undefined) return mapPullRequest(existing);
+  const created = await call(`open pull request for ${request.head}`, () =>
+    octokit.rest.pulls.create({ ...target, head: request.head, base: request.base, title: request.title, body: request.body }),
+  );
+  return mapPullRequest(created.data);
+}
+
+export async function readPullRequest(octokit: GitHubOctokit, target: Target, number: number): Promise<PullRequestInfo> {
+  const { data } = await call(`read pull request #${number}`, () => octokit.rest.pulls.get({ ...target, pull_number: number }));
+  return mapPullRequest(data);
+}
+
+/** Creates or updates gitsync's one comment, recognised by the hidden marker. */
+export async function upsertMarkedComment(octokit: GitHubOctokit, target: Target, number: number, text: string): Promise<void> {
+  const body = text.includes(COMMENT_MARKER) ? text : `${COMMENT_MARKER}\n${text}`;
+  const comments = await call(`list comments of #${number}`, () =>
+    octokit.paginate(octokit.rest.issues.listComments, { ...target, issue_number: number, per_page: 100 }),
+  );
+  const ours = comments.find((c) => (optStr("comment", obj("comment", c), "body") ?? "").includes(COMMENT_MARKER));
+  if (ours) {
+    const id = num("comment", obj("comment", ours), "id");
+    await call(`update comment on #${number}`, () => octokit.rest.issues.updateComment({ ...target, comment_id: id, body }));
+    return;
+  }
+  await call(`comment on #${number}`, () => octokit.rest.issues.createComment({ ...target, issue_number: number, body }));
+}

@@ -1,0 +1,80 @@
+import type { ChangedFile, FileContent } from "../../core/index.js";
+import { GitsyncError } from "../../core/index.js";
+import { call } from "./errors.js";
+import { type CompareStatus, filterChanges, mapCompareFiles, mapCompareStatus, mapTreeBlobs, under } from "./mappers.js";
+import { COMPARE_FILE_LIMIT, type GitHubOctokit } from "./options.js";
+import { obj } from "./shape.js";
+import { extractTarball } from "./tarball.js";
+
+interface Target {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * Files under `folder` at a commit from its tarball: two requests (the API answers with a
+ * redirect to the archive host, which fetch follows without the Authorization header) for any
+ * number of files, instead of one per file.
+ */
+export async function readFilesAt(
+  octokit: GitHubOctokit,
+  target: Target,
+  commit: string,
+  folder: string,
+  paths?: string[],
+): Promise<FileContent[]> {
+  const wanted = paths ? new Set(paths) : null;
+  const { data } = await call(`download tarball of ${commit}`, () => octokit.rest.repos.downloadTarballArchive({ ...target, ref: commit }));
+  if (!(data instanceof ArrayBuffer)) {
+    throw new GitsyncError("provider_error", "GitHub tarball: the answer should be a binary archive", { field: "(body)" });
+  }
+  return extractTarball(new Uint8Array(data), (path) => under(path, folder) && (wanted === null || wanted.has(path)));
+}
+
+async function compare(octokit: GitHubOctokit, target: Target, base: string, head: string) {
+  const { data } = await call(`compare ${base}...${head}`, () =>
+    octokit.rest.repos.compareCommitsWithBasehead({ ...target, basehead: `${base}...${head}`, per_page: 1 }),
+  );
+  return obj("compare", data);
+}
+
+/**
+ * Changed files from compare; compare lists at most 300 files, so a full list is replaced by
+ * a comparison of the two recursive trees (two more requests, any number of files).
+ */
+export async function changedFilesBetween(
+  octokit: GitHubOctokit,
+  target: Target,
+  base: string,
+  head: string,
+  folder: string,
+): Promise<ChangedFile[]> {
+  const data = await compare(octokit, target, base, head);
+  const listed = mapCompareFiles(data);
+  const complete = Array.isArray(data.files) && data.files.length < COMPARE_FILE_LIMIT;
+  if (complete) return filterChanges(listed, folder);
+  return filterChanges(await diffTrees(octokit, target, base, head), folder);
+}
+
+async function treeOf(octokit: GitHubOctokit, target: Target, commit: string): Promise<Map<string, string>> {
+  const { data } = await call(`read tree of ${commit}`, () => octokit.rest.git.getTree({ ...target, tree_sha: commit, recursive: "1" }));
+  return mapTreeBlobs(data);
+}
+
+async function diffTrees(octokit: GitHubOctokit, target: Target, base: string, head: string): Promise<ChangedFile[]> {
+  const before = await treeOf(octokit, target, base);
+  const after = await treeOf(octokit, target, head);
+  const out: ChangedFile[] = [];
+  for (const [path, blob] of after) {
+    const old = before.get(path);
+    if (old === undefined) out.push({ path, status: "added" });
+    else if (old !== blob) out.push({ path, status: "modified" });
+  }
+  for (const path of before.keys()) if (!after.has(path)) out.push({ path, status: "deleted" });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export async function isAncestorOf(octokit: GitHubOctokit, target: Target, ancestor: string, descendant: string): Promise<boolean> {
+  const status: CompareStatus = mapCompareStatus(await compare(octokit, target, ancestor, descendant));
+  return status === "ahead" || status === "identical";
+}

@@ -1,0 +1,148 @@
+import { verify } from "@octokit/webhooks-methods";
+import type { Actor, ProviderEvent, PullRequestAction, PullRequestEvent, PushEvent, WebhookRequest } from "../../core/index.js";
+import { GitsyncError } from "../../core/index.js";
+import { arr, bool, child, type Json, num, obj, optStr, str } from "./shape.js";
+
+const ZERO_SHA = /^0{40}$/;
+/** Older push payloads listed 20 commits at most; beyond that the file lists are incomplete. */
+const PUSH_COMMIT_LIST_LIMIT = 20;
+
+function header(request: WebhookRequest, name: string): string | null {
+  const value = request.headers[name] ?? request.headers[name.toLowerCase()];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" && first !== "" ? first : null;
+}
+
+/** Verifies X-Hub-Signature-256 (HMAC-SHA256, compared in constant time). */
+export async function verifySignature(secret: string, request: WebhookRequest): Promise<void> {
+  const signature = header(request, "x-hub-signature-256");
+  if (signature === null) throw new GitsyncError("bad_signature", "GitHub webhook: the X-Hub-Signature-256 header is missing");
+  let ok = false;
+  try {
+    ok = await verify(secret, request.rawBody.toString("utf8"), signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new GitsyncError("bad_signature", "GitHub webhook: the X-Hub-Signature-256 signature does not match the body");
+}
+
+function pusherOf(payload: Json): Actor | null {
+  const pusher = payload.pusher;
+  if (typeof pusher !== "object" || pusher === null) return null;
+  const p = pusher as Json;
+  const name = optStr("push payload", p, "name");
+  if (name === null) return null;
+  // GitHub leaves the email out when the pusher keeps it private; its noreply address stands in.
+  const email = optStr("push payload", p, "email") ?? `${name}@users.noreply.github.com`;
+  return { name, email };
+}
+
+/** The union of the commits' file lists, or null when the payload may not list every file. */
+function changedPaths(payload: Json, created: boolean, forced: boolean): string[] | null {
+  if (created || forced) return null;
+  const commits = arr("push payload", payload.commits ?? [], "commits");
+  if (commits.length === 0 || commits.length >= PUSH_COMMIT_LIST_LIMIT) return null;
+  const paths = new Set<string>();
+  commits.forEach((c, i) => {
+    const commit = obj("push payload", c, `commits[${i}]`);
+    for (const list of ["added", "removed", "modified"]) {
+      const entries = commit[list];
+      if (entries === undefined) return;
+      for (const p of arr("push payload", entries, `commits[${i}].${list}`)) if (typeof p === "string") paths.add(p);
+    }
+  });
+  return [...paths].sort();
+}
+
+function pushEvent(deliveryId: string, payload: Json): PushEvent | null {
+  const what = "push payload";
+  const ref = str(what, payload, "ref");
+  // Tags and branch deletions change no configuration.
+  if (!ref.startsWith("refs/heads/")) return null;
+  const after = str(what, payload, "after");
+  if (ZERO_SHA.test(after) || payload.deleted === true) return null;
+  const before = str(what, payload, "before");
+  const created = payload.created === true || ZERO_SHA.test(before);
+  const forced = payload.forced === true;
+  return {
+    kind: "push",
+    provider: "github",
+    deliveryId,
+    repository: str(what, child(what, payload, "repository"), "full_name"),
+    branch: ref.slice("refs/heads/".length),
+    before,
+    after,
+    forced,
+    pusher: pusherOf(payload),
+    changedPaths: changedPaths(payload, created, forced),
+  };
+}
+
+function pullRequestEvent(deliveryId: string, payload: Json): PullRequestEvent | null {
+  const what = "pull_request payload";
+  const action = str(what, payload, "action");
+  const pr = child(what, payload, "pull_request");
+  let mapped: PullRequestAction;
+  if (action === "opened" || action === "reopened") mapped = action;
+  else if (action === "synchronize") mapped = "updated";
+  else if (action === "closed") mapped = bool(what, pr, "merged") ? "merged" : "closed";
+  else return null;
+  const head = child(what, pr, "head");
+  const base = child(what, pr, "base");
+  return {
+    kind: "pull_request",
+    provider: "github",
+    deliveryId,
+    repository: str(what, child(what, payload, "repository"), "full_name"),
+    action: mapped,
+    number: num(what, pr, "number"),
+    head: str(what, head, "ref"),
+    headSha: str(what, head, "sha"),
+    base: str(what, base, "ref"),
+    baseSha: optStr(what, base, "sha"),
+  };
+}
+
+/** "Re-run" on gitsync's check asks for the pull request's check again. */
+function rerequestedEvent(deliveryId: string, payload: Json): PullRequestEvent | null {
+  const what = "check_run payload";
+  if (str(what, payload, "action") !== "rerequested") return null;
+  const run = child(what, payload, "check_run");
+  const first = arr(what, run.pull_requests ?? [], "check_run.pull_requests")[0];
+  if (first === undefined) return null;
+  const pr = obj(what, first, "check_run.pull_requests[0]");
+  const head = child(what, pr, "head");
+  const base = child(what, pr, "base");
+  return {
+    kind: "pull_request",
+    provider: "github",
+    deliveryId,
+    repository: str(what, child(what, payload, "repository"), "full_name"),
+    action: "rerequested",
+    number: num(what, pr, "number"),
+    head: str(what, head, "ref"),
+    headSha: str(what, head, "sha"),
+    base: str(what, base, "ref"),
+    baseSha: optStr(what, base, "sha"),
+  };
+}
+
+/** Verifies first, then normalises push, pull_request and check_run re-runs; others → null. */
+export async function parseGitHubWebhook(secret: string, request: WebhookRequest): Promise<ProviderEvent | null> {
+  await verifySignature(secret, request);
+  const event = header(request, "x-github-event");
+  const deliveryId = header(request, "x-github-delivery");
+  if (event === null) throw new GitsyncError("bad_request", "GitHub webhook: the X-GitHub-Event header is missing");
+  if (deliveryId === null) throw new GitsyncError("bad_request", "GitHub webhook: the X-GitHub-Delivery header is missing");
+  if (event !== "push" && event !== "pull_request" && event !== "check_run") return null;
+  let payload: Json;
+  try {
+    payload = obj(`${event} payload`, JSON.parse(request.rawBody.toString("utf8")));
+  } catch (error) {
+    if (error instanceof GitsyncError) throw error;
+    throw new GitsyncError("bad_request", `GitHub webhook: the ${event} body is not JSON`);
+  }
+  if (event === "push") return pushEvent(deliveryId, payload);
+  if (event === "pull_request") return pullRequestEvent(deliveryId, payload);
+  return rerequestedEvent(deliveryId, payload);
+}
