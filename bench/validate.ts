@@ -1,0 +1,164 @@
+/**
+ * `npm run bench -- validate [--files N]`: how fast `gitsync validate` checks a large checkout,
+ * against the baseline a user would otherwise write (read each file with a YAML parser, validate
+ * it with ajv: no positions, no cross-file rules). Target: 20,000 files/s and faster than the
+ * baseline. The generated tree lives under bench/.work/ (git-ignored) and is reused.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+import { Catalog } from "../src/catalog/catalog.js";
+import { isCronExpression } from "../src/catalog/cron.js";
+import { packageRoot } from "../src/catalog/package-root.js";
+import { readConfigTree, validateTree } from "../src/validation/index.js";
+
+const TARGET = 20_000;
+const RUNS = 3;
+
+export async function run(args: string[]): Promise<void> {
+  const count = Number(args[args.indexOf("--files") + 1] ?? 10_000) || 10_000;
+  const root = packageRoot();
+  const tree = join(root, "bench", ".work", `validate-${count}`);
+  await generate(tree, count);
+  const catalog = await Catalog.load();
+  const connections = ["warehouse", "crm", "erp", "lake", "hubspot"];
+
+  const ours = await best(async () => {
+    const files = await readConfigTree(tree, catalog);
+    const result = validateTree({ catalog, files, connections });
+    if (result.files !== count || result.diagnostics.length > 0) {
+      throw new Error(`expected ${count} clean files, got ${result.files} files and ${result.diagnostics.length} diagnostics`);
+    }
+  });
+  const baseline = await best(() => baselineValidate(tree));
+
+  await writeFile(join(tree, "..", "connections.json"), JSON.stringify(connections));
+  const cli = await child(root, ["--import", "tsx", "src/cli/main.ts", "validate", tree, "--format", "json", "--connections", join(tree, "..", "connections.json")]);
+  const script = await child(root, ["--input-type=module", "-e", BASELINE_SCRIPT, tree]);
+
+  const rate = (ms: number) => Math.round((count / ms) * 1000);
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
+  console.log(`tree: ${count} files across ${catalog.kinds().filter((k) => k.exported).length} kinds (${tree})`);
+  console.log(`in-process, best of ${RUNS} (read + validate):`);
+  console.log(`  gitsync validate   ${rate(ours).toLocaleString("en")} files/s  ${ours.toFixed(0)} ms`);
+  console.log(`  baseline yaml+ajv  ${rate(baseline).toLocaleString("en")} files/s  ${baseline.toFixed(0)} ms`);
+  console.log(`  ratio              ${(baseline / ours).toFixed(2)}x the baseline's speed`);
+  console.log(`as a command (wall time includes start-up; peak RSS):`);
+  console.log(`  gitsync validate   ${cli.ms.toFixed(0)} ms  ${mb(cli.maxRss)}  ${rate(cli.ms).toLocaleString("en")} files/s`);
+  console.log(`  baseline script    ${script.ms.toFixed(0)} ms  ${mb(script.maxRss)}  ${rate(script.ms).toLocaleString("en")} files/s`);
+  console.log(`target ${TARGET.toLocaleString("en")} files/s in-process: ${rate(ours) >= TARGET ? "met" : "NOT met"}; faster than baseline: ${ours < baseline ? "yes" : "no"}`);
+}
+
+async function best(fn: () => Promise<void>): Promise<number> {
+  let fastest = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await fn();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
+/** The plain script: sequential reads, yaml.parse, one compiled ajv validator per folder. */
+async function baselineValidate(tree: string): Promise<void> {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  ajv.addFormat("cron", { type: "string", validate: isCronExpression });
+  const kindsDir = join(packageRoot(), "src", "catalog", "kinds");
+  const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+  for (const file of await readdir(kindsDir)) {
+    const schema = JSON.parse(await readFile(join(kindsDir, file), "utf8")) as Record<string, unknown>;
+    validators.set(schema["x-gitsync-folder"] as string, ajv.compile(schema));
+  }
+  let invalid = 0;
+  for (const folder of await readdir(tree)) {
+    const validate = validators.get(folder);
+    if (!validate) continue;
+    for (const name of await readdir(join(tree, folder))) {
+      if (!validate(parse(await readFile(join(tree, folder, name), "utf8")))) invalid++;
+    }
+  }
+  if (invalid > 0) throw new Error(`baseline found ${invalid} invalid files`);
+}
+
+/** The same baseline as a stand-alone script, run as its own process for wall time and RSS. */
+const BASELINE_SCRIPT = `
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+import { CronExpressionParser } from "cron-parser";
+const tree = process.argv[1];
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addFormat("cron", { type: "string", validate: (e) => { try { return e.trim().split(/\\s+/).length === 5 && !!CronExpressionParser.parse(e); } catch { return false; } } });
+const validators = new Map();
+for (const f of readdirSync("src/catalog/kinds")) {
+  const schema = JSON.parse(readFileSync(join("src/catalog/kinds", f), "utf8"));
+  validators.set(schema["x-gitsync-folder"], ajv.compile(schema));
+}
+let invalid = 0;
+for (const folder of readdirSync(tree)) {
+  const validate = validators.get(folder);
+  if (!validate) continue;
+  for (const name of readdirSync(join(tree, folder))) if (!validate(parse(readFileSync(join(tree, folder, name), "utf8")))) invalid++;
+}
+process.exitCode = invalid > 0 ? 1 : 0;
+`;
+
+/** Runs node with a preload that reports the process's own peak RSS (kB) on stderr at exit. */
+async function child(cwd: string, args: string[]): Promise<{ ms: number; maxRss: number }> {
+  const preload = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))`;
+  const start = performance.now();
+  const { stderr } = await promisify(execFile)(process.execPath, ["--import", preload, ...args], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - start;
+  const maxRss = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0);
+  return { ms, maxRss };
+}
+
+async function generate(tree: string, count: number): Promise<void> {
+  const marker = join(tree, ".complete");
+  if (existsSync(marker)) return;
+  await rm(tree, { recursive: true, force: true });
+  const folders = ["models", "syncs", "jobs", "file-definitions", "cluster-definitions", "python-environments"];
+  for (const f of folders) await mkdir(join(tree, f), { recursive: true });
+  // Every folder has at least this many files, so references modulo it always resolve.
+  const per = Math.floor(count / folders.length);
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const folder = folders[i % folders.length] as string;
+    const n = Math.floor(i / folders.length);
+    writes.push(writeFile(join(tree, folder, `${folder.slice(0, -1)}-${n}.yaml`), resourceText(folder, n, per)));
+    if (writes.length >= 256) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
+  await writeFile(marker, "");
+}
+
+function resourceText(folder: string, n: number, per: number): string {
+  const project = `project-${n % 12}`;
+  switch (folder) {
+    case "models":
+      return n % 3 === 0
+        ? `name: model-${n}\nsource: warehouse\ntype: raw_sql\ndbtModel: null\nrawSql: |\n  select id, email, country\n  from customers_${n}\n  where active\nisSchema: false\nprimaryKey: id\nproject: ${project}\n`
+        : n % 3 === 1
+          ? `name: model-${n}\nsource: crm\ntype: table\ndbtModel: null\ntableName: public.table_${n}\nisSchema: false\nprimaryKey: id\nproject: ${project}\n`
+          : `name: model-${n}\nsource: warehouse\ntype: dbt_model\ndbtModel: model.analytics.model_${n}\nisSchema: false\nprimaryKey: id\n`;
+    case "syncs":
+      return `model: model-${n % per}\ndestination: hubspot\nconfig:\n  object: contacts\n  mode: upsert\n  mappings:\n    - from: email\n      to: email\nschedule:\n  type: ${n % 2 ? "interval\n  every: 15m" : 'cron\n  expression: "0 */2 * * *"'}\nschedulePaused: false\nproject: ${project}\n`;
+    case "jobs":
+      return `name: job-${n}\nproject: ${project}\ndescription: Loads batch ${n}\nenabled: true\nschedule:\n  type: cron\n  expression: "30 1 * * *"\ndependsOn:${n > 0 ? `\n  - job-${n - 1}` : " []"}\ntasks:\n  - name: copy\n    type: data-migration\n    sourceConnection: erp\n    targetConnection: lake\n    fileDefinition: file-definition-${n % per}\n    tables:\n      - name: orders_${n}\n        columns:\n          - name: id\n            type: int\n            key: true\n          - name: total\n            type: decimal\n        configuration:\n          mode: incremental\n  - name: transform\n    type: spark\n    clusterDefinition: cluster-definition-${n % per}\n    pythonEnvironment: python-environment-${n % per}\n    tables: []\n`;
+    case "file-definitions":
+      return `name: file-definition-${n}\ntype: csv\nfilePath: drops/batch_${n}/*.csv\nextension: .csv\ndelimiter: ","\nhasHeader: true\nencoding: utf-8\n`;
+    case "cluster-definitions":
+      return `name: cluster-definition-${n}\ntype: databricks\nconfiguration:\n  nodeType: Standard_DS3_v2\n  workers: ${1 + (n % 8)}\n`;
+    default:
+      return `name: python-environment-${n}\npath: envs/env-${n}\npythonVersion: "3.11"\npackages:\n  - pandas==2.2.2\n  - requests==2.32.3\n`;
+  }
+}

@@ -1,0 +1,113 @@
+import { readFile, stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { Catalog } from "../catalog/catalog.js";
+import { GitsyncError } from "../core/errors.js";
+import type { Diagnostic } from "../core/types.js";
+import { readConfigTree, validateTree } from "../validation/index.js";
+
+const usage = `usage: gitsync validate [dir] [--format text|json] [--connections file.json]
+
+Validates the config files of a checkout offline. dir defaults to the current folder.
+  --format text|json     text: one 'file:line:col: severity code: message' per line (default)
+  --connections file     a JSON array of connection names, or of objects with a 'name'
+                         (the connections export); without it connection references are skipped
+Extra kinds are read from GITSYNC_SCHEMAS_DIR when set.
+Exit status: 0 valid, 1 invalid, 2 usage error.
+`;
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+class UsageError extends Error {}
+
+export async function run(argv: string[], io: Io = process): Promise<number> {
+  try {
+    return await validate(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`gitsync validate: ${error.message}\n${usage}`);
+      return 2;
+    }
+    if (error instanceof GitsyncError && error.code === "config_error") {
+      io.stderr.write(`gitsync validate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function validate(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", default: "text" },
+        connections: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (args.values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const format = args.values.format;
+  if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not '${format}'`);
+  if (args.positionals.length > 1) throw new UsageError(`one folder at most, got ${args.positionals.length}`);
+  const dir = args.positionals[0] ?? ".";
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) throw new UsageError(`no such folder: ${dir}`);
+  const connections = args.values.connections === undefined ? null : await readConnections(args.values.connections);
+
+  const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
+  const catalog = await Catalog.load(extraDir ? { extraDir } : {});
+  const files = await readConfigTree(dir, catalog);
+  const result = validateTree({ catalog, files, connections });
+
+  const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = result.diagnostics.length - errors;
+  if (format === "json") {
+    io.stdout.write(`${JSON.stringify({ ok: errors === 0, files: result.files, errors: result.diagnostics.map(jsonDiagnostic) }, null, 2)}\n`);
+  } else {
+    io.stdout.write(result.diagnostics.map(textLine).join(""));
+    io.stderr.write(`${result.files} file${result.files === 1 ? "" : "s"} checked: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`);
+  }
+  return errors === 0 ? 0 : 1;
+}
+
+function textLine(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`;
+}
+
+function jsonDiagnostic(d: Diagnostic): Diagnostic {
+  return { file: d.file, line: d.line, column: d.column, code: d.code, severity: d.severity, message: d.message };
+}
+
+/** `["a", "b"]` or the connections export, `[{ "name": "a", "type": ... }]`. */
+async function readConnections(file: string): Promise<string[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--connections ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(data)) throw new UsageError(`--connections ${file}: expected a JSON array`);
+  return data.map((item, i) => {
+    if (typeof item === "string") return item;
+    if (typeof item === "object" && item !== null && typeof (item as { name?: unknown }).name === "string") {
+      return (item as { name: string }).name;
+    }
+    throw new UsageError(`--connections ${file}: item ${i} is neither a name nor an object with a 'name'`);
+  });
+}

@@ -1,0 +1,333 @@
+import type { Catalog } from "../catalog/catalog.js";
+import { formatFieldPath, type Kind } from "../catalog/kind.js";
+import { RESOURCE_NAME, type Diagnostic, type JsonObject, type JsonValue } from "../core/types.js";
+import { findCycles } from "./cycles.js";
+import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
+import { occurrences, startsWith } from "./fields.js";
+import { locateFile } from "./locate.js";
+import { parseConfigFile } from "./parse.js";
+import type { InstancePath, Position, Positions } from "./positions.js";
+import { schemaDiagnostics } from "./schema-errors.js";
+
+export interface ConfigFile {
+  path: string;
+  /** Raw bytes are checked for UTF-8; a string is taken as already decoded. */
+  content: string | Uint8Array;
+}
+
+export interface ParsedResource {
+  kind: string;
+  name: string;
+  path: string;
+  /** The file's content, without any secret field. */
+  body: JsonObject;
+  project: string | null;
+}
+
+export interface ResourceRef {
+  kind: string;
+  name: string;
+}
+
+export interface CurrentResource extends ResourceRef {
+  body: JsonObject;
+}
+
+export interface EngineInput {
+  catalog: Catalog;
+  basePath: string;
+  files: readonly ConfigFile[];
+  deleted: readonly string[];
+  current: readonly CurrentResource[];
+  /** Names of the tenant's connections; null when unknown (connection references are skipped). */
+  connections: readonly string[] | null;
+}
+
+export interface EngineResult {
+  diagnostics: Diagnostic[];
+  resources: ParsedResource[];
+  deleted: ResourceRef[];
+  /** How many config files were examined. */
+  files: number;
+}
+
+interface Entry {
+  path: string;
+  kind: Kind;
+  name: string;
+  body: JsonObject;
+  positions: Positions;
+}
+
+/**
+ * Validates files against the tenant as it would be after they are applied: the current
+ * resources, minus deleted paths, plus the files. Diagnostics are reported on the files (and on
+ * deleted paths whose resource is still named by an unchanged one).
+ */
+export function runValidation(input: EngineInput): EngineResult {
+  const { catalog, basePath } = input;
+  const diagnostics: Diagnostic[] = [];
+  const entries: Entry[] = [];
+  const claimed = new Map<string, string>();
+  let examined = 0;
+
+  const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of files) {
+    const where = locateFile(catalog, basePath, file.path);
+    if (!where) continue;
+    examined++;
+    const { kind, name } = where;
+    if (!kind.exported) {
+      diagnostics.push(
+        diagnostic(
+          file.path,
+          fileStart(),
+          "not-exported",
+          `${kind.id} resources are never stored in git (${kind.folder}/ is not exported); remove this file and manage it in the app`,
+        ),
+      );
+      continue;
+    }
+    const goodName = RESOURCE_NAME.test(name);
+    if (!goodName) {
+      diagnostics.push(
+        diagnostic(
+          file.path,
+          fileStart(),
+          "bad-name",
+          `file name '${name}' is not a valid resource name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters`,
+        ),
+      );
+    }
+    const key = `${kind.id}\0${name}`;
+    const first = claimed.get(key);
+    if (first !== undefined) {
+      diagnostics.push(
+        diagnostic(file.path, fileStart(), "duplicate-resource", `${kind.id} '${name}' is also defined by ${first}; keep one file per resource`),
+      );
+    } else claimed.set(key, file.path);
+
+    const parsed = parseConfigFile(file.path, file.content, where.format);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.value) continue;
+    const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
+    parsed.positions.release();
+    if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body, positions: parsed.positions });
+  }
+
+  const deleted = deletedResources(input, entries);
+  const index = resultingTenant(input, entries, deleted);
+  checkReferences(input, entries, index, diagnostics);
+  checkDeletedStillReferenced(input, entries, deleted, index, diagnostics);
+  checkCycles(catalog, entries, index, diagnostics);
+
+  diagnostics.sort(compareDiagnostics);
+  return {
+    diagnostics,
+    resources: entries.map((e) => ({
+      kind: e.kind.id,
+      name: e.name,
+      path: e.path,
+      body: e.body,
+      project: typeof e.body["project"] === "string" ? e.body["project"] : null,
+    })),
+    deleted,
+    files: examined,
+  };
+}
+
+/** Secrets, schema and name rules for one parsed file. Returns the body without secrets. */
+function checkContent(
+  file: string,
+  kind: Kind,
+  name: string,
+  value: JsonObject,
+  positions: Positions,
+  out: Diagnostic[],
+): JsonObject {
+  const secretPaths: InstancePath[] = [];
+  for (const path of kind.secrets) {
+    for (const found of occurrences(value, path)) {
+      secretPaths.push(found.path);
+      out.push(
+        diagnostic(
+          file,
+          positions.key(found.path),
+          "secret",
+          `field '${formatFieldPath(found.path)}' is secret and must never be stored in git; remove it and set it in the app (its value is not shown)`,
+        ),
+      );
+    }
+  }
+  if (!kind.validate(value)) {
+    const skip = (path: InstancePath): boolean => secretPaths.some((s) => startsWith(path, s));
+    out.push(...schemaDiagnostics(file, kind, kind.validate.errors ?? [], value, positions, skip));
+  }
+  const declared = value["name"];
+  if (typeof declared === "string" && declared !== name) {
+    out.push(
+      diagnostic(file, positions.value(["name"]), "name-mismatch", `field 'name' is '${declared}' but the file name says '${name}'; they must be equal`),
+    );
+  }
+  return secretPaths.length === 0 ? value : withoutPaths(value, secretPaths);
+}
+
+function withoutPaths(value: JsonObject, paths: InstancePath[]): JsonObject {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    let node: JsonValue | undefined = copy;
+    for (const part of path.slice(0, -1)) node = node !== null && typeof node === "object" ? (node as Record<string, JsonValue>)[part as string] : undefined;
+    const last = path[path.length - 1];
+    if (node !== null && typeof node === "object" && !Array.isArray(node) && typeof last === "string") delete node[last];
+  }
+  return copy;
+}
+
+function deletedResources(input: EngineInput, entries: Entry[]): ResourceRef[] {
+  const recreated = new Set(entries.map((e) => `${e.kind.id}\0${e.name}`));
+  const out: ResourceRef[] = [];
+  const seen = new Set<string>();
+  for (const path of input.deleted) {
+    const where = locateFile(input.catalog, input.basePath, path);
+    if (!where || !where.kind.exported) continue;
+    const key = `${where.kind.id}\0${where.name}`;
+    if (recreated.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ kind: where.kind.id, name: where.name });
+  }
+  return out;
+}
+
+type TenantIndex = Map<string, Map<string, JsonObject>>;
+
+function resultingTenant(input: EngineInput, entries: Entry[], deleted: ResourceRef[]): TenantIndex {
+  const index: TenantIndex = new Map();
+  const put = (kind: string, name: string, body: JsonObject): void => {
+    let names = index.get(kind);
+    if (!names) index.set(kind, (names = new Map()));
+    names.set(name, body);
+  };
+  for (const r of input.current) put(r.kind, r.name, r.body);
+  for (const d of deleted) index.get(d.kind)?.delete(d.name);
+  for (const e of entries) put(e.kind.id, e.name, e.body);
+  return index;
+}
+
+function checkReferences(input: EngineInput, entries: Entry[], index: TenantIndex, out: Diagnostic[]): void {
+  const connections = input.connections === null ? null : new Set(input.connections);
+  let skipped: { file: string; at: Position } | null = null;
+  for (const entry of entries) {
+    for (const ref of entry.kind.references) {
+      const target = input.catalog.byId(ref.target);
+      if (!target) continue;
+      for (const found of occurrences(entry.body, ref.path)) {
+        if (typeof found.value !== "string") continue;
+        const field = formatFieldPath(found.path);
+        if (!target.exported) {
+          if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
+          else if (!connections.has(found.value)) {
+            out.push(
+              diagnostic(
+                entry.path,
+                entry.positions.value(found.path),
+                "missing-reference",
+                `${target.id} '${found.value}' named by field '${field}' is not in the connections list`,
+              ),
+            );
+          }
+        } else if (!index.get(target.id)?.has(found.value)) {
+          out.push(
+            diagnostic(
+              entry.path,
+              entry.positions.value(found.path),
+              "missing-reference",
+              `${target.id} '${found.value}' named by field '${field}' does not exist (no ${target.folder}/${found.value}.yaml)`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  if (skipped) {
+    out.push(
+      diagnostic(
+        skipped.file,
+        skipped.at,
+        "references-skipped",
+        "connection references were not checked: no connections list was given (--connections file.json)",
+        "warning",
+      ),
+    );
+  }
+}
+
+/** A resource deleted by the change while an unchanged one still names it. */
+function checkDeletedStillReferenced(
+  input: EngineInput,
+  entries: Entry[],
+  deleted: ResourceRef[],
+  index: TenantIndex,
+  out: Diagnostic[],
+): void {
+  if (deleted.length === 0) return;
+  const gone = new Set(deleted.map((d) => `${d.kind}\0${d.name}`));
+  const changed = new Set(entries.map((e) => `${e.kind.id}\0${e.name}`));
+  const pathOf = new Map<string, string>();
+  for (const path of input.deleted) {
+    const where = locateFile(input.catalog, input.basePath, path);
+    if (where) pathOf.set(`${where.kind.id}\0${where.name}`, path);
+  }
+  for (const resource of input.current) {
+    const self = `${resource.kind}\0${resource.name}`;
+    if (gone.has(self) || changed.has(self)) continue;
+    const kind = input.catalog.byId(resource.kind);
+    for (const ref of kind?.references ?? []) {
+      for (const found of occurrences(resource.body, ref.path)) {
+        const key = `${ref.target}\0${String(found.value)}`;
+        if (!gone.has(key) || index.get(ref.target)?.has(String(found.value))) continue;
+        out.push(
+          diagnostic(
+            pathOf.get(key) ?? "",
+            fileStart(),
+            "missing-reference",
+            `${ref.target} '${String(found.value)}' is deleted but ${resource.kind} '${resource.name}' still names it in field '${formatFieldPath(found.path)}'`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+/** Cycles through fields that name resources of their own kind (job `dependsOn`). */
+function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out: Diagnostic[]): void {
+  for (const kind of catalog.kinds()) {
+    const selfRefs = kind.references.filter((r) => r.target === kind.id);
+    if (selfRefs.length === 0) continue;
+    const bodies = index.get(kind.id);
+    if (!bodies) continue;
+    const edges = new Map<string, string[]>();
+    for (const [name, body] of bodies) {
+      const targets: string[] = [];
+      for (const ref of selfRefs) for (const f of occurrences(body, ref.path)) if (typeof f.value === "string") targets.push(f.value);
+      edges.set(name, targets);
+    }
+    const inFiles = new Map(entries.filter((e) => e.kind === kind).map((e) => [e.name, e]));
+    for (const cycle of findCycles(edges)) {
+      // Report on the first job of the cycle that is in the files, at its edge to the next one.
+      const at = cycle.findIndex((name, i) => i < cycle.length - 1 && inFiles.has(name));
+      if (at === -1) continue;
+      const from = cycle.slice(at, -1).concat(cycle.slice(0, at), cycle[at] as string);
+      const entry = inFiles.get(from[0] as string) as Entry;
+      const next = from[1] as string;
+      let position = entry.positions.start();
+      for (const ref of selfRefs) {
+        const hit = occurrences(entry.body, ref.path).find((f) => f.value === next);
+        if (hit) {
+          position = entry.positions.value(hit.path);
+          break;
+        }
+      }
+      out.push(diagnostic(entry.path, position, "dependency-cycle", `${kind.id} dependency cycle: ${from.join(" → ")}`));
+    }
+  }
+}

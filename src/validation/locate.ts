@@ -1,0 +1,33 @@
+import type { Catalog } from "../catalog/catalog.js";
+import type { Kind } from "../catalog/kind.js";
+import type { FileFormat } from "../core/types.js";
+
+export interface FileLocation {
+  kind: Kind;
+  /** The resource name: the file's base name without extension. */
+  name: string;
+  format: FileFormat;
+}
+
+const EXTENSION = /\.(yaml|yml|json)$/;
+
+/**
+ * Which resource a repository path holds: `<basePath>/<folder>/<name>.<ext>` with a known folder.
+ * Anything else (other folders, subfolders, other extensions) is not config: null.
+ */
+export function locateFile(catalog: Catalog, basePath: string, path: string): FileLocation | null {
+  const base = basePath.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
+  let rel = path.replace(/\\/g, "/").replace(/^\.\//, "");
+  if (base !== "") {
+    if (!rel.startsWith(`${base}/`)) return null;
+    rel = rel.slice(base.length + 1);
+  }
+  const slash = rel.indexOf("/");
+  if (slash <= 0 || rel.indexOf("/", slash + 1) !== -1) return null;
+  const kind = catalog.byFolder(rel.slice(0, slash));
+  if (!kind) return null;
+  const file = rel.slice(slash + 1);
+  const ext = EXTENSION.exec(file);
+  if (!ext || ext.index === 0) return null;
+  return { kind, name: file.slice(0, ext.index), format: ext[1] === "json" ? "json" : "yaml" };
+}
