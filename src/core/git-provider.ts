@@ -39,7 +39,10 @@ export type FileChange =
 
 export interface CommitRequest extends RepoRef {
   branch: string;
-  /** The head the caller read; the commit fails with BranchMovedError if the branch is elsewhere. */
+  /**
+   * The head the caller read; the commit fails with BranchMovedError if the branch is elsewhere.
+   * An empty string means the branch must not exist yet: the commit is its root commit.
+   */
   expectedHead: string;
   /** When set and the branch does not exist, create it at `expectedHead` first. */
   createBranch?: boolean;

@@ -76,9 +76,13 @@ export function computePlan(input: PlanInput): Plan {
   }
 
   items.sort(compareItems);
+  return { items, counts: countPlan(items) };
+}
+
+export function countPlan(items: readonly PlanItem[]): Record<PlanAction, number> {
   const counts: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, archive: 0, keep: 0 };
   for (const item of items) counts[item.action] += 1;
-  return { items, counts };
+  return counts;
 }
 
 /** Changed field paths between two bodies, sorted, each named once. */

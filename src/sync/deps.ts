@@ -1,0 +1,41 @@
+import type { GitConnection, GitProvider, Store } from "../core/index.js";
+import type { Catalog } from "../catalog/catalog.js";
+
+/** A logger with pino's call shape (Probot's logger fits), so the engine needs no pino import. */
+export interface SyncLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Gives the provider adapter for a tenant's git connection (the registry decides which). */
+export type ProviderResolver = (tenant: string, connection: GitConnection) => Promise<GitProvider>;
+
+export interface SyncDeps {
+  store: Store;
+  catalog: Catalog;
+  providers: ProviderResolver;
+  log: SyncLogger;
+  now: () => Date;
+  /** Name and email gitsync commits as. */
+  committer: { name: string; email: string };
+}
+
+/**
+ * Serialises work per tenant: inbound applies, outbound commits and snapshots of one tenant
+ * never interleave, while different tenants proceed in parallel.
+ */
+export class TenantLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(tenant) ?? Promise.resolve();
+    const result = previous.then(fn);
+    const tail = result.catch(() => undefined);
+    this.tails.set(tenant, tail);
+    void tail.then(() => {
+      if (this.tails.get(tenant) === tail) this.tails.delete(tenant);
+    });
+    return result;
+  }
+}

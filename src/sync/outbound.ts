@@ -1,0 +1,223 @@
+import { BranchMovedError, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
+import { resourcePath, serializeResource } from "../catalog/serialize.js";
+import type { SyncDeps } from "./deps.js";
+import type { TenantLocks } from "./deps.js";
+import type { InboundSync } from "./inbound.js";
+import { buildCommitMessage, distinctActors } from "./commit-message.js";
+
+/**
+ * OUTBOUND (direct mode): API writes leave rows in the outbox in the same transaction; after
+ * the debounce window the worker turns a tenant's rows into ONE commit holding only real
+ * differences. Rows are settled only after the commit exists, and a retried flush finds no
+ * difference for what was already committed, so a crash in between commits nothing twice.
+ */
+
+export type OutboundOutcome =
+  | { status: "committed"; sha: string; logId: number }
+  | { status: "noop"; reason: string };
+
+const MAX_ATTEMPTS = 3;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+export class OutboundSync {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly failures = new Map<string, number>();
+  /** Back-off timers after a failure; `idle()` does not wait for these. */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly inbound: InboundSync,
+    private readonly locks: TenantLocks,
+  ) {}
+
+  /**
+   * A write happened: commit once the window has passed. The window starts at the first
+   * unsynced write, so a stream of edits still commits every `debounceMs`.
+   */
+  schedule(tenant: string, debounceMs: number): void {
+    if (this.stopped || this.timers.has(tenant)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(tenant);
+      const run = this.locks
+        .run(tenant, () => this.flush(tenant))
+        .then(
+          () => this.failures.delete(tenant),
+          (error: unknown) => this.retryLater(tenant, error),
+        );
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
+    }, debounceMs);
+    timer.unref?.();
+    this.timers.set(tenant, timer);
+  }
+
+  /** After a restart: every tenant with unsettled rows gets a flush. */
+  async recover(): Promise<void> {
+    for (const tenant of await this.deps.store.outboxTenants()) this.schedule(tenant, 0);
+  }
+
+  /** Waits for scheduled and running flushes (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.timers.size > 0 || this.running.size > 0) {
+      await Promise.allSettled([...this.running]);
+      if (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of [...this.timers.values(), ...this.retries.values()]) clearTimeout(timer);
+    this.timers.clear();
+    this.retries.clear();
+  }
+
+  /** Commits the tenant's unsettled rows now. Call it under the tenant's lock. */
+  async flush(tenant: string): Promise<OutboundOutcome> {
+    const { store } = this.deps;
+    const git = await store.getGitConnection(tenant);
+    // In pull-request mode app changes wait for "Sync changes" (a snapshot), not a direct commit.
+    if (git.outbound !== "direct") return { status: "noop", reason: "outbound mode is pull-request" };
+    const provider = await this.deps.providers(tenant, git);
+    const repo: RepoRef = { repository: git.repository };
+
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      let entries = await store.pendingOutbox(tenant);
+      if (entries.length === 0) return { status: "noop", reason: "nothing to commit" };
+      // A branch that does not exist yet (a new local repository) gets a root commit: the
+      // port reads an empty expected head as "must not exist".
+      const head = (await provider.resolveRef(repo, git.branch)) ?? "";
+
+      // The branch moved since the last sync: take git's changes in first (conflicts are
+      // detected there), then commit on top of the new head.
+      const state = await store.getSyncState(tenant);
+      if (head !== "" && state.lastAppliedSha !== head) {
+        const outcome = await this.inbound.apply({ tenant, after: head, pusher: null });
+        if (outcome.status === "failed") throw new Error(`the branch head ${head} is invalid; fix it in git first`);
+        entries = await store.pendingOutbox(tenant);
+        if (entries.length === 0) return { status: "noop", reason: "nothing to commit" };
+      }
+
+      const { changes, labels } = await this.changesFor(tenant, git, provider, repo, head, entries);
+      const ids = entries.map((e) => e.id);
+      if (changes.length === 0) {
+        await store.markOutboxDone(ids, null);
+        return { status: "noop", reason: "the branch already holds every change" };
+      }
+      const actors = distinctActors(entries.map((e) => e.actor));
+      const [author, ...coAuthors] = actors as [Actor, ...Actor[]];
+      try {
+        const { sha } = await provider.commit({
+          repository: git.repository,
+          branch: git.branch,
+          expectedHead: head,
+          message: buildCommitMessage({
+            subject: labels.length === 1 ? `Update ${labels[0]}` : `Update ${labels.length} resources`,
+            body: labels.length === 1 ? undefined : labels.map((l) => `- ${l}`).join("\n"),
+            tenant,
+            coAuthors,
+          }),
+          author,
+          committer: this.deps.committer,
+          changes,
+        });
+        if (sha === null) {
+          await store.markOutboxDone(ids, null);
+          return { status: "noop", reason: "the branch already holds every change" };
+        }
+        const entry = await store.transaction(async (tx) => {
+          await tx.markOutboxDone(ids, sha);
+          await tx.putSyncState(tenant, { lastAppliedSha: sha, lastCommittedSha: sha });
+          return tx.appendSyncLog(tenant, {
+            direction: "OUTBOUND",
+            status: "done",
+            commitSha: sha,
+            branch: git.branch,
+            author: actors.map((a) => a.name).join(", "),
+            files: changes.map((c) => c.path),
+            resources: labels,
+          });
+        });
+        this.deps.log.info({ tenant, commit: sha, resources: labels.length }, "outbound commit");
+        return { status: "committed", sha, logId: entry.id };
+      } catch (error) {
+        if (error instanceof BranchMovedError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+    throw new Error("unreachable");
+  }
+
+  /** The file changes that bring the branch to the tenant's state for the outbox's resources. */
+  private async changesFor(
+    tenant: string,
+    git: GitConnection,
+    provider: GitProvider,
+    repo: RepoRef,
+    head: string,
+    entries: OutboxEntry[],
+  ): Promise<{ changes: FileChange[]; labels: string[] }> {
+    const { catalog, store } = this.deps;
+    const targets = new Map<string, { kind: string; name: string }>();
+    for (const e of entries) targets.set(`${e.kind}/${e.name}`, { kind: e.kind, name: e.name });
+
+    // A resource may sit in git as .yaml, .yml or .json: look for all of them at once.
+    const candidates = new Map<string, string[]>();
+    for (const [label, t] of targets) {
+      const kind = catalog.byId(t.kind);
+      if (!kind?.exported) continue;
+      const yaml = resourcePath(git.path, kind.folder, t.name, "yaml");
+      candidates.set(label, [yaml, `${yaml.slice(0, -".yaml".length)}.yml`, resourcePath(git.path, kind.folder, t.name, "json")]);
+    }
+    const existing = new Map(
+      head === ""
+        ? []
+        : (await provider.readFiles(repo, head, git.path, [...candidates.values()].flat())).map((f) => [f.path, f.content]),
+    );
+
+    const changes: FileChange[] = [];
+    const labels: string[] = [];
+    for (const [label, paths] of candidates) {
+      const t = targets.get(label)!;
+      const kind = catalog.byId(t.kind)!;
+      const resource = await store.getResource(tenant, t.kind, t.name);
+      const present = paths.filter((p) => existing.has(p));
+      if (!resource || resource.archived) {
+        for (const path of present) changes.push({ action: "delete", path });
+        if (present.length > 0) labels.push(label);
+        continue;
+      }
+      const path = resourcePath(git.path, kind.folder, t.name, git.format);
+      const content = serializeResource(catalog, t.kind, resource.body, git.format);
+      let changed = existing.get(path) !== content;
+      if (changed) changes.push({ action: "upsert", path, content });
+      for (const other of present) {
+        if (other === path) continue;
+        changes.push({ action: "delete", path: other });
+        changed = true;
+      }
+      if (changed) labels.push(label);
+    }
+    return { changes, labels };
+  }
+
+  private retryLater(tenant: string, error: unknown): void {
+    const failures = (this.failures.get(tenant) ?? 0) + 1;
+    this.failures.set(tenant, failures);
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** failures);
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.log.error({ tenant, failures, retryInMs: delay, err: message }, "outbound commit failed");
+    void this.deps.store
+      .appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: message })
+      .catch(() => undefined);
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(tenant);
+      this.schedule(tenant, 0);
+    }, delay);
+    timer.unref?.();
+    this.retries.set(tenant, timer);
+  }
+}

@@ -1,0 +1,103 @@
+import { GitsyncError, type Actor, type Diagnostic, type SyncLogEntry } from "../core/index.js";
+import { validateTree } from "../validation/index.js";
+import type { SyncDeps } from "./deps.js";
+import { applyPlan } from "./apply.js";
+import { buildCommitMessage } from "./commit-message.js";
+import { computePlan } from "./plan.js";
+import { resourceLabel } from "./inbound.js";
+import { diffTenantWithTree } from "./tenant-diff.js";
+
+/**
+ * Full resync, explicit in its direction: `to-git` rebuilds the branch from the tenant in one
+ * direct commit; `from-git` rebuilds the tenant from the branch in one transaction (deletions
+ * per the connection's policy). Either way the two sides agree afterwards and the outbox is
+ * settled.
+ */
+export type ResyncDirection = "to-git" | "from-git";
+
+export type ResyncOutcome =
+  | { status: "done"; entry: SyncLogEntry }
+  | { status: "invalid"; diagnostics: Diagnostic[]; entry: SyncLogEntry };
+
+export class ResyncSync {
+  constructor(private readonly deps: SyncDeps) {}
+
+  async run(tenant: string, direction: ResyncDirection, actor: Actor): Promise<ResyncOutcome> {
+    const { store, catalog } = this.deps;
+    const git = await store.getGitConnection(tenant);
+    const provider = await this.deps.providers(tenant, git);
+    const repo = { repository: git.repository };
+    const head = await provider.resolveRef(repo, git.branch);
+    if (head === null) throw new GitsyncError("not_found", `branch ${git.branch} does not exist in ${git.provider} repository ${git.repository}`);
+    const files = await provider.readFiles(repo, head, git.path);
+    const pending = await store.pendingOutbox(tenant);
+
+    if (direction === "to-git") {
+      const resources = await store.listResources(tenant);
+      const diff = diffTenantWithTree({ catalog, git, resources, files });
+      const sha =
+        diff.changes.length === 0
+          ? null
+          : (
+              await provider.commit({
+                repository: git.repository,
+                branch: git.branch,
+                expectedHead: head,
+                message: buildCommitMessage({ subject: `Resync ${tenant} from the app`, tenant, coAuthors: [] }),
+                author: actor,
+                committer: this.deps.committer,
+                changes: diff.changes,
+              })
+            ).sha;
+      const entry = await store.transaction(async (tx) => {
+        await tx.markOutboxDone(pending.map((e) => e.id), sha);
+        await tx.putSyncState(tenant, { lastAppliedSha: sha ?? head, ...(sha ? { lastCommittedSha: sha } : {}) });
+        return tx.appendSyncLog(tenant, {
+          direction: "OUTBOUND",
+          status: sha ? "done" : "skipped",
+          commitSha: sha ?? head,
+          branch: git.branch,
+          author: actor.name,
+          files: diff.changes.map((c) => c.path),
+          resources: diff.items.map(resourceLabel),
+          error: sha ? null : "nothing to resync: the branch already holds the tenant",
+        });
+      });
+      return { status: "done", entry };
+    }
+
+    const connections = (await store.listConnections(tenant)).map((c) => c.name);
+    const tree = validateTree({ catalog, files, basePath: git.path, connections });
+    const errors = tree.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length > 0) {
+      const entry = await store.appendSyncLog(tenant, {
+        direction: "INBOUND",
+        status: "failed",
+        commitSha: head,
+        branch: git.branch,
+        author: actor.name,
+        error: `${errors.length} validation error(s) in the branch; nothing applied`,
+      });
+      return { status: "invalid", diagnostics: errors, entry };
+    }
+    const current = await store.listResources(tenant, undefined, { includeArchived: true });
+    const inGit = new Set(tree.resources.map(resourceLabel));
+    const deleted = current.filter((r) => !r.archived && catalog.byId(r.kind)?.exported && !inGit.has(resourceLabel(r)));
+    const plan = computePlan({ current, incoming: tree.resources, deleted, deletions: git.deletions });
+    const entry = await store.transaction(async (tx) => {
+      await applyPlan(tx, tenant, plan, actor, { outbox: false });
+      await tx.markOutboxDone(pending.map((e) => e.id), null);
+      await tx.putSyncState(tenant, { lastAppliedSha: head });
+      return tx.appendSyncLog(tenant, {
+        direction: "INBOUND",
+        status: "done",
+        commitSha: head,
+        branch: git.branch,
+        author: actor.name,
+        files: files.map((f) => f.path),
+        resources: plan.items.filter((i) => i.action !== "keep").map(resourceLabel),
+      });
+    });
+    return { status: "done", entry };
+  }
+}

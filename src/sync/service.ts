@@ -1,0 +1,100 @@
+import type { GitConnection, ProviderEvent, PullRequestEvent, PushEvent } from "../core/index.js";
+import { TenantLocks, type SyncDeps } from "./deps.js";
+import { ImportSync } from "./import.js";
+import { InboundSync, type InboundOutcome } from "./inbound.js";
+import { OutboundSync } from "./outbound.js";
+import { PullRequestCheck, type CheckOutcome } from "./pr-check.js";
+import { ResyncSync } from "./resync.js";
+import { SnapshotSync } from "./snapshot.js";
+import { CHECK_NAME } from "./verdict.js";
+
+/**
+ * The sync engine as one object per server: every flow of DESIGN.md, serialised per tenant.
+ * Webhook receivers hand it provider-neutral events; the API calls its flows.
+ */
+export class SyncService {
+  readonly locks = new TenantLocks();
+  readonly inbound: InboundSync;
+  readonly outbound: OutboundSync;
+  readonly snapshots: SnapshotSync;
+  readonly imports: ImportSync;
+  readonly resync: ResyncSync;
+  readonly checks: PullRequestCheck;
+
+  constructor(readonly deps: SyncDeps) {
+    this.inbound = new InboundSync(deps);
+    this.outbound = new OutboundSync(deps, this.inbound, this.locks);
+    this.snapshots = new SnapshotSync(deps, this.locks);
+    this.imports = new ImportSync(deps);
+    this.resync = new ResyncSync(deps);
+    this.checks = new PullRequestCheck(deps);
+  }
+
+  /** Picks up outbox rows left by a previous run. */
+  async start(): Promise<void> {
+    await this.outbound.recover();
+  }
+
+  async stop(): Promise<void> {
+    this.outbound.stop();
+    await Promise.allSettled([this.outbound.idle(), this.snapshots.idle()]);
+  }
+
+  /** An app change was recorded in the outbox: commit it after the tenant's debounce. */
+  async changed(tenant: string): Promise<void> {
+    const git = await this.deps.store.getGitConnection(tenant);
+    if (git.outbound === "direct") this.outbound.schedule(tenant, git.debounceMs);
+  }
+
+  /** Tenants whose git connection points at this provider's repository. */
+  async tenantsFor(provider: string, repository: string): Promise<{ tenant: string; git: GitConnection }[]> {
+    const out: { tenant: string; git: GitConnection }[] = [];
+    for (const t of await this.deps.store.listTenants()) {
+      const git = await this.deps.store.getGitConnection(t.slug);
+      if (git.provider === provider && git.repository.toLowerCase() === repository.toLowerCase()) out.push({ tenant: t.slug, git });
+    }
+    return out;
+  }
+
+  /**
+   * A verified webhook event. Redeliveries are dropped by delivery id; a push only does work
+   * for the tenants whose branch it moved (each reads only its own path's changes).
+   */
+  async handleEvent(event: ProviderEvent): Promise<{ tenant: string; outcome: InboundOutcome | CheckOutcome }[]> {
+    if (!(await this.deps.store.recordDelivery(event.provider, event.deliveryId))) {
+      this.deps.log.info({ provider: event.provider, delivery: event.deliveryId }, "webhook redelivery ignored");
+      return [];
+    }
+    return event.kind === "push" ? this.handlePush(event) : this.handlePullRequest(event);
+  }
+
+  async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
+    const results: { tenant: string; outcome: InboundOutcome }[] = [];
+    for (const { tenant } of tenants) {
+      const outcome = await this.locks.run(tenant, () =>
+        this.inbound.apply({ tenant, after: event.after, pusher: event.pusher, forced: event.forced }),
+      );
+      results.push({ tenant, outcome });
+    }
+    return results;
+  }
+
+  async handlePullRequest(event: PullRequestEvent): Promise<{ tenant: string; outcome: CheckOutcome }[]> {
+    if (!["opened", "updated", "reopened", "rerequested"].includes(event.action)) return [];
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => t.git.branch === event.base);
+    const results: { tenant: string; outcome: CheckOutcome }[] = [];
+    for (const { tenant } of tenants) {
+      const outcome = await this.checks.evaluate(tenant, {
+        number: event.number,
+        headSha: event.headSha,
+        base: event.base,
+        baseSha: event.baseSha,
+        // Several tenants in one repository: one check each, named after the tenant.
+        ...(tenants.length > 1 ? { checkName: `${CHECK_NAME}/${tenant}` } : {}),
+      });
+      results.push({ tenant, outcome });
+    }
+    return results;
+  }
+}

@@ -1,0 +1,130 @@
+import type { Actor, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
+import type { SyncDeps, TenantLocks } from "./deps.js";
+import { buildCommitMessage, snapshotBranchName } from "./commit-message.js";
+import { countByProject, diffTenantWithTree, type ProjectPending, type TenantDiff, type TenantDiffItem } from "./tenant-diff.js";
+import { compareProjects } from "./plan.js";
+
+/**
+ * SNAPSHOT ("Sync changes"): the whole exportable tenant as one commit on a new branch
+ * `<tenant>/<yyyy.mm.dd>.<n>` from the tracked branch's head, and a pull request for an admin
+ * to review. Nothing to sync → no branch. The sync log entry is the snapshot's status.
+ */
+export class SnapshotSync {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly locks: TenantLocks,
+  ) {}
+
+  /** Queues a snapshot and returns its log entry at once; `get` reads its progress. */
+  async start(tenant: string, actor: Actor): Promise<SyncLogEntry> {
+    const entry = await this.deps.store.appendSyncLog(tenant, { direction: "SNAPSHOT", status: "queued", author: actor.name });
+    const run = this.locks.run(tenant, () => this.run(tenant, entry.id, actor)).catch(async (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.error({ tenant, snapshot: entry.id, err: message }, "snapshot failed");
+      await this.deps.store.updateSyncLog(entry.id, { status: "failed", error: message }).catch(() => undefined);
+    });
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return entry;
+  }
+
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Pending changes per project: what a snapshot would commit now. */
+  async pending(tenant: string): Promise<ProjectPending[]> {
+    const { git, provider, repo } = await this.connect(tenant);
+    const head = await provider.resolveRef(repo, git.branch);
+    return countByProject((await this.diff(tenant, git, provider, repo, head)).items);
+  }
+
+  async run(tenant: string, logId: number, actor: Actor): Promise<SyncLogEntry> {
+    const { store } = this.deps;
+    await store.updateSyncLog(logId, { status: "syncing" });
+    const { git, provider, repo } = await this.connect(tenant);
+    const head = await provider.resolveRef(repo, git.branch);
+    if (head === null) throw new Error(`branch ${git.branch} does not exist in ${git.provider} repository ${git.repository}`);
+    const diff = await this.diff(tenant, git, provider, repo, head);
+    if (diff.changes.length === 0) {
+      return store.updateSyncLog(logId, { status: "skipped", error: "nothing to sync: the branch already holds the tenant" });
+    }
+
+    const date = this.deps.now();
+    const branch = await this.freeBranch(provider, repo, tenant, date);
+    await provider.createBranch(repo, branch, head);
+    const day = branch.slice(tenant.length + 1);
+    const pending = await store.pendingOutbox(tenant);
+    const { sha } = await provider.commit({
+      repository: git.repository,
+      branch,
+      expectedHead: head,
+      message: buildCommitMessage({ subject: `Snapshot of ${tenant} (${day})`, tenant, coAuthors: [] }),
+      author: actor,
+      committer: this.deps.committer,
+      changes: diff.changes,
+    });
+    const pr = await provider.openPullRequest({
+      repository: git.repository,
+      head: branch,
+      base: git.branch,
+      title: `${tenant}: configuration snapshot ${day}`,
+      body: snapshotSummary(tenant, diff.items),
+    });
+    return store.transaction(async (tx) => {
+      // The rows are in the pull request now; the merge brings them back as an inbound push.
+      await tx.markOutboxDone(pending.map((e) => e.id), sha);
+      return tx.updateSyncLog(logId, {
+        status: "done",
+        commitSha: sha,
+        branch,
+        prUrl: pr.url,
+        files: diff.changes.map((c) => c.path),
+        resources: diff.items.map((i) => `${i.kind}/${i.name}`),
+      });
+    });
+  }
+
+  private async connect(tenant: string): Promise<{ git: GitConnection; provider: GitProvider; repo: RepoRef }> {
+    const git = await this.deps.store.getGitConnection(tenant);
+    const provider = await this.deps.providers(tenant, git);
+    return { git, provider, repo: { repository: git.repository } };
+  }
+
+  private async diff(tenant: string, git: GitConnection, provider: GitProvider, repo: RepoRef, head: string | null): Promise<TenantDiff> {
+    const files = head === null ? [] : await provider.readFiles(repo, head, git.path);
+    const resources = await this.deps.store.listResources(tenant);
+    return diffTenantWithTree({ catalog: this.deps.catalog, git, resources, files });
+  }
+
+  private async freeBranch(provider: GitProvider, repo: RepoRef, tenant: string, date: Date): Promise<string> {
+    for (let n = 1; n < 10_000; n += 1) {
+      const name = snapshotBranchName(tenant, date, n);
+      if ((await provider.resolveRef(repo, name)) === null) return name;
+    }
+    throw new Error(`no free snapshot branch name for ${tenant} today`);
+  }
+}
+
+/** The pull request body: counts, then the resources grouped by project. */
+export function snapshotSummary(tenant: string, items: readonly TenantDiffItem[]): string {
+  const counts = countByProject(items);
+  const total = (k: "created" | "updated" | "deleted") => counts.reduce((n, c) => n + c[k], 0);
+  const lines = [
+    `Snapshot of tenant \`${tenant}\`: ${total("created")} created, ${total("updated")} updated, ${total("deleted")} deleted.`,
+    "",
+    "Merging this pull request applies it to the tenant as an inbound push.",
+    "",
+  ];
+  const groups = [...new Set(items.map((i) => i.project))].sort(compareProjects);
+  for (const project of groups) {
+    lines.push(`### ${project === null ? "No project" : `Project \`${project}\``}`, "");
+    for (const item of items.filter((i) => i.project === project)) {
+      lines.push(`- ${item.action === "create" ? "created" : item.action === "update" ? "updated" : "deleted"}: ${item.kind} \`${item.name}\``);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

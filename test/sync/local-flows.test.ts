@@ -1,0 +1,277 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Catalog } from "../../src/catalog/catalog.js";
+import { serializeResource } from "../../src/catalog/serialize.js";
+import type { Actor, PushEvent, Store } from "../../src/core/index.js";
+import { LocalProvider } from "../../src/providers/local/index.js";
+import { openStore } from "../../src/store/index.js";
+import type { SyncDeps } from "../../src/sync/deps.js";
+import { SyncService } from "../../src/sync/service.js";
+
+/**
+ * The sync flows end to end on the local provider: a real SQLite store, real bare repositories
+ * and real `git clone`/`git push` from a working copy, as a user would.
+ */
+
+const ada: Actor = { name: "Ada Lovelace", email: "ada@example.com" };
+const bob: Actor = { name: "Bob Builder", email: "bob@example.com" };
+const silent = { info() {}, warn() {}, error() {} };
+
+interface World {
+  dir: string;
+  store: Store;
+  catalog: Catalog;
+  provider: LocalProvider;
+  service: SyncService;
+  gitDir(tenant: string): string;
+}
+
+function git(cwd: string, args: string[], actor: Actor = bob): string {
+  return execFileSync("git", args, {
+    cwd,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: actor.name,
+      GIT_AUTHOR_EMAIL: actor.email,
+      GIT_COMMITTER_NAME: actor.name,
+      GIT_COMMITTER_EMAIL: actor.email,
+    },
+  })
+    .toString("utf8")
+    .trim();
+}
+
+async function makeWorld(dir: string, wrap: (store: Store) => Store = (s) => s): Promise<World> {
+  const rawStore = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
+  const store = wrap(rawStore);
+  const catalog = await Catalog.load();
+  let service: SyncService | undefined;
+  const provider = new LocalProvider({
+    root: join(dir, "repos"),
+    reviews: rawStore,
+    // Merges move a branch without a push: they are handed to the engine like a push.
+    onPush: async (event) => {
+      await service!.handlePush(event);
+    },
+  });
+  const deps: SyncDeps = {
+    store,
+    catalog,
+    providers: async () => provider,
+    log: silent,
+    now: () => new Date("2026-11-23T12:00:00Z"),
+    committer: { name: "gitsync", email: "gitsync@example.com" },
+  };
+  service = new SyncService(deps);
+  return { dir, store: rawStore, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
+}
+
+async function setUpTenant(w: World, slug: string, outbound: "direct" | "pull-request" = "direct"): Promise<void> {
+  await w.store.createTenant({ slug, name: slug });
+  const git = await w.store.getGitConnection(slug);
+  await w.store.putGitConnection(slug, { ...git, debounceMs: 5, outbound });
+  for (const name of ["warehouse", "hubspot"]) await w.store.putConnection(slug, { name, type: "postgres" });
+}
+
+const orders = {
+  name: "orders",
+  source: "warehouse",
+  type: "table",
+  dbtModel: null,
+  tableName: "analytics.orders",
+  isSchema: false,
+  primaryKey: "order_id",
+  project: "sales",
+};
+
+async function edit(w: World, tenant: string, kind: string, name: string, body: Record<string, unknown>, actor = ada) {
+  await w.store.putResource(tenant, { kind, name, body: body as never, project: (body.project as string) ?? null, actor, outbox: true });
+  await w.service.changed(tenant);
+}
+
+function pushEvent(tenant: string, before: string, after: string, pusher: Actor = bob): PushEvent {
+  return {
+    kind: "push",
+    provider: "local",
+    deliveryId: randomUUID(),
+    repository: tenant,
+    branch: "main",
+    before,
+    after,
+    forced: false,
+    pusher,
+    changedPaths: null,
+  };
+}
+
+describe("sync flows on the local provider", () => {
+  let dir: string;
+  let w: World;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "gitsync-flows-"));
+    w = await makeWorld(dir);
+    await setUpTenant(w, "acme");
+  });
+  afterEach(async () => {
+    await w.service.stop();
+    await w.store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("commits an API edit after the debounce, authored by the person, holding only the file", async () => {
+    await edit(w, "acme", "model", "orders", orders);
+    await w.service.outbound.idle();
+    const gd = w.gitDir("acme");
+    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%an <%ae>|%cn"])).toBe("Ada Lovelace <ada@example.com>|gitsync");
+    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toContain("Gitsync-Tenant: acme");
+    expect(git(dir, ["--git-dir", gd, "show", "main:models/orders.yaml"]) + "\n").toBe(serializeResource(w.catalog, "model", orders as never, "yaml"));
+    const [entry] = (await w.store.listSyncLog("acme", { limit: 1 })) ?? [];
+    expect(entry).toMatchObject({ direction: "OUTBOUND", status: "done" });
+    expect(await w.store.pendingOutbox("acme")).toEqual([]);
+
+    // Two people editing within one window: one commit, co-authored.
+    await edit(w, "acme", "model", "orders", { ...orders, primaryKey: "id" }, ada);
+    await edit(w, "acme", "model", "leads", { ...orders, name: "leads", tableName: "crm.leads" }, bob);
+    await w.service.outbound.idle();
+    expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
+    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toContain("Co-authored-by: Bob Builder <bob@example.com>");
+
+    // An unchanged write makes no commit.
+    await edit(w, "acme", "model", "orders", { ...orders, primaryKey: "id" });
+    await w.service.outbound.idle();
+    expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
+  });
+
+  it("applies a real git push to the tenant, once, and marks the commit with a check", async () => {
+    await edit(w, "acme", "model", "orders", orders);
+    await w.service.outbound.idle();
+    const work = join(dir, "work");
+    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
+    const before = git(work, ["rev-parse", "HEAD"]);
+    const file = join(work, "models/orders.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("primaryKey: order_id", "primaryKey: id"));
+    await mkdir(join(work, "syncs"), { recursive: true });
+    await writeFile(
+      join(work, "syncs/orders-to-crm.yaml"),
+      "model: orders\ndestination: hubspot\nconfig: {}\nschedule:\n  type: interval\n  every: 15m\nschedulePaused: false\n",
+    );
+    git(work, ["add", "-A"]);
+    git(work, ["commit", "-qm", "Change the key"]);
+    git(work, ["push", "-q", "origin", "main"]);
+    const after = git(work, ["rev-parse", "HEAD"]);
+
+    const event = pushEvent("acme", before, after);
+    const [result] = await w.service.handleEvent(event);
+    expect(result?.outcome).toMatchObject({ status: "applied" });
+    expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("id");
+    expect((await w.store.getResource("acme", "sync", "orders-to-crm"))?.body.destination).toBe("hubspot");
+    // Applied from git: nothing goes back out.
+    expect(await w.store.pendingOutbox("acme")).toEqual([]);
+    const [check] = await w.store.listLocalChecks("acme", after);
+    expect(check).toMatchObject({ name: "gitsync", status: "completed", conclusion: "success" });
+
+    // A redelivery and a repeated push of the same commit change nothing.
+    expect(await w.service.handleEvent(event)).toEqual([]);
+    const [again] = await w.service.handleEvent({ ...event, deliveryId: randomUUID() });
+    expect(again?.outcome).toMatchObject({ status: "noop" });
+    // An older commit never rolls the tenant back.
+    const [older] = await w.service.handleEvent(pushEvent("acme", after, before));
+    expect(older?.outcome).toMatchObject({ status: "noop" });
+    expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("id");
+  });
+
+  it("applies nothing from an invalid push and fails its check at the offending line", async () => {
+    await edit(w, "acme", "model", "orders", orders);
+    await w.service.outbound.idle();
+    const work = join(dir, "work");
+    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
+    const before = git(work, ["rev-parse", "HEAD"]);
+    await mkdir(join(work, "syncs"), { recursive: true });
+    await writeFile(join(work, "models/orders.yaml"), (await readFile(join(work, "models/orders.yaml"), "utf8")).replace("order_id", "oid"));
+    await writeFile(join(work, "syncs/bad.yaml"), "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n");
+    git(work, ["add", "-A"]);
+    git(work, ["commit", "-qm", "Broken"]);
+    git(work, ["push", "-q", "origin", "main"]);
+    const after = git(work, ["rev-parse", "HEAD"]);
+
+    const [result] = await w.service.handleEvent(pushEvent("acme", before, after));
+    expect(result?.outcome).toMatchObject({ status: "failed" });
+    expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("order_id");
+    expect(await w.store.getResource("acme", "sync", "bad")).toBeNull();
+    const [check] = await w.store.listLocalChecks("acme", after);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.annotations).toEqual([
+      expect.objectContaining({ path: "syncs/bad.yaml", line: 1, code: "missing-reference" }),
+    ]);
+    const [entry] = await w.store.listSyncLog("acme", { limit: 1 });
+    expect(entry).toMatchObject({ direction: "INBOUND", status: "failed", commitSha: after });
+  });
+
+  it("keeps both sides of a conflict: git's change applies elsewhere, the app's goes to a branch and PR", async () => {
+    await edit(w, "acme", "model", "orders", orders);
+    await w.service.outbound.idle();
+    const work = join(dir, "work");
+    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
+    const before = git(work, ["rev-parse", "HEAD"]);
+    await writeFile(join(work, "models/orders.yaml"), (await readFile(join(work, "models/orders.yaml"), "utf8")).replace("order_id", "git_key"));
+    git(work, ["commit", "-qam", "git side"]);
+    git(work, ["push", "-q", "origin", "main"]);
+    const after = git(work, ["rev-parse", "HEAD"]);
+    // The app changes the same resource before the push is seen.
+    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "app_key" }, project: "sales", actor: ada, outbox: true });
+
+    const [result] = await w.service.handlePush(pushEvent("acme", before, after));
+    expect(result?.outcome).toMatchObject({ status: "applied", conflicts: ["model/orders"] });
+    expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("app_key");
+    const branch = "gitsync/conflict/acme/1";
+    expect(git(dir, ["--git-dir", w.gitDir("acme"), "show", `${branch}:models/orders.yaml`])).toContain("primaryKey: app_key");
+    expect(git(dir, ["--git-dir", w.gitDir("acme"), "show", "main:models/orders.yaml"])).toContain("primaryKey: git_key");
+    const pulls = await w.store.listLocalPulls("acme", "open");
+    expect(pulls.map((p) => p.head)).toEqual([branch]);
+    const log = await w.store.listSyncLog("acme", { limit: 5 });
+    expect(log.some((e) => e.status === "conflict" && e.error?.includes(branch))).toBe(true);
+  });
+
+  it("snapshots to a dated branch with a PR, and merging it clears the pending changes", async () => {
+    const git0 = await w.store.getGitConnection("acme");
+    // The branch gets its first commit in direct mode, then the tenant switches to reviews.
+    await edit(w, "acme", "model", "orders", orders);
+    await w.service.outbound.idle();
+    await w.store.putGitConnection("acme", { ...git0, outbound: "pull-request" });
+
+    await edit(w, "acme", "model", "leads", { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" });
+    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "id" }, project: "sales", actor: ada, outbox: true });
+    expect(await w.service.snapshots.pending("acme")).toEqual([
+      { project: "marketing", created: 1, updated: 0, deleted: 0 },
+      { project: "sales", created: 0, updated: 1, deleted: 0 },
+    ]);
+
+    const queued = await w.service.snapshots.start("acme", ada);
+    expect(queued.status).toBe("queued");
+    await w.service.snapshots.idle();
+    const done = await w.store.getSyncLog("acme", queued.id);
+    expect(done).toMatchObject({ status: "done", branch: "acme/2026.11.23.1" });
+    expect(done?.prUrl).toBeTruthy();
+    const [pull] = await w.store.listLocalPulls("acme", "open");
+    expect(pull?.title).toContain("acme");
+    const body = pull!.body;
+    expect(body.indexOf("Project `marketing`")).toBeLessThan(body.indexOf("Project `sales`"));
+
+    // An admin merges it: the merge comes back as a push, and nothing is pending any more.
+    await w.provider.mergePullRequest("acme", pull!.number, ada);
+    expect(await w.service.snapshots.pending("acme")).toEqual([]);
+    const applied = await w.store.listSyncLog("acme", { limit: 1, direction: "INBOUND" });
+    expect(applied[0]).toMatchObject({ status: "done" });
+
+    // Nothing to sync: no branch, and the caller is told.
+    const second = await w.service.snapshots.start("acme", ada);
+    await w.service.snapshots.idle();
+    expect(await w.store.getSyncLog("acme", second.id)).toMatchObject({ status: "skipped", branch: null });
+    expect(git(dir, ["--git-dir", w.gitDir("acme"), "branch", "--list", "acme/*"]).split("\n").length).toBe(1);
+  });
+});
