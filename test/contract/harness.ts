@@ -1,4 +1,4 @@
-import type { GitProvider, RepoRef, WebhookRequest } from "../../src/core/index.js";
+import type { Actor, GitProvider, RepoRef, WebhookRequest } from "../../src/core/index.js";
 
 /**
  * What the shared provider contract suite (test/contract/provider-contract.ts) needs from each
@@ -25,9 +25,31 @@ export type ContractStep =
   /** The next request of the following step first fails with this status, then succeeds. */
   | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number };
 
+/** What a harness can tell about a commit, read without the provider (for assertions). */
+export interface CommitInfo {
+  author: Actor;
+  committer: Actor;
+  message: string;
+  parents: string[];
+}
+
+/** A check as the forge holds it. */
+export interface CheckInfo {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  annotations: number;
+}
+
 export interface ContractHarness {
   readonly provider: GitProvider;
   readonly repo: RepoRef;
+  /**
+   * False for a provider reached without HTTP (local): the suite skips the retry cases.
+   * Omitted means true. Read once when the suite is collected (the factory is called once
+   * then and cleaned up at once), so a factory must not register mocks or make requests.
+   */
+  readonly http?: boolean;
   /** Branch `main` holding exactly `files` (path → content); returns its head sha. Not counted. */
   seed(files: Record<string, string>): Promise<string>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */
@@ -40,6 +62,12 @@ export interface ContractHarness {
   pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest;
   /** Hosted providers: number of HTTP requests made since the last `seed`/reset. Local: 0. */
   requestCount(): number;
+  /** Optional observers: when a harness has them, the suite asserts through them too. */
+  commitInfo?(sha: string): Promise<CommitInfo>;
+  /** The checks on a commit as the forge holds them. */
+  checks?(sha: string): Promise<CheckInfo[]>;
+  /** The bodies of gitsync's comments (those holding COMMENT_MARKER) on a pull request. */
+  comments?(pullRequest: number): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 

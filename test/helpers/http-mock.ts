@@ -7,51 +7,95 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
  * be used. Either failure fails the test that caused it.
  *
  * Call `useStrictHttpMock()` at the top of a test file; use `nock(baseUrl)` as usual inside
- * tests. `requests` lists what was called (method and path), for call counting.
+ * tests. `requests` lists what was called (method and path), for call counting: nock 14 only
+ * announces a served request on the scope that served it (there is no global event), so only
+ * scopes made with `mock.scope(baseUrl)` are counted there.
  */
 export interface StrictHttpMock {
   readonly requests: { method: string; url: string }[];
   /** Forget the recorded requests (e.g. after seeding) without touching the mocks. */
   resetCount(): void;
+  /** `nock(basePath, options)` whose served requests are recorded in `requests`. */
+  scope(basePath: string, options?: nock.Options): nock.Scope;
+}
+
+/** The same checks without vitest hooks: `start` before a test, `finish` after it. */
+export interface StrictHttpMockSession extends StrictHttpMock {
+  start(): void;
+  /** Stops listening, removes every mock and returns the problems found (empty when clean). */
+  finish(): string[];
 }
 
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-const LOOPBACK_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 
-function describeRequest(req: { method?: string; href?: string; path?: string; host?: string }): string {
-  return `${req.method ?? "?"} ${req.href ?? `${req.host ?? ""}${req.path ?? ""}`}`;
+interface RequestLike {
+  method?: string;
+  href?: string;
+  path?: string;
+  host?: string;
+  hostname?: string;
+  proto?: string;
+}
+
+function describeRequest(req: RequestLike): string {
+  const href = req.href ?? `${req.proto ? `${req.proto}://` : ""}${req.host ?? req.hostname ?? ""}${req.path ?? ""}`;
+  return `${req.method ?? "?"} ${href}`;
+}
+
+function isLoopback(req: RequestLike): boolean {
+  const host = req.host ?? req.hostname ?? (req.href ? new URL(req.href).host : "");
+  return LOOPBACK.test(host);
+}
+
+export function createStrictHttpMock(): StrictHttpMockSession {
+  const unmatched: string[] = [];
+  const requests: { method: string; url: string }[] = [];
+  // nock emits the client request first and, when it has them, the parsed options second;
+  // only the options carry the host.
+  const onNoMatch = (req: RequestLike, options?: RequestLike) => {
+    const seen = { ...req, ...options, method: options?.method ?? req.method };
+    // Loopback is real traffic (our own server under test), not a forgotten mock.
+    if (isLoopback(seen)) return;
+    unmatched.push(describeRequest(seen));
+  };
+
+  return {
+    requests,
+    resetCount() {
+      requests.length = 0;
+    },
+    scope(basePath, options) {
+      return nock(basePath, options).on("request", (req: RequestLike) => {
+        requests.push({ method: req.method ?? "?", url: req.path ?? "" });
+      });
+    },
+    start() {
+      unmatched.length = 0;
+      requests.length = 0;
+      nock.emitter.on("no match", onNoMatch);
+    },
+    finish() {
+      nock.emitter.removeListener("no match", onNoMatch);
+      const pending = nock.pendingMocks();
+      nock.cleanAll();
+      const problems: string[] = [];
+      if (unmatched.length > 0) problems.push(`unmatched requests:\n  ${unmatched.join("\n  ")}`);
+      if (pending.length > 0) problems.push(`unused mocks:\n  ${pending.join("\n  ")}`);
+      return problems;
+    },
+  };
 }
 
 export function useStrictHttpMock(): StrictHttpMock {
-  const unmatched: string[] = [];
-  const requests: { method: string; url: string }[] = [];
-  const onNoMatch = (req: { method?: string; href?: string; path?: string; host?: string }) => {
-    // Loopback is real traffic (our own server under test), not a forgotten mock.
-    if (LOOPBACK.test(req.host ?? "") || LOOPBACK_URL.test(req.href ?? "")) return;
-    unmatched.push(describeRequest(req));
-  };
-  const onRequest = (req: { method?: string; path?: string }, _interceptor: unknown) => {
-    requests.push({ method: req.method ?? "?", url: req.path ?? "" });
-  };
+  const session = createStrictHttpMock();
 
   beforeAll(() => {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => LOOPBACK.test(host));
   });
-  beforeEach(() => {
-    unmatched.length = 0;
-    requests.length = 0;
-    nock.emitter.on("no match", onNoMatch);
-    nock.emitter.on("request", onRequest);
-  });
+  beforeEach(() => session.start());
   afterEach(() => {
-    nock.emitter.removeListener("no match", onNoMatch);
-    nock.emitter.removeListener("request", onRequest);
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    const problems: string[] = [];
-    if (unmatched.length > 0) problems.push(`unmatched requests:\n  ${unmatched.join("\n  ")}`);
-    if (pending.length > 0) problems.push(`unused mocks:\n  ${pending.join("\n  ")}`);
+    const problems = session.finish();
     if (problems.length > 0) throw new Error(problems.join("\n"));
   });
   afterAll(() => {
@@ -60,10 +104,5 @@ export function useStrictHttpMock(): StrictHttpMock {
     nock.activate();
   });
 
-  return {
-    requests,
-    resetCount() {
-      requests.length = 0;
-    },
-  };
+  return { requests: session.requests, resetCount: () => session.resetCount(), scope: (b, o) => session.scope(b, o) };
 }

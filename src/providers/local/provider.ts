@@ -1,0 +1,418 @@
+import { randomUUID } from "node:crypto";
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  BranchMovedError,
+  COMMENT_MARKER,
+  ConfigError,
+  ConflictError,
+  GitsyncError,
+  NotFoundError,
+  TENANT_SLUG,
+} from "../../core/index.js";
+import type {
+  Actor,
+  ChangedFile,
+  CheckHandle,
+  CheckReport,
+  CommitRequest,
+  CommitResult,
+  FileContent,
+  GitProvider,
+  LocalPullRequest,
+  LocalReviewStore,
+  OpenPullRequest,
+  ProviderCapabilities,
+  ProviderEvent,
+  PullRequestInfo,
+  PushEvent,
+  RepoRef,
+  WebhookRequest,
+} from "../../core/index.js";
+import { GitRunner, parseLsTree, readBlobs, splitZ } from "./git.js";
+import { installHook, type HookOptions } from "./hook.js";
+import { TreeBuilder, validatePath } from "./tree-builder.js";
+import { parsePayload, verify } from "./webhook.js";
+
+export interface LocalProviderOptions {
+  /** The folder holding one bare repository per tenant: `<root>/<repository>.git`. */
+  root: string;
+  /** Where pull requests, checks and comments live (the Store implements it). */
+  reviews: LocalReviewStore;
+  /** The post-receive hook's target and shared secret; without it no hook is installed and webhooks are refused. */
+  hook?: HookOptions;
+  /** The link shown for a pull request (default: its REST API path). */
+  pullRequestUrl?: (repository: string, number: number) => string;
+  /** Told when a merge moves a branch (merges do not run the push hook). */
+  onPush?: (event: PushEvent) => void | Promise<void>;
+}
+
+interface Repo {
+  git: GitRunner;
+  objectFormat: "sha1" | "sha256";
+  zero: string;
+}
+
+const MAX_TEXT = 65_535;
+
+function defaultPullUrl(repository: string, number: number): string {
+  return `/api/v1/tenants/${repository}/pulls/${number}`;
+}
+
+/** A revision given by a caller must never be read by git as an option. */
+function revision(value: string): string {
+  if (value === "" || value.startsWith("-") || value.includes("\0")) {
+    throw new GitsyncError("bad_request", `invalid revision '${value}'`);
+  }
+  return value;
+}
+
+function normalisePath(path: string): string {
+  const trimmed = path.replace(/^\/+|\/+$/g, "");
+  if (trimmed !== "") validatePath(trimmed);
+  return trimmed;
+}
+
+function isUnder(path: string, prefix: string): boolean {
+  return prefix === "" || path.startsWith(`${prefix}/`);
+}
+
+function actorEnv(author: Actor, committer: Actor): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+  };
+}
+
+/**
+ * The embedded default provider: bare repositories on disk, driven by the git CLI with
+ * plumbing only (no working tree). Pull requests, checks and comments live in the Store.
+ */
+export class LocalProvider implements GitProvider {
+  readonly name = "local" as const;
+  readonly capabilities: ProviderCapabilities = {
+    branchInCommit: true,
+    annotations: true,
+    annotationsPerRequest: Number.POSITIVE_INFINITY,
+    maxAnnotations: Number.POSITIVE_INFINITY,
+    maxSummaryLength: MAX_TEXT,
+    maxCommentLength: MAX_TEXT,
+  };
+  private readonly repos = new Map<string, Promise<Repo>>();
+
+  constructor(private readonly options: LocalProviderOptions) {}
+
+  /** The bare repository's folder for a repository name (a tenant slug). */
+  repositoryPath(repository: string): string {
+    if (!TENANT_SLUG.test(repository)) {
+      throw new GitsyncError("bad_request", `invalid local repository name '${repository}': use lowercase letters, digits and '-'`);
+    }
+    return join(this.options.root, `${repository}.git`);
+  }
+
+  /** Opens a repository, creating it (and installing the hook) on first use by this provider. */
+  private open(repository: string): Promise<Repo> {
+    const gitDir = this.repositoryPath(repository);
+    let repo = this.repos.get(repository);
+    if (!repo) {
+      repo = this.prepare(repository, gitDir);
+      this.repos.set(repository, repo);
+      // A failed preparation must be retried next time, not cached.
+      repo.catch(() => this.repos.delete(repository));
+    }
+    return repo;
+  }
+
+  private async prepare(repository: string, gitDir: string): Promise<Repo> {
+    const git = new GitRunner(gitDir);
+    if (!(await this.exists(repository))) {
+      await mkdir(this.options.root, { recursive: true });
+      await git.run(["init", "--bare", "--quiet", "--initial-branch=main"]);
+    }
+    if (this.options.hook) await installHook(gitDir, repository, this.options.hook);
+    const objectFormat = (await git.text(["rev-parse", "--show-object-format"])) === "sha256" ? "sha256" : "sha1";
+    return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40) };
+  }
+
+  private exists(repository: string): Promise<boolean> {
+    return access(join(this.repositoryPath(repository), "HEAD")).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async branchHead(git: GitRunner, branch: string): Promise<string | null> {
+    const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`], { okCodes: [1] });
+    return code === 0 ? stdout.toString("utf8").trim() : null;
+  }
+
+  private async checkBranchName(git: GitRunner, branch: string): Promise<void> {
+    const { code } = await git.run(["check-ref-format", `refs/heads/${revision(branch)}`], { okCodes: [1] });
+    if (code !== 0) throw new GitsyncError("bad_request", `invalid branch name '${branch}'`);
+  }
+
+  private async commitOf(git: GitRunner, ref: string): Promise<string | null> {
+    const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision(ref)}^{commit}`], {
+      okCodes: [1, 128],
+    });
+    return code === 0 ? stdout.toString("utf8").trim() : null;
+  }
+
+  async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
+    const { git } = await this.open(repo.repository);
+    return this.commitOf(git, ref);
+  }
+
+  async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+    const { git } = await this.open(repo.repository);
+    const prefix = normalisePath(path);
+    const wanted = paths ? new Set(paths) : null;
+    const listing = await git
+      .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...(prefix ? ["--", prefix] : [])])
+      .catch((error: unknown) => {
+        throw new NotFoundError(`commit ${sha} not found in ${repo.repository}`, { sha, cause: String(error) });
+      });
+    // Regular files only: symlinks and submodules are not configuration.
+    const entries = parseLsTree(listing.stdout).filter(
+      (e) => (e.mode === "100644" || e.mode === "100755") && isUnder(e.path, prefix) && (!wanted || wanted.has(e.path)),
+    );
+    const blobs = await readBlobs(
+      git,
+      entries.map((e) => e.oid),
+    );
+    return entries.map((e) => ({ path: e.path, content: (blobs.get(e.oid) ?? Buffer.alloc(0)).toString("utf8") }));
+  }
+
+  async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
+    const { git } = await this.open(repo.repository);
+    const prefix = normalisePath(path);
+    const { stdout } = await git.run([
+      "diff-tree",
+      "-r",
+      "-z",
+      "-M",
+      "--no-commit-id",
+      "--name-status",
+      revision(base),
+      revision(head),
+      ...(prefix ? ["--", prefix] : []),
+    ]);
+    const fields = splitZ(stdout);
+    const changed: ChangedFile[] = [];
+    for (let i = 0; i < fields.length; ) {
+      const status = fields[i++] ?? "";
+      if (status.startsWith("R") || status.startsWith("C")) {
+        const previousPath = fields[i++] ?? "";
+        const path = fields[i++] ?? "";
+        changed.push(status.startsWith("R") ? { path, status: "renamed", previousPath } : { path, status: "added" });
+      } else {
+        const path = fields[i++] ?? "";
+        changed.push({ path, status: status === "A" ? "added" : status === "D" ? "deleted" : "modified" });
+      }
+    }
+    return changed.filter((c) => isUnder(c.path, prefix));
+  }
+
+  async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
+    const { git } = await this.open(repo.repository);
+    return this.ancestor(git, ancestor, descendant);
+  }
+
+  private async ancestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
+    const { code } = await git.run(["merge-base", "--is-ancestor", revision(ancestor), revision(descendant)], { okCodes: [1] });
+    return code === 0;
+  }
+
+  async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
+    const { git, zero } = await this.open(repo.repository);
+    await this.checkBranchName(git, branch);
+    const target = await this.commitOf(git, sha);
+    if (!target) throw new NotFoundError(`commit ${sha} not found in ${repo.repository}`, { sha });
+    const { code } = await git.run(["update-ref", "-m", "gitsync: create branch", `refs/heads/${branch}`, target, zero], {
+      okCodes: [128],
+    });
+    if (code !== 0) throw new ConflictError(`branch ${branch} already exists in ${repo.repository}`, { branch });
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const { git, objectFormat, zero } = await this.open(request.repository);
+    const { branch, expectedHead } = request;
+    await this.checkBranchName(git, branch);
+    const current = await this.branchHead(git, branch);
+    let parent: string | null;
+    if (current !== null) {
+      if (current !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, current);
+      parent = current;
+    } else if (expectedHead === "") {
+      // An empty expected head means "the branch does not exist yet": a root commit.
+      parent = null;
+    } else if (request.createBranch) {
+      parent = await this.commitOf(git, expectedHead);
+      if (!parent) throw new NotFoundError(`commit ${expectedHead} not found in ${request.repository}`, { sha: expectedHead });
+    } else {
+      throw new BranchMovedError(branch, expectedHead, null);
+    }
+
+    const builder = await TreeBuilder.fromCommit(git, objectFormat, parent);
+    builder.apply(request.changes);
+    const { tree } = await builder.write();
+    if (tree === null) return { sha: null };
+
+    const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
+    const sha = await git.text(["commit-tree", tree, ...(parent ? ["-p", parent] : [])], {
+      input: message,
+      env: actorEnv(request.author, request.committer),
+    });
+    await this.moveBranch(git, branch, sha, current ?? zero, expectedHead || null, "gitsync: commit");
+    return { sha };
+  }
+
+  /** Compare-and-swap of a branch: a branch that moved meanwhile fails with BranchMovedError. */
+  private async moveBranch(git: GitRunner, branch: string, to: string, from: string, expected: string | null, reason: string): Promise<void> {
+    const { code } = await git.run(["update-ref", "-m", reason, `refs/heads/${branch}`, to, from], { okCodes: [128] });
+    if (code !== 0) throw new BranchMovedError(branch, expected, await this.branchHead(git, branch));
+  }
+
+  private toInfo(pull: LocalPullRequest): PullRequestInfo {
+    const url = (this.options.pullRequestUrl ?? defaultPullUrl)(pull.repository, pull.number);
+    const { number, title, head, base, headSha, state, mergeCommitSha } = pull;
+    return { number, url, title, head, base, headSha, state, mergeCommitSha };
+  }
+
+  private async requireBranch(git: GitRunner, repository: string, branch: string): Promise<string> {
+    const sha = await this.branchHead(git, branch);
+    if (!sha) throw new NotFoundError(`branch ${branch} not found in ${repository}`, { branch });
+    return sha;
+  }
+
+  async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {
+    const { git } = await this.open(request.repository);
+    const headSha = await this.requireBranch(git, request.repository, request.head);
+    await this.requireBranch(git, request.repository, request.base);
+    const reviews = this.options.reviews;
+    const open = await reviews.listLocalPulls(request.repository, "open");
+    const existing = open.find((p) => p.head === request.head && p.base === request.base);
+    if (existing) {
+      const current = existing.headSha === headSha ? existing : await reviews.updateLocalPull(request.repository, existing.number, { headSha });
+      return this.toInfo(current);
+    }
+    const { repository, title, body, head, base } = request;
+    return this.toInfo(await reviews.createLocalPull({ repository, title, body, head, base, headSha }));
+  }
+
+  private async pull(repository: string, number: number): Promise<LocalPullRequest> {
+    const pull = await this.options.reviews.getLocalPull(repository, number);
+    if (!pull) throw new NotFoundError(`pull request #${number} not found in ${repository}`, { number });
+    return pull;
+  }
+
+  async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
+    const { git } = await this.open(repo.repository);
+    const pull = await this.pull(repo.repository, number);
+    if (pull.state !== "open") return this.toInfo(pull);
+    // The head branch may have moved since the pull request was opened (a push to it).
+    const headSha = await this.branchHead(git, pull.head);
+    if (headSha && headSha !== pull.headSha) return this.toInfo(await this.options.reviews.updateLocalPull(repo.repository, number, { headSha }));
+    return this.toInfo(pull);
+  }
+
+  /**
+   * Merges an open pull request for real: fast-forward when the base has not moved, else a
+   * three-way merge with `git merge-tree --write-tree` and a two-parent commit. Conflicts are
+   * refused with `merge_conflict` naming the paths; nothing is written then.
+   */
+  async mergePullRequest(repository: string, number: number, author: Actor): Promise<PullRequestInfo> {
+    const { git } = await this.open(repository);
+    const pull = await this.pull(repository, number);
+    if (pull.state !== "open") throw new ConflictError(`pull request #${number} is ${pull.state}`, { number, state: pull.state });
+    const headSha = await this.requireBranch(git, repository, pull.head);
+    const baseSha = await this.requireBranch(git, repository, pull.base);
+
+    let merged: string;
+    if (await this.ancestor(git, headSha, baseSha)) {
+      merged = baseSha;
+    } else if (await this.ancestor(git, baseSha, headSha)) {
+      merged = headSha;
+    } else {
+      const result = await git.run(["merge-tree", "--write-tree", "-z", "--name-only", "--no-messages", baseSha, headSha], {
+        okCodes: [1],
+      });
+      const [tree, ...conflicts] = splitZ(result.stdout);
+      if (result.code === 1 || !tree) {
+        const paths = [...new Set(conflicts)];
+        throw new GitsyncError("merge_conflict", `pull request #${number} cannot be merged: conflicts in ${paths.join(", ")}`, { number, paths });
+      }
+      merged = await git.text(["commit-tree", tree, "-p", baseSha, "-p", headSha], {
+        input: `Merge pull request #${number} from ${pull.head}\n\n${pull.title}\n`,
+        env: actorEnv(author, author),
+      });
+    }
+    if (merged !== baseSha) await this.moveBranch(git, pull.base, merged, baseSha, baseSha, `gitsync: merge #${number}`);
+    const updated = await this.options.reviews.updateLocalPull(repository, number, { state: "merged", headSha, mergeCommitSha: merged });
+    if (merged !== baseSha && this.options.onPush) {
+      await this.options.onPush({
+        kind: "push",
+        provider: "local",
+        deliveryId: randomUUID(),
+        repository,
+        branch: pull.base,
+        before: baseSha,
+        after: merged,
+        forced: false,
+        pusher: author,
+        changedPaths: null,
+      });
+    }
+    return this.toInfo(updated);
+  }
+
+  async publishCheck(report: CheckReport): Promise<CheckHandle> {
+    await this.open(report.repository);
+    const check = await this.options.reviews.putLocalCheck({
+      repository: report.repository,
+      sha: report.sha,
+      name: report.name,
+      status: report.status,
+      conclusion: report.conclusion ?? null,
+      title: report.title,
+      summary: report.summary.length > MAX_TEXT ? `${report.summary.slice(0, MAX_TEXT - 40)}\n\n… (summary cut)` : report.summary,
+      annotations: report.annotations,
+      pullRequest: report.pullRequest ?? null,
+    });
+    return { id: String(check.id) };
+  }
+
+  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
+    await this.pull(repo.repository, pullRequest);
+    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
+    await this.options.reviews.upsertLocalComment(repo.repository, pullRequest, marked);
+  }
+
+  async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
+    if (!this.options.hook) throw new ConfigError("local webhooks are not configured: no shared secret");
+    const deliveryId = verify(request, this.options.hook.secret);
+    const payload = parsePayload(request.rawBody);
+    const [update] = payload.updates;
+    if (!update || !update.ref.startsWith("refs/heads/")) return null;
+    // A delivery never creates a repository: it must come from one that exists.
+    if (!(await this.exists(payload.repository))) throw new NotFoundError(`local repository ${payload.repository} not found`);
+    const { git, zero } = await this.open(payload.repository);
+    // A deleted branch has nothing to apply.
+    if (update.after === zero) return null;
+    const forced = update.before !== zero && !(await this.ancestor(git, update.before, update.after).catch(() => false));
+    return {
+      kind: "push",
+      provider: "local",
+      deliveryId,
+      repository: payload.repository,
+      branch: update.ref.slice("refs/heads/".length),
+      before: update.before,
+      after: update.after,
+      forced,
+      pusher: null,
+      changedPaths: null,
+    };
+  }
+}

@@ -1,0 +1,351 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BranchMovedError, COMMENT_MARKER, GitsyncError } from "../../src/core/index.js";
+import type { Actor, ChangedFile, CommitRequest, FileChange, FileContent } from "../../src/core/index.js";
+import type { ContractHarness, HarnessFactory } from "./harness.js";
+
+/**
+ * The provider contract: the same cases against every GitProvider. A harness stands for one
+ * forge (real bare repositories for local, an in-memory forge behind strict nock for hosted
+ * ones). Before each provider operation the suite calls `harness.expect(step)` so a hosted
+ * harness registers exactly the requests that operation makes.
+ *
+ * Entry point (stable): `runProviderContract(name, factory)` inside a test file.
+ */
+
+const AUTHOR: Actor = { name: "Ada Lovelace", email: "ada@example.com" };
+const COMMITTER: Actor = { name: "gitsync", email: "gitsync@example.com" };
+
+/** Nested folders, a unicode file name and unicode content, files outside the path. */
+const SEED: Record<string, string> = {
+  "config/models/orders.yaml": "name: orders\nsource: warehouse\ntype: table\ntableName: public.orders\n",
+  "config/models/café.yaml": 'name: "ü"\n',
+  "config/syncs/nested/deep/orders-to-crm.yaml": "model: orders\ndestination: crm\nschedulePaused: false\n",
+  "config/jobs/nightly.yaml": "name: nightly\nproject: core\nenabled: true\n",
+  "README.md": "# config\n",
+  "other/ignored.yaml": "x: 1\n",
+};
+
+function byPath<T extends { path: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function under(files: Record<string, string>, prefix: string): FileContent[] {
+  return byPath(
+    Object.entries(files)
+      .filter(([path]) => prefix === "" || path.startsWith(`${prefix}/`))
+      .map(([path, content]) => ({ path, content })),
+  );
+}
+
+/** The file map after applying changes, as a forge must hold it. */
+function apply(files: Record<string, string>, changes: FileChange[]): Record<string, string> {
+  const next = { ...files };
+  for (const change of changes) {
+    if (change.action === "delete") delete next[change.path];
+    else next[change.path] = change.content;
+  }
+  return next;
+}
+
+function yamlFile(i: number): string {
+  return `name: model-${i}\nsource: warehouse\ntype: raw_sql\nrawSql: select ${i} as id\nprimaryKey: id\n`;
+}
+
+function manyFiles(count: number, folder: string): FileChange[] {
+  return Array.from({ length: count }, (_, i) => ({
+    action: "upsert" as const,
+    path: `config/${folder}/group-${i % 10}/model-${i}.yaml`,
+    content: yamlFile(i),
+  }));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the operation to fail, and it succeeded");
+}
+
+export function runProviderContract(name: string, factory: HarnessFactory): void {
+  describe(`provider contract: ${name}`, async () => {
+    // The retry cases only make sense over HTTP; the flag must be known while collecting.
+    const probe = await factory();
+    const http = probe.http ?? true;
+    await probe.cleanup();
+
+    let h: ContractHarness;
+    let main: string;
+
+    beforeEach(async () => {
+      h = await factory();
+      main = await h.seed(SEED);
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    /** Commits `changes` to `branch` through the provider, announcing the step first. */
+    async function commit(
+      changes: FileChange[],
+      options: Partial<Pick<CommitRequest, "branch" | "expectedHead" | "createBranch" | "message">> & {
+        outcome?: "committed" | "empty" | "moved";
+      } = {},
+    ) {
+      const branch = options.branch ?? "main";
+      h.expect({
+        op: "commit",
+        branch,
+        files: changes.length,
+        outcome: options.outcome ?? "committed",
+        ...(options.createBranch ? { createBranch: true } : {}),
+      });
+      return h.provider.commit({
+        ...h.repo,
+        branch,
+        expectedHead: options.expectedHead ?? main,
+        ...(options.createBranch ? { createBranch: true } : {}),
+        message: options.message ?? "Update configuration",
+        author: AUTHOR,
+        committer: COMMITTER,
+        changes,
+      });
+    }
+
+    const CHANGES: FileChange[] = [
+      { action: "upsert", path: "config/models/customers.yaml", content: "name: customers\ntype: table\n" },
+      { action: "upsert", path: "config/models/orders.yaml", content: "name: orders\nsource: warehouse\ntype: table\ntableName: sales.orders\n" },
+      { action: "delete", path: "config/jobs/nightly.yaml" },
+      { action: "upsert", path: "config/syncs/nested/deep/naïve-ünïcode.yaml", content: "model: café\n" },
+      { action: "upsert", path: "other/ignored.yaml", content: "x: 2\n" },
+    ];
+
+    it("resolves a present ref to its sha and an absent one to null", async () => {
+      h.expect({ op: "resolveRef", ref: "main", exists: true });
+      expect(await h.provider.resolveRef(h.repo, "main")).toBe(main);
+      h.expect({ op: "resolveRef", ref: "no-such-branch", exists: false });
+      expect(await h.provider.resolveRef(h.repo, "no-such-branch")).toBeNull();
+    });
+
+    it("reads all files under a path, nested and unicode paths included", async () => {
+      h.expect({ op: "readFiles", sha: main, path: "config" });
+      const files = byPath(await h.provider.readFiles(h.repo, main, "config"));
+      expect(files).toEqual(under(SEED, "config"));
+      expect(files.find((f) => f.path === "config/models/café.yaml")?.content).toBe('name: "ü"\n');
+    });
+
+    it("reads the whole repository when the path is empty", async () => {
+      h.expect({ op: "readFiles", sha: main, path: "" });
+      expect(byPath(await h.provider.readFiles(h.repo, main, ""))).toEqual(under(SEED, ""));
+    });
+
+    it("reads only the given paths that exist", async () => {
+      const paths = ["config/models/café.yaml", "config/syncs/nested/deep/orders-to-crm.yaml", "config/models/missing.yaml"];
+      h.expect({ op: "readFiles", sha: main, path: "config", paths });
+      const files = byPath(await h.provider.readFiles(h.repo, main, "config", paths));
+      expect(files).toEqual([
+        { path: "config/models/café.yaml", content: 'name: "ü"\n' },
+        { path: "config/syncs/nested/deep/orders-to-crm.yaml", content: SEED["config/syncs/nested/deep/orders-to-crm.yaml"] },
+      ]);
+    });
+
+    it("commits adds, updates and deletes atomically and reads them back", async () => {
+      const result = await commit(CHANGES, { message: "Update models\n\nCo-authored-by: Grace <grace@example.com>" });
+      expect(result.sha).toMatch(/^[0-9a-f]{40,64}$/);
+      const sha = result.sha as string;
+      expect(await h.head("main")).toBe(sha);
+
+      const expected = apply(SEED, CHANGES);
+      expect(await h.snapshot(sha)).toEqual(expected);
+      h.expect({ op: "readFiles", sha, path: "config" });
+      expect(byPath(await h.provider.readFiles(h.repo, sha, "config"))).toEqual(under(expected, "config"));
+
+      if (h.commitInfo) {
+        const info = await h.commitInfo(sha);
+        expect(info.author).toEqual(AUTHOR);
+        expect(info.committer).toEqual(COMMITTER);
+        expect(info.parents).toEqual([main]);
+        expect(info.message.trim()).toBe("Update models\n\nCo-authored-by: Grace <grace@example.com>");
+      }
+    });
+
+    it("lists the files changed between two commits under a path", async () => {
+      const { sha } = await commit(CHANGES);
+      h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
+      const changed: ChangedFile[] = byPath(await h.provider.changedFiles(h.repo, main, sha as string, "config"));
+      expect(changed).toEqual([
+        { path: "config/jobs/nightly.yaml", status: "deleted" },
+        { path: "config/models/customers.yaml", status: "added" },
+        { path: "config/models/orders.yaml", status: "modified" },
+        { path: "config/syncs/nested/deep/naïve-ünïcode.yaml", status: "added" },
+      ]);
+    });
+
+    it("tells whether one commit is an ancestor of another, both ways", async () => {
+      const { sha } = await commit(CHANGES);
+      h.expect({ op: "isAncestor", ancestor: main, descendant: sha as string });
+      expect(await h.provider.isAncestor(h.repo, main, sha as string)).toBe(true);
+      h.expect({ op: "isAncestor", ancestor: sha as string, descendant: main });
+      expect(await h.provider.isAncestor(h.repo, sha as string, main)).toBe(false);
+    });
+
+    it("creates a branch at a commit", async () => {
+      h.expect({ op: "createBranch", branch: "feature/x", sha: main });
+      await h.provider.createBranch(h.repo, "feature/x", main);
+      expect(await h.head("feature/x")).toBe(main);
+      h.expect({ op: "resolveRef", ref: "feature/x", exists: true });
+      expect(await h.provider.resolveRef(h.repo, "feature/x")).toBe(main);
+    });
+
+    it("makes no commit when the changes make no difference", async () => {
+      const same: FileChange[] = [{ action: "upsert", path: "config/models/café.yaml", content: 'name: "ü"\n' }];
+      const result = await commit(same, { outcome: "empty" });
+      expect(result).toEqual({ sha: null });
+      expect(await h.head("main")).toBe(main);
+    });
+
+    it("refuses a commit on a stale head with BranchMovedError and leaves the branch alone", async () => {
+      const { sha: moved } = await commit(CHANGES);
+      const before = await h.snapshot(moved as string);
+      const error = await rejection(
+        commit([{ action: "upsert", path: "config/models/late.yaml", content: "name: late\n" }], {
+          expectedHead: main,
+          outcome: "moved",
+        }),
+      );
+      expect(error).toBeInstanceOf(BranchMovedError);
+      expect((error as BranchMovedError).code).toBe("branch_moved");
+      expect((error as BranchMovedError).branch).toBe("main");
+      expect(await h.head("main")).toBe(moved);
+      expect(await h.snapshot(moved as string)).toEqual(before);
+    });
+
+    it("creates the branch in the commit when asked", async () => {
+      const changes: FileChange[] = [{ action: "upsert", path: "config/models/snap.yaml", content: "name: snap\n" }];
+      const { sha } = await commit(changes, { branch: "demo/2024.05.01.1", createBranch: true });
+      expect(sha).not.toBeNull();
+      expect(await h.head("demo/2024.05.01.1")).toBe(sha);
+      expect(await h.head("main")).toBe(main);
+      expect(await h.snapshot(sha as string)).toEqual(apply(SEED, changes));
+      if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([main]);
+    });
+
+    it("opens a pull request once, finds it again and reads it", async () => {
+      const { sha } = await commit([{ action: "upsert", path: "config/models/pr.yaml", content: "name: pr\n" }], {
+        branch: "demo/2024.05.01.2",
+        createBranch: true,
+      });
+      const request = { ...h.repo, head: "demo/2024.05.01.2", base: "main", title: "Sync demo", body: "Changes" };
+      h.expect({ op: "openPullRequest", head: request.head, base: "main", existing: false });
+      const opened = await h.provider.openPullRequest(request);
+      expect(opened).toMatchObject({ head: request.head, base: "main", title: "Sync demo", state: "open", headSha: sha, mergeCommitSha: null });
+      expect(opened.number).toBeGreaterThan(0);
+      expect(opened.url).not.toBe("");
+
+      h.expect({ op: "openPullRequest", head: request.head, base: "main", existing: true });
+      const again = await h.provider.openPullRequest(request);
+      expect(again.number).toBe(opened.number);
+
+      h.expect({ op: "getPullRequest", number: opened.number });
+      const read = await h.provider.getPullRequest(h.repo, opened.number);
+      expect(read).toMatchObject({ number: opened.number, head: request.head, base: "main", state: "open", headSha: sha });
+    });
+
+    it("publishes a check in progress, then completed with annotations", async () => {
+      const report = { ...h.repo, sha: main, name: "gitsync", title: "Validating", summary: "Validating 4 files", annotations: [] };
+      h.expect({ op: "publishCheck", sha: main, annotations: 0, status: "in_progress" });
+      const first = await h.provider.publishCheck({ ...report, status: "in_progress" });
+      expect(first.id).not.toBe("");
+
+      const annotations = [
+        { path: "config/models/orders.yaml", line: 3, column: 7, code: "schema", severity: "error" as const, message: "type must be one of raw_sql, table, dbt_model" },
+        { path: "config/models/café.yaml", line: 1, column: 1, code: "name", severity: "error" as const, message: "name must match the file name" },
+        { path: "config/jobs/nightly.yaml", line: 2, column: 10, code: "ref", severity: "warning" as const, message: "project core is empty" },
+      ];
+      h.expect({ op: "publishCheck", sha: main, annotations: annotations.length, status: "completed" });
+      const second = await h.provider.publishCheck({ ...report, status: "completed", conclusion: "failure", title: "2 errors", annotations });
+      expect(second.id).not.toBe("");
+
+      if (h.checks) {
+        const checks = (await h.checks(main)).filter((c) => c.name === "gitsync");
+        expect(checks).toEqual([{ name: "gitsync", status: "completed", conclusion: "failure", annotations: 3 }]);
+      }
+    });
+
+    it("keeps one gitsync comment on a pull request, updated in place", async () => {
+      await commit([{ action: "upsert", path: "config/models/c.yaml", content: "name: c\n" }], { branch: "demo/c", createBranch: true });
+      h.expect({ op: "openPullRequest", head: "demo/c", base: "main", existing: false });
+      const pr = await h.provider.openPullRequest({ ...h.repo, head: "demo/c", base: "main", title: "c", body: "" });
+
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: false });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 1 created`);
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: true });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 2 created`);
+
+      if (h.comments) {
+        const bodies = await h.comments(pr.number);
+        expect(bodies).toHaveLength(1);
+        expect(bodies[0]).toContain("Plan: 2 created");
+        expect(bodies[0]).toContain(COMMENT_MARKER);
+      }
+    });
+
+    it("normalises a correctly signed push webhook into a PushEvent", async () => {
+      const { sha } = await commit(CHANGES);
+      const request = h.pushWebhook({ branch: "main", before: main, after: sha as string, validSignature: true });
+      const event = await h.provider.parseWebhook(request);
+      expect(event).toMatchObject({
+        kind: "push",
+        provider: h.provider.name,
+        repository: h.repo.repository,
+        branch: "main",
+        before: main,
+        after: sha,
+        forced: false,
+      });
+      expect(event?.deliveryId).toMatch(/\S/);
+    });
+
+    it("rejects a push webhook with a bad signature and does nothing", async () => {
+      const { sha } = await commit(CHANGES);
+      const calls = h.requestCount();
+      const request = h.pushWebhook({ branch: "main", before: main, after: sha as string, validSignature: false });
+      const error = await rejection(h.provider.parseWebhook(request));
+      expect(error).toBeInstanceOf(GitsyncError);
+      expect((error as GitsyncError).code).toBe("bad_signature");
+      expect(h.requestCount()).toBe(calls);
+      expect(await h.head("main")).toBe(sha);
+    });
+
+    it.skipIf(!http)("retries a transient 502 and the operation succeeds", async () => {
+      h.expect({ op: "transientFailure", status: 502 });
+      h.expect({ op: "resolveRef", ref: "main", exists: true });
+      expect(await h.provider.resolveRef(h.repo, "main")).toBe(main);
+    });
+
+    it.skipIf(!http)("waits out a 429 with Retry-After and the operation succeeds", async () => {
+      h.expect({ op: "transientFailure", status: 429, retryAfterSeconds: 1 });
+      h.expect({ op: "readFiles", sha: main, path: "config" });
+      expect(byPath(await h.provider.readFiles(h.repo, main, "config"))).toEqual(under(SEED, "config"));
+    });
+
+    it("commits 1,000 files with as many requests as 10 files", async () => {
+      const small = manyFiles(10, "small");
+      const before = h.requestCount();
+      const first = await commit(small);
+      const smallCalls = h.requestCount() - before;
+
+      const large = manyFiles(1000, "large");
+      const middle = h.requestCount();
+      const second = await commit(large, { expectedHead: first.sha as string });
+      const largeCalls = h.requestCount() - middle;
+
+      console.log(`[${name}] requests per commit: 10 files → ${smallCalls}, 1,000 files → ${largeCalls}`);
+      expect(largeCalls).toBe(smallCalls);
+      const files = await h.snapshot(second.sha as string);
+      expect(Object.keys(files).filter((p) => p.startsWith("config/large/"))).toHaveLength(1000);
+      expect(files["config/large/group-7/model-997.yaml"]).toBe(yamlFile(997));
+    });
+  });
+}
