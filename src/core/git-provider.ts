@@ -10,6 +10,11 @@ import type { Actor, Diagnostic, ProviderName } from "./types.js";
 export interface ProviderCapabilities {
   /** Can create the branch and commit to it in one request (GitLab `start_sha`). */
   branchInCommit: boolean;
+  /**
+   * Commits carry the requested committer. GitLab's and Bitbucket's commit APIs always record
+   * the token's account as committer; the author is kept everywhere.
+   */
+  setsCommitter: boolean;
   /** Check annotations (GitHub check runs, Bitbucket Code Insights, local). */
   annotations: boolean;
   /** The maximum annotations per publish call the provider accepts. */

@@ -164,7 +164,8 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       if (h.commitInfo) {
         const info = await h.commitInfo(sha);
         expect(info.author).toEqual(AUTHOR);
-        expect(info.committer).toEqual(COMMITTER);
+        // GitLab and Bitbucket record the token's account as committer; they say so.
+        if (h.provider.capabilities.setsCommitter) expect(info.committer).toEqual(COMMITTER);
         expect(info.parents).toEqual([main]);
         expect(info.message.trim()).toBe("Update models\n\nCo-authored-by: Grace <grace@example.com>");
       }

@@ -28,6 +28,7 @@ import { parseBitbucketWebhook } from "./webhook.js";
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
   branchInCommit: true,
+  setsCommitter: false,
   annotations: true,
   annotationsPerRequest: ANNOTATIONS_PER_REQUEST,
   maxAnnotations: MAX_ANNOTATIONS,

@@ -1,11 +1,9 @@
-import { COMMENT_MARKER, type CheckAnnotation, type CheckReport } from "../../core/index.js";
+import type { CheckAnnotation, CheckReport } from "../../core/index.js";
 
-/** GitLab commit statuses have no annotations: findings go into the description and the MR note. */
+/** GitLab commit statuses have no annotations: the description counts the findings, and the engine's one MR note lists them. */
 
 /** GitLab rejects a commit status description longer than 255 characters. */
 export const STATUS_DESCRIPTION_LIMIT = 255;
-/** How many findings are written out in the note; the rest are counted. */
-export const NOTE_ANNOTATION_LIMIT = 50;
 /** GitLab's note body limit (1,000,000 characters). */
 export const NOTE_LIMIT = 1_000_000;
 
@@ -31,23 +29,3 @@ export function statusDescription(report: Pick<CheckReport, "title" | "annotatio
   return text.length <= STATUS_DESCRIPTION_LIMIT ? text : `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
-/** The MR note for a check: marker, title, summary, the first 50 findings, the rest counted. */
-export function checkNote(report: Pick<CheckReport, "name" | "title" | "summary" | "annotations">): string {
-  const lines = [COMMENT_MARKER, `### ${report.name}: ${report.title}`, "", report.summary.trim()];
-  const shown = report.annotations.slice(0, NOTE_ANNOTATION_LIMIT);
-  if (shown.length > 0) {
-    lines.push("", "| file | line | severity | code | message |", "| --- | --- | --- | --- | --- |");
-    for (const a of shown) {
-      lines.push(`| ${escapeCell(a.path)} | ${a.line}:${a.column} | ${a.severity} | ${escapeCell(a.code)} | ${escapeCell(a.message)} |`);
-    }
-  }
-  const rest = report.annotations.length - shown.length;
-  if (rest > 0) lines.push("", `… and ${rest} more finding${rest === 1 ? "" : "s"} not shown.`);
-  const body = lines.join("\n");
-  const notice = "\n\n… (cut to GitLab's note length limit)";
-  return body.length <= NOTE_LIMIT ? body : body.slice(0, NOTE_LIMIT - notice.length) + notice;
-}

@@ -19,7 +19,7 @@ import {
   type WebhookRequest,
 } from "../../core/index.js";
 import { readTarGz } from "./archive.js";
-import { checkNote, NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
+import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
 import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
 import { commonDirectory, isUnder, normalizeDirectory } from "./paths.js";
 import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
@@ -56,6 +56,7 @@ export class GitLabProvider implements GitProvider {
   readonly name = "gitlab" as const;
   readonly capabilities: ProviderCapabilities = {
     branchInCommit: true,
+    setsCommitter: false,
     // Commit statuses carry no annotations: findings go to the description and the MR note.
     annotations: false,
     annotationsPerRequest: 0,
@@ -231,10 +232,6 @@ export class GitLabProvider implements GitProvider {
     );
     const id = status["id"];
     if (typeof id !== "number") throw new GitsyncError("provider_error", 'GitLab commit status: field "id" should be an integer');
-    // The findings have nowhere else to go on GitLab: the one MR note shows them once known.
-    if (report.pullRequest !== undefined && report.status === "completed") {
-      await this.upsertComment(report, report.pullRequest, checkNote(report));
-    }
     return { id: String(id) };
   }
 

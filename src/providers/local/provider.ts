@@ -94,6 +94,7 @@ export class LocalProvider implements GitProvider {
   readonly name = "local" as const;
   readonly capabilities: ProviderCapabilities = {
     branchInCommit: true,
+    setsCommitter: true,
     annotations: true,
     annotationsPerRequest: Number.POSITIVE_INFINITY,
     maxAnnotations: Number.POSITIVE_INFINITY,

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { describe, expect, it, vi } from "vitest";
-import { BranchMovedError, COMMENT_MARKER, GitsyncError, type CheckAnnotation } from "../../../src/core/index.js";
+import { BranchMovedError, GitsyncError, type CheckAnnotation } from "../../../src/core/index.js";
 import { GitLabHttpError, GitLabProvider, retryAfterMs } from "../../../src/providers/gitlab/index.js";
 import { GitLabHarness } from "../../contract/gitlab-harness.js";
 import { useStrictHttpMock } from "../../helpers/http-mock.js";
@@ -145,7 +145,7 @@ describe("GitLab commit lock", () => {
 });
 
 describe("GitLab checks without annotations", () => {
-  it("puts the findings into the status description and the one MR note, 50 shown and the rest counted", async () => {
+  it("sums the findings up in the status description; the engine's one MR note carries them", async () => {
     const h = new GitLabHarness();
     const main = await h.seed({ "config/a.yaml": "a\n" });
     h.forge.mergeRequests.push({ iid: 4, title: "t", description: "", sourceBranch: "main", targetBranch: "main", state: "opened" });
@@ -158,18 +158,12 @@ describe("GitLab checks without annotations", () => {
       message: `problem | ${i}`,
     }));
     h.expect({ op: "publishCheck", sha: main, annotations: 60, status: "completed" });
-    h.expect({ op: "upsertComment", pullRequest: 4, existing: false });
     expect(h.provider.capabilities.annotations).toBe(false);
     await h.provider.publishCheck({ ...h.repo, sha: main, name: "gitsync", status: "completed", conclusion: "failure", title: "Configuration invalid", summary: "60 findings", annotations, pullRequest: 4 });
 
     const [status] = h.forge.statuses;
     expect(status).toMatchObject({ name: "gitsync", state: "failed", description: "Configuration invalid (30 errors, 30 warnings)" });
-    const [note] = await h.comments(4);
-    expect(note).toContain(COMMENT_MARKER);
-    expect(note).toContain("config/m-49.yaml");
-    expect(note).not.toContain("config/m-50.yaml");
-    expect(note).toContain("and 10 more findings");
-    expect(note).toContain("problem \\| 0");
+    expect(await h.comments(4)).toEqual([]);
   });
 
   it("cuts a long description to GitLab's 255 characters and maps running states", async () => {
