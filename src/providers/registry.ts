@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { ConfigError, GitsyncError } from "../core/index.js";
+import type { GitConnection, GitProvider, LocalReviewStore, ProviderName, PushEvent, RepoRef } from "../core/index.js";
+import { BitbucketProvider } from "./bitbucket/index.js";
+import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
+import { GitLabProvider } from "./gitlab/index.js";
+import { LocalProvider } from "./local/index.js";
+
+/**
+ * Picks the adapter for a tenant's git connection (renovate's platform registry, without its
+ * module state). Adapters never import each other; only this file knows them all. Instances
+ * are kept per provider, base URL and credential, so tenants sharing an account share a client.
+ */
+
+export interface ProviderRegistryOptions {
+  dataDir: string;
+  reviews: LocalReviewStore;
+  /** The token of a tenant's git connection (decrypted), or null. */
+  tokenFor(tenant: string): Promise<string | null>;
+  local: {
+    /** Where the local repositories' post-receive hook posts (`<server>/webhooks/local`). */
+    hookUrl: string | null;
+    webhookSecret: string | null;
+    /** Local merges move branches without a push: the engine is told directly. */
+    onPush?: (event: PushEvent) => void | Promise<void>;
+  };
+  github: {
+    webhookSecret: string | null;
+    /** Installation clients of the GitHub App, once Probot has loaded it. */
+    installationClient?: (repo: RepoRef) => Promise<GitHubOctokit>;
+    /** GitHub Enterprise Server API root when GHE_HOST is set. */
+    baseUrl: string | null;
+  };
+  gitlab: { webhookSecret: string | null; baseUrl: string | null };
+  bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+}
+
+export class ProviderRegistry {
+  readonly local: LocalProvider;
+  private readonly cache = new Map<string, GitProvider>();
+  /** Secrets for instances that only make API calls: deliveries are verified elsewhere. */
+  private readonly unusedSecret = randomBytes(32).toString("hex");
+
+  constructor(private readonly options: ProviderRegistryOptions) {
+    this.local = new LocalProvider({
+      root: join(options.dataDir, "repos"),
+      reviews: options.reviews,
+      ...(options.local.hookUrl && options.local.webhookSecret
+        ? { hook: { url: options.local.hookUrl, secret: options.local.webhookSecret } }
+        : {}),
+      ...(options.local.onPush ? { onPush: options.local.onPush } : {}),
+    });
+  }
+
+  /** Lets the GitHub App's installation clients serve tenants once Probot is up. */
+  useGithubInstallations(client: (repo: RepoRef) => Promise<GitHubOctokit>): void {
+    this.options.github.installationClient = client;
+    for (const key of [...this.cache.keys()]) if (key.startsWith("github:")) this.cache.delete(key);
+  }
+
+  async forTenant(tenant: string, git: GitConnection): Promise<GitProvider> {
+    if (git.provider === "local") return this.local;
+    const token = await this.options.tokenFor(tenant);
+    const key = `${git.provider}:${git.baseUrl ?? ""}:${token === null ? "-" : createHash("sha256").update(token).digest("hex")}`;
+    let provider = this.cache.get(key);
+    if (!provider) {
+      provider = this.create(git, token);
+      this.cache.set(key, provider);
+    }
+    return provider;
+  }
+
+  /** The instance that verifies and normalises a provider's webhooks, or null if not configured. */
+  forWebhook(name: ProviderName): GitProvider | null {
+    switch (name) {
+      case "local":
+        return this.options.local.webhookSecret ? this.local : null;
+      case "github": {
+        const secret = this.options.github.webhookSecret;
+        return secret ? new GitHubProvider({ octokitFor: () => Promise.reject(new Error("webhook parsing only")), webhookSecret: secret }) : null;
+      }
+      case "gitlab": {
+        const secret = this.options.gitlab.webhookSecret;
+        return secret ? new GitLabProvider({ token: "", webhookSecret: secret }) : null;
+      }
+      case "bitbucket": {
+        const secret = this.options.bitbucket.webhookSecret;
+        return secret ? new BitbucketProvider({ auth: { token: "" }, webhookSecret: secret }) : null;
+      }
+    }
+  }
+
+  private create(git: GitConnection, token: string | null): GitProvider {
+    const required = (): string => {
+      if (token === null || token === "") {
+        throw new GitsyncError("config_error", `the ${git.provider} connection has no token: set one with PUT .../git ({"token": ...})`, {
+          field: "token",
+        });
+      }
+      return token;
+    };
+    switch (git.provider) {
+      case "github": {
+        const { github } = this.options;
+        const baseUrl = git.baseUrl ?? github.baseUrl;
+        const octokitFor =
+          token !== null && token !== ""
+            ? (() => {
+                const client = createTokenOctokit({ token, ...(baseUrl ? { baseUrl } : {}) });
+                return async () => client;
+              })()
+            : github.installationClient;
+        if (!octokitFor) {
+          throw new GitsyncError(
+            "config_error",
+            "GitHub is not set up: configure the GitHub App (APP_ID, PRIVATE_KEY) or give the connection a token",
+            { field: "token" },
+          );
+        }
+        return new GitHubProvider({ octokitFor, webhookSecret: github.webhookSecret ?? this.unusedSecret });
+      }
+      case "gitlab": {
+        const baseUrl = git.baseUrl ?? this.options.gitlab.baseUrl;
+        return new GitLabProvider({
+          token: required(),
+          webhookSecret: this.options.gitlab.webhookSecret ?? this.unusedSecret,
+          ...(baseUrl ? { host: baseUrl } : {}),
+        });
+      }
+      case "bitbucket": {
+        const baseUrl = git.baseUrl ?? this.options.bitbucket.baseUrl;
+        return new BitbucketProvider({
+          auth: { token: required() },
+          webhookSecret: this.options.bitbucket.webhookSecret ?? this.unusedSecret,
+          ...(baseUrl ? { baseUrl } : {}),
+        });
+      }
+      default:
+        throw new ConfigError(`unknown git provider '${String(git.provider)}'`, { field: "provider" });
+    }
+  }
+}
