@@ -37,20 +37,32 @@ export interface ProviderRegistryOptions {
 }
 
 export class ProviderRegistry {
-  readonly local: LocalProvider;
+  private localProvider: LocalProvider | null = null;
   private readonly cache = new Map<string, GitProvider>();
   /** Secrets for instances that only make API calls: deliveries are verified elsewhere. */
   private readonly unusedSecret = randomBytes(32).toString("hex");
 
-  constructor(private readonly options: ProviderRegistryOptions) {
-    this.local = new LocalProvider({
-      root: join(options.dataDir, "repos"),
-      reviews: options.reviews,
-      ...(options.local.hookUrl && options.local.webhookSecret
-        ? { hook: { url: options.local.hookUrl, secret: options.local.webhookSecret } }
-        : {}),
-      ...(options.local.onPush ? { onPush: options.local.onPush } : {}),
+  constructor(private readonly options: ProviderRegistryOptions) {}
+
+  /**
+   * The local provider, made on first use: by then the server knows its own address, which the
+   * repositories' post-receive hook posts to (see `setLocalHookUrl`).
+   */
+  get local(): LocalProvider {
+    const { local } = this.options;
+    this.localProvider ??= new LocalProvider({
+      root: join(this.options.dataDir, "repos"),
+      reviews: this.options.reviews,
+      ...(local.hookUrl && local.webhookSecret ? { hook: { url: local.hookUrl, secret: local.webhookSecret } } : {}),
+      ...(local.onPush ? { onPush: local.onPush } : {}),
     });
+    return this.localProvider;
+  }
+
+  /** The server's own webhook URL, once it listens; only before the local provider is first used. */
+  setLocalHookUrl(url: string): void {
+    if (this.localProvider) throw new Error("the local provider is already in use: set its hook URL before");
+    this.options.local.hookUrl = url;
   }
 
   /** Lets the GitHub App's installation clients serve tenants once Probot is up. */
@@ -75,7 +87,7 @@ export class ProviderRegistry {
   forWebhook(name: ProviderName): GitProvider | null {
     switch (name) {
       case "local":
-        return this.options.local.webhookSecret ? this.local : null;
+        return this.options.local.webhookSecret && this.options.local.hookUrl ? this.local : null;
       case "github": {
         const secret = this.options.github.webhookSecret;
         return secret ? new GitHubProvider({ octokitFor: () => Promise.reject(new Error("webhook parsing only")), webhookSecret: secret }) : null;

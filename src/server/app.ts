@@ -15,6 +15,12 @@ import { ApiRouter, type Route } from "./router.js";
 import { apiRoutes } from "./routes/index.js";
 import { ApiSchemas } from "./schemas.js";
 import { GitsyncError } from "../core/errors.js";
+import { ProviderRegistry } from "../providers/registry.js";
+import { SyncService } from "../sync/service.js";
+import { localHookUrl, localWebhookSecret } from "./local-hook.js";
+
+/** Who gitsync's own commits name as committer (authors are the people who made the changes). */
+export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
 
 export interface AppOptions {
   /** A pino logger to write to (tests capture one); default: Probot's logger per the config. */
@@ -37,6 +43,9 @@ export interface GitsyncApp {
   catalog: Catalog;
   log: Logger;
   router: ApiRouter;
+  /** The sync engine and the provider registry, for tests and embedding. */
+  sync: SyncService;
+  registry: ProviderRegistry;
   githubMode: "app" | "setup" | "unavailable";
   /** Starts listening on the config's port and host; resolves to the base URL. */
   listen(): Promise<string>;
@@ -70,7 +79,36 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     throw error;
   }
 
-  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log };
+  // The registry and the engine need each other (local merges are pushes the engine applies).
+  let sync: SyncService | null = null;
+  const registry = new ProviderRegistry({
+    dataDir: config.dataDir,
+    reviews: store,
+    tokenFor: (tenant) => store.getGitToken(tenant),
+    local: {
+      hookUrl: null,
+      webhookSecret: localWebhookSecret(config.dataDir, config.local.webhookSecret),
+      onPush: async (event) => {
+        await sync?.handlePush(event);
+      },
+    },
+    github: {
+      webhookSecret: config.github.webhookSecret,
+      baseUrl: config.github.gheHost ? `${config.github.gheProtocol}://${config.github.gheHost}/api/v3` : null,
+    },
+    gitlab: config.gitlab,
+    bitbucket: config.bitbucket,
+  });
+  sync = new SyncService({
+    store,
+    catalog,
+    providers: (tenant, git) => registry.forTenant(tenant, git),
+    log,
+    now: () => new Date(),
+    committer: COMMITTER,
+  });
+
+  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry };
   const router = new ApiRouter().add(...apiRoutes, ...(options.routes ?? []));
   const github = await wireGithub({
     config,
@@ -92,12 +130,19 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      // `listening` turns false as soon as close() is called: read it first.
+      const wasListening = server.listening;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive socket whose last request was in flight turns idle later: close it then,
+      // or a client could send one more request over it after shutdown began.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
       const grace = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
       grace.unref();
-      if (server.listening) await stopped;
+      if (wasListening) await stopped;
+      clearInterval(sweep);
       clearTimeout(grace);
+      await deps.sync.stop();
       await store.close();
       log.info("server stopped");
     })();
@@ -115,6 +160,9 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     const address = server.address() as AddressInfo;
     const host = address.family === "IPv6" ? (address.address === "::" ? "localhost" : `[${address.address}]`) : address.address === "0.0.0.0" ? "localhost" : address.address;
     const url = `http://${host}:${address.port}`;
+    registry.setLocalHookUrl(localHookUrl(config.host, address.port));
+    // Outbox rows left by a previous run (a crash, a restart) are committed now.
+    await sync.start();
     log.info(`gitsync listening on ${url} (GitHub: ${github.mode})`);
     if (github.mode === "setup") {
       // Probot's own banner says custom routes wait for the App; here only GitHub does.
@@ -123,7 +171,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     return url;
   };
 
-  return { server, store, catalog, log, router, githubMode: github.mode, listen, close };
+  return { server, store, catalog, log, router, sync, registry, githubMode: github.mode, listen, close };
 }
 
 async function dispatch(handlers: NodeHandler[], req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {

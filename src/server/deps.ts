@@ -3,6 +3,8 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
 import type { ServerConfig } from "./config.js";
 import type { ApiSchemas } from "./schemas.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import type { SyncService } from "../sync/service.js";
 
 /** What every route handler may use; one set per server, never module state. */
 export interface ApiDeps {
@@ -11,4 +13,6 @@ export interface ApiDeps {
   catalog: Catalog;
   schemas: ApiSchemas;
   log: Logger;
+  sync: SyncService;
+  registry: ProviderRegistry;
 }

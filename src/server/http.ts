@@ -69,6 +69,29 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * The body's bytes exactly as sent, up to `limit` (413 above): webhook signatures are computed
+ * over these bytes, so they must not be parsed and re-serialised first.
+ */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > limit) {
+    drain(req);
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Keep reading (and dropping) past the limit so the client sees the 413 instead of a reset.
+    if (size > limit) over = true;
+    else chunks.push(chunk);
+  }
+  if (over) throw tooLarge(limit);
+  return Buffer.concat(chunks);
+}
+
+/**
  * Reads a JSON body up to `limit` bytes: 415 for another content type, 413 over the limit,
  * 400 for bad JSON. An empty body reads as undefined. The parser's own message is not passed
  * on: it quotes the body, and the body may hold a credential.
@@ -85,22 +108,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       contentType: type.split(";")[0] ?? "",
     });
   }
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limit) {
-    drain(req);
-    throw tooLarge(limit);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // Keep reading (and dropping) past the limit so the client sees the 413 instead of a reset.
-    if (size > limit) over = true;
-    else chunks.push(chunk);
-  }
-  if (over) throw tooLarge(limit);
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = (await readRawBody(req, limit)).toString("utf8");
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text) as unknown;

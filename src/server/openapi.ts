@@ -4,50 +4,8 @@
  * checks that every route the router has is here and that real responses match.
  */
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ "application/json": { schema } });
-const nullable = (type: string) => ({ type: [type, "null"] });
-
-function ok(description: string, schema: object, headers?: object) {
-  return { description, content: json(schema), ...(headers ? { headers } : {}) };
-}
-
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
-
-const body = (name: string, required = true) => ({ required, content: json(ref(name)) });
-
-const param = (name: string, description: string, schema: object = { type: "string" }) => ({
-  name,
-  in: "path",
-  required: true,
-  description,
-  schema,
-});
-const tenant = param("tenant", "The tenant's slug", { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$" });
-const kind = param("kind", "The kind's folder name (models, syncs, jobs, ...)");
-const name = param("name", "The resource's or connection's name");
-const etag = { ETag: { description: 'The version, as `"<version>"`', schema: { type: "string" } } };
-const ifMatch = {
-  name: "If-Match",
-  in: "header",
-  required: false,
-  description: 'Write only if the current version is this one (`"<version>"`); else 412',
-  schema: { type: "string" },
-};
-const ifNoneMatch = {
-  name: "If-None-Match",
-  in: "header",
-  required: false,
-  description: "`*`: create only; 412 when it exists",
-  schema: { type: "string", const: "*" },
-};
-const secured = [{ bearer: [] }];
-
-/** Operations that the sync issue implements; they exist now and answer 501. */
-function later(summary: string, extra: object = {}) {
-  return { summary, security: secured, ...extra, responses: errors(400, 401, 403, 404, 413, 415, 501) };
-}
+import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
+import { syncPaths, syncSchemas } from "./openapi-sync.js";
 
 const diagnostic = {
   type: "object",
@@ -115,7 +73,8 @@ export const openapi = {
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
       E415: errorResponse("The request body is not application/json"),
-      E501: errorResponse("Not implemented yet"),
+      E501: errorResponse("Not implemented"),
+      E502: errorResponse("The git provider failed or answered unexpectedly"),
     },
     schemas: {
       Error: {
@@ -181,10 +140,17 @@ export const openapi = {
         properties: {
           name: { ...nullable("string"), description: "null gathers the resources without a project" },
           resources: { type: "integer", minimum: 0 },
-          pendingChanges: { type: "integer", minimum: 0 },
+          pendingChanges: ref("PendingChanges"),
         },
       },
-      ProjectList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Project") } } },
+      ProjectList: {
+        type: "object",
+        required: ["items", "pendingError"],
+        properties: {
+          items: { type: "array", items: ref("Project") },
+          pendingError: { ...nullable("string"), description: "Why the pending changes could not be counted (they show as 0)" },
+        },
+      },
       Connection: {
         type: "object",
         required: ["name", "type", "role", "host", "port", "database", "username", "needsCredentials", "version", "updatedAt"],
@@ -333,21 +299,26 @@ export const openapi = {
           secret: { type: "string", description: "Shown once: only a hash is stored" },
         },
       },
-      ImportInput: {
+      Me: {
         type: "object",
-        required: ["ref"],
-        properties: { ref: { type: "string", minLength: 1 }, prune: { type: "boolean" } },
+        required: ["user", "token"],
+        additionalProperties: false,
+        properties: {
+          user: {
+            type: "object",
+            required: ["name", "email", "role"],
+            additionalProperties: false,
+            properties: { name: { type: "string" }, email: { type: "string" }, role: { enum: ["admin", "editor", "viewer"] } },
+          },
+          token: {
+            type: "object",
+            required: ["label", "role"],
+            additionalProperties: false,
+            properties: { label: { type: "string" }, role: { enum: ["admin", "editor", "viewer"] } },
+          },
+        },
       },
-      ResyncInput: {
-        type: "object",
-        required: ["direction"],
-        properties: { direction: { enum: ["to-git", "from-git"] } },
-      },
-      PullInput: {
-        type: "object",
-        required: ["head"],
-        properties: { head: { type: "string" }, base: { type: "string" }, title: { type: "string" } },
-      },
+      ...syncSchemas,
     },
   },
   paths: {
@@ -361,9 +332,6 @@ export const openapi = {
     "/api/v1/openapi.json": {
       get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } },
     },
-    "/webhooks/gitlab": { post: { summary: "GitLab webhooks (X-Gitlab-Token)", responses: errors(400, 401, 413, 415, 501) } },
-    "/webhooks/bitbucket": { post: { summary: "Bitbucket webhooks (X-Hub-Signature)", responses: errors(400, 401, 413, 415, 501) } },
-    "/webhooks/local": { post: { summary: "Local repository hooks", responses: errors(400, 401, 413, 415, 501) } },
     "/api/v1/tenants": {
       get: {
         summary: "List tenants (viewer)",
@@ -494,22 +462,6 @@ export const openapi = {
         responses: { "200": ok("Saved", ref("GitConnection")), ...errors(400, 401, 403, 404, 413, 415) },
       },
     },
-    "/api/v1/tenants/{tenant}/snapshots": {
-      parameters: [tenant],
-      post: later('"Sync changes": snapshot branch and pull request (editor)'),
-    },
-    "/api/v1/tenants/{tenant}/snapshots/{id}": {
-      parameters: [tenant, param("id", "The snapshot's sync log id", { type: "integer" })],
-      get: later("A snapshot's status (viewer)"),
-    },
-    "/api/v1/tenants/{tenant}/imports": {
-      parameters: [tenant],
-      post: later("Import a branch or commit (admin)", { requestBody: body("ImportInput") }),
-    },
-    "/api/v1/tenants/{tenant}/resync": {
-      parameters: [tenant],
-      post: later("Full resync (admin)", { requestBody: body("ResyncInput") }),
-    },
     "/api/v1/tenants/{tenant}/log": {
       parameters: [tenant],
       get: {
@@ -529,19 +481,6 @@ export const openapi = {
         responses: { "200": ok("A page", ref("SyncLogPage")), ...errors(400, 401, 404) },
       },
     },
-    "/api/v1/tenants/{tenant}/pulls": {
-      parameters: [tenant],
-      get: later("The local provider's pull requests (viewer)"),
-      post: later("Open a local pull request (editor)", { requestBody: body("PullInput") }),
-    },
-    "/api/v1/tenants/{tenant}/pulls/{n}": {
-      parameters: [tenant, param("n", "The pull request's number", { type: "integer" })],
-      get: later("A local pull request with its checks and plan (viewer)"),
-    },
-    "/api/v1/tenants/{tenant}/pulls/{n}/merge": {
-      parameters: [tenant, param("n", "The pull request's number", { type: "integer" })],
-      post: later("Merge a local pull request (admin)"),
-    },
     "/api/v1/tokens": {
       get: {
         summary: "List API tokens (admin); secrets are never returned",
@@ -555,6 +494,13 @@ export const openapi = {
         responses: { "201": ok("Created", ref("TokenCreated")), ...errors(400, 401, 403, 413, 415) },
       },
     },
+    "/api/v1/me": {
+      get: {
+        summary: "Who the token belongs to, and the roles of the user and the token (viewer); the caller acts with the lower",
+        security: secured,
+        responses: { "200": ok("The caller", ref("Me")), ...errors(401) },
+      },
+    },
     "/api/v1/tokens/{id}": {
       parameters: [param("id", "The token's id", { type: "integer" })],
       delete: {
@@ -563,6 +509,7 @@ export const openapi = {
         responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
       },
     },
+    ...syncPaths,
   },
 } as const;
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import FindMyWay from "find-my-way";
 import { GitsyncError } from "../core/errors.js";
 import { authorize, type Access, type Principal } from "./auth.js";
-import { errorBody, readJsonBody, sendJson } from "./http.js";
+import { errorBody, readJsonBody, readRawBody, sendJson } from "./http.js";
 import type { ApiDeps } from "./deps.js";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -21,6 +21,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of JSON of `body` (the web UI's files); `headers` should give its content-type. */
+  raw?: string | Uint8Array;
 }
 
 export interface Route {
@@ -28,6 +30,8 @@ export interface Route {
   /** OpenAPI-style path: `/api/v1/tenants/{tenant}`. */
   path: string;
   access: Access;
+  /** Hand the handler the body's exact bytes (a Buffer): webhooks verify signatures over them. */
+  rawBody?: boolean;
   handler: (request: RouteRequest, deps: ApiDeps) => Promise<Reply>;
 }
 
@@ -86,11 +90,16 @@ export class ApiRouter {
         throw new GitsyncError("not_found", `no route ${req.method ?? ""} ${url.pathname}`, { method: req.method });
       }
       const principal = await authorize(deps.store, req, matched.route.access);
-      const body = req.method === "POST" || req.method === "PUT" ? await readJsonBody(req, deps.config.bodyLimit) : undefined;
+      const body = matched.route.rawBody
+        ? await readRawBody(req, deps.config.bodyLimit)
+        : req.method === "POST" || req.method === "PUT"
+          ? await readJsonBody(req, deps.config.bodyLimit)
+          : undefined;
       if (body === undefined && !req.readableEnded) req.resume();
       const reply = await matched.route.handler({ req, params: matched.params, query: url.searchParams, principal, body }, deps);
       status = reply.status;
-      sendJson(res, reply.status, reply.body, reply.headers);
+      if (reply.raw !== undefined) res.writeHead(reply.status, { "content-length": Buffer.byteLength(reply.raw), ...reply.headers }).end(reply.raw);
+      else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {
       const { status: code, body } = errorBody(error);
       status = code;

@@ -20,6 +20,7 @@ export class SyncService {
   readonly imports: ImportSync;
   readonly resync: ResyncSync;
   readonly checks: PullRequestCheck;
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(readonly deps: SyncDeps) {
     this.inbound = new InboundSync(deps);
@@ -37,7 +38,23 @@ export class SyncService {
 
   async stop(): Promise<void> {
     this.outbound.stop();
+    await this.idle();
+  }
+
+  /** Runs webhook work in the background; failures are logged, never lost silently. */
+  track(work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "webhook processing failed");
+    });
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  /** Waits for background webhook work, scheduled commits and snapshots. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
     await Promise.allSettled([this.outbound.idle(), this.snapshots.idle()]);
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
   /** An app change was recorded in the outbox: commit it after the tenant's debounce. */

@@ -207,13 +207,25 @@ describe("resources", () => {
     expect(again.status).toBe(201);
   });
 
-  it("lists projects with pending-change counts", async () => {
-    const res = await call("GET", "/api/v1/tenants/demo/projects", { token: viewer });
+  it("lists projects with pending-change counts against the branch", async () => {
+    // The demo tenant's first start is committed by the outbound worker.
+    await server.app.sync.idle();
+    let res = await call("GET", "/api/v1/tenants/demo/projects", { token: viewer });
     expect(res.status).toBe(200);
     const sales = res.body.items.find((p: { name: string | null }) => p.name === "sales");
-    expect(sales).toMatchObject({ pendingChanges: 0 });
+    expect(sales).toMatchObject({ pendingChanges: { created: 0, updated: 0, deleted: 0 } });
     expect(sales.resources).toBeGreaterThan(0);
     expect(res.body.items.some((p: { name: string | null }) => p.name === null)).toBe(true);
+    expect(res.body.pendingError).toBeNull();
+
+    // In pull-request mode an edit waits for "Sync changes": the project shows it.
+    const git = await call("GET", "/api/v1/tenants/demo/git");
+    await call("PUT", "/api/v1/tenants/demo/git", { body: { ...git.body, hasToken: undefined, outbound: "pull-request" } });
+    await call("PUT", "/api/v1/tenants/demo/resources/models/pending-one", { token: editor, body: model("pending-one", { project: "sales" }) });
+    res = await call("GET", "/api/v1/tenants/demo/projects", { token: viewer });
+    expect(res.body.items.find((p: { name: string | null }) => p.name === "sales").pendingChanges).toEqual({ created: 1, updated: 0, deleted: 0 });
+    await call("PUT", "/api/v1/tenants/demo/git", { body: { ...git.body, hasToken: undefined } });
+    await call("POST", "/api/v1/tenants/demo/sync", { token: editor });
   });
 });
 
@@ -398,27 +410,3 @@ describe("sync log", () => {
   });
 });
 
-describe("routes of later issues", () => {
-  it("answer 501 after checking the token and the tenant", async () => {
-    const routes: [string, string][] = [
-      ["POST", "/api/v1/tenants/demo/snapshots"],
-      ["GET", "/api/v1/tenants/demo/snapshots/1"],
-      ["POST", "/api/v1/tenants/demo/imports"],
-      ["POST", "/api/v1/tenants/demo/resync"],
-      ["GET", "/api/v1/tenants/demo/pulls"],
-      ["POST", "/api/v1/tenants/demo/pulls"],
-      ["GET", "/api/v1/tenants/demo/pulls/1"],
-      ["POST", "/api/v1/tenants/demo/pulls/1/merge"],
-    ];
-    for (const [method, path] of routes) {
-      const res = await call(method, path);
-      expect(res.status, path).toBe(501);
-      expect(res.body.error.code).toBe("not_implemented");
-      expect((await call(method, path, { token: null })).status).toBe(401);
-      expect((await call(method, path.replace("/demo/", "/nope/"))).status).toBe(404);
-    }
-    for (const provider of ["gitlab", "bitbucket", "local"]) {
-      expect((await call("POST", `/webhooks/${provider}`, { token: null, body: {} })).status).toBe(501);
-    }
-  });
-});

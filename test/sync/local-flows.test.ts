@@ -275,3 +275,43 @@ describe("sync flows on the local provider", () => {
     expect(git(dir, ["--git-dir", w.gitDir("acme"), "branch", "--list", "acme/*"]).split("\n").length).toBe(1);
   });
 });
+
+describe("a crash between the outbox and the commit", () => {
+  it("commits exactly once after a restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gitsync-crash-"));
+    // The first run dies right after its commit, before the outbox rows are settled.
+    let armed = true;
+    const crashing = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === "transaction" && armed) {
+            return async () => {
+              armed = false;
+              throw new Error("simulated crash after the commit");
+            };
+          }
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    const first = await makeWorld(dir, crashing);
+    await setUpTenant(first, "acme");
+    await edit(first, "acme", "model", "orders", orders);
+    await first.service.outbound.idle();
+    const gd = first.gitDir("acme");
+    expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");
+    expect(await first.store.pendingOutbox("acme")).toHaveLength(1);
+    first.service.outbound.stop();
+    await first.store.close();
+
+    const second = await makeWorld(dir);
+    await second.service.start();
+    await second.service.outbound.idle();
+    expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");
+    expect(await second.store.pendingOutbox("acme")).toEqual([]);
+    expect((await second.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("order_id");
+    await second.service.stop();
+    await second.store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -51,7 +51,8 @@ function semanticErrors(input: GitInput): FieldError[] {
   return errors;
 }
 
-async function view(store: Parameters<Route["handler"]>[1]["store"], tenant: string) {
+/** The git connection as the API shows it: the token only as `hasToken`. */
+export async function gitConnectionView(store: Parameters<Route["handler"]>[1]["store"], tenant: string) {
   const [connection, token] = await Promise.all([store.getGitConnection(tenant), store.getGitToken(tenant)]);
   return { ...connection, hasToken: token !== null };
 }
@@ -63,7 +64,7 @@ export const gitRoutes: Route[] = [
     access: "admin",
     handler: async ({ params }, { store }) => {
       const tenant = await requireTenant(store, params.tenant);
-      return { status: 200, body: await view(store, tenant.slug) };
+      return { status: 200, body: await gitConnectionView(store, tenant.slug) };
     },
   },
   {
@@ -80,8 +81,10 @@ export const gitRoutes: Route[] = [
       const { token, ...connection } = input;
       // The path is stored without surrounding slashes so `<path>/<folder>` joins cleanly.
       connection.path = connection.path.replace(/^\/+|\/+$/g, "");
+      // A local connection always means the tenant's own repository under the data folder.
+      if (connection.provider === "local") connection.repository = tenant.slug;
       await store.putGitConnection(tenant.slug, connection, token);
-      return { status: 200, body: await view(store, tenant.slug) };
+      return { status: 200, body: await gitConnectionView(store, tenant.slug) };
     },
   },
 ];

@@ -1,13 +1,16 @@
 import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
 import { gitRoutes } from "./git.js";
-import { laterRoutes, webhookRoutes } from "./later.js";
 import { logRoutes } from "./log.js";
+import { meRoutes } from "./me.js";
 import { metaRoutes } from "./meta.js";
 import { projectRoutes } from "./projects.js";
+import { pullRoutes } from "./pulls.js";
 import { resourceRoutes } from "./resources.js";
+import { syncRoutes } from "./sync.js";
 import { tenantRoutes } from "./tenants.js";
 import { tokenRoutes } from "./tokens.js";
+import { webhookRoutes } from "./webhooks.js";
 
 /** Every route of the server, in DESIGN.md's order. */
 export const apiRoutes: Route[] = [
@@ -17,8 +20,10 @@ export const apiRoutes: Route[] = [
   ...projectRoutes,
   ...connectionRoutes,
   ...gitRoutes,
-  ...laterRoutes,
+  ...syncRoutes,
   ...logRoutes,
+  ...pullRoutes,
   ...tokenRoutes,
+  ...meRoutes,
   ...webhookRoutes,
 ];

@@ -113,6 +113,7 @@ export const resourceRoutes: Route[] = [
         actor: actorOf(principal),
         outbox: true,
       });
+      await deps.sync.changed(tenant.slug);
       return withEtag(live ? 200 : 201, kind, saved);
     },
   },
@@ -138,6 +139,7 @@ export const resourceRoutes: Route[] = [
         // Only an explicit "delete" policy destroys; otherwise it stays restorable.
         mode: policy === "delete" ? "delete" : "archive",
       });
+      await deps.sync.changed(tenant.slug);
       return { status: 204 };
     },
   },

@@ -1,0 +1,157 @@
+import { GitsyncError, NotFoundError } from "../../core/errors.js";
+import type { SyncLogEntry } from "../../core/types.js";
+import { actorOf } from "../auth.js";
+import type { ApiDeps } from "../deps.js";
+import type { Route } from "../router.js";
+import { param, requireTenant } from "./common.js";
+import { gitConnectionView } from "./git.js";
+
+/** The sync flows of DESIGN.md behind the API: status, sync now, snapshots, import, resync. */
+
+const base = "/api/v1/tenants/{tenant}";
+
+function positiveInt(params: Record<string, string>, name: string): number {
+  const value = param(params, name);
+  if (!/^\d{1,12}$/.test(value) || Number(value) < 1) throw new NotFoundError(`no ${name} ${value}`);
+  return Number(value);
+}
+
+export const syncRoutes: Route[] = [
+  {
+    method: "GET",
+    path: `${base}/status`,
+    access: "viewer",
+    handler: async ({ params }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      const [state, waiting, lastCommit] = await Promise.all([
+        deps.store.getSyncState(tenant.slug),
+        deps.store.pendingOutbox(tenant.slug),
+        deps.store.listSyncLog(tenant.slug, { limit: 1, direction: "OUTBOUND", status: "done" }),
+      ]);
+      return {
+        status: 200,
+        body: {
+          git: await gitConnectionView(deps.store, tenant.slug),
+          lastAppliedSha: state.lastAppliedSha,
+          lastCommittedSha: state.lastCommittedSha,
+          lastCommitAt: lastCommit[0]?.createdAt ?? null,
+          waiting: waiting.length,
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/sync`,
+    access: "editor",
+    handler: async ({ params }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      const outcome = await deps.sync.locks.run(tenant.slug, () => deps.sync.outbound.flush(tenant.slug));
+      return { status: 200, body: outcome };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/snapshots`,
+    access: "editor",
+    handler: async ({ params, principal }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      if (!principal) throw new GitsyncError("unauthorized", "a token is required");
+      const entry = await deps.sync.snapshots.start(tenant.slug, actorOf(principal));
+      return { status: 202, body: entry, headers: { location: `/api/v1/tenants/${tenant.slug}/snapshots/${entry.id}` } };
+    },
+  },
+  {
+    method: "GET",
+    path: `${base}/snapshots/{id}`,
+    access: "viewer",
+    handler: async ({ params }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      const id = positiveInt(params, "id");
+      const entry: SyncLogEntry | null = await deps.store.getSyncLog(tenant.slug, id);
+      if (!entry || entry.direction !== "SNAPSHOT") throw new NotFoundError(`no snapshot ${id}`, { id });
+      return { status: 200, body: entry };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/imports`,
+    access: "admin",
+    handler: async ({ params, body, principal }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      if (!principal) throw new GitsyncError("unauthorized", "a token is required");
+      const input = deps.schemas.check<{ ref: string; source?: string; prune?: boolean; dryRun?: boolean }>("ImportInput", body);
+      const outcome = await deps.sync.locks.run(tenant.slug, () =>
+        deps.sync.imports.run({ tenant: tenant.slug, ...input, actor: actorOf(principal) }),
+      );
+      // Imported resources go to the target's git like any app change.
+      if (outcome.status === "applied") await deps.sync.changed(tenant.slug);
+      return { status: 200, body: outcome };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/resync`,
+    access: "admin",
+    handler: async ({ params, body, principal }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      if (!principal) throw new GitsyncError("unauthorized", "a token is required");
+      const { direction } = deps.schemas.check<{ direction: "to-git" | "from-git" }>("ResyncInput", body);
+      const outcome = await deps.sync.locks.run(tenant.slug, () => deps.sync.resync.run(tenant.slug, direction, actorOf(principal)));
+      return { status: 200, body: outcome };
+    },
+  },
+  {
+    method: "POST",
+    path: `${base}/git/test`,
+    access: "admin",
+    handler: async ({ params }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      return { status: 200, body: { results: await testConnection(deps, tenant.slug) } };
+    },
+  },
+];
+
+/**
+ * "Test connection": each step says what gitsync could or could not do with the connection,
+ * reading only (nothing is written to the repository by a test).
+ */
+async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: string; ok: boolean; message: string }[]> {
+  const git = await deps.store.getGitConnection(tenant);
+  const results: { check: string; ok: boolean; message: string }[] = [];
+  const say = (check: string, ok: boolean, message: string) => results.push({ check, ok, message });
+  const failure = (error: unknown) => (error instanceof GitsyncError ? error.message : "the provider did not answer as expected");
+
+  let provider;
+  try {
+    provider = await deps.registry.forTenant(tenant, git);
+    say("credentials", true, git.provider === "local" ? "local repository: no credentials needed" : `a ${git.provider} client is set up`);
+  } catch (error) {
+    say("credentials", false, failure(error));
+    return results;
+  }
+  const repo = { repository: git.repository };
+  let head: string | null = null;
+  try {
+    head = await provider.resolveRef(repo, git.branch);
+    say("branch", head !== null, head !== null ? `branch ${git.branch} is at ${head.slice(0, 12)}` : `branch ${git.branch} does not exist yet`);
+  } catch (error) {
+    say("branch", false, failure(error));
+    return results;
+  }
+  if (head !== null) {
+    try {
+      const files = await provider.readFiles(repo, head, git.path);
+      say("read", true, `read ${files.length} file(s) under ${git.path === "" ? "the repository root" : git.path}`);
+    } catch (error) {
+      say("read", false, failure(error));
+    }
+  }
+  const webhooks = deps.registry.forWebhook(git.provider) !== null;
+  say(
+    "webhooks",
+    webhooks,
+    webhooks ? `${git.provider} webhooks are verified with the configured secret` : `no webhook secret is configured for ${git.provider}: pushes will not be seen`,
+  );
+  return results;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { GitsyncError } from "../../core/errors.js";
+import type { ProviderEvent } from "../../core/git-provider.js";
+import type { ProviderName } from "../../core/types.js";
+import type { ApiDeps } from "../deps.js";
+import type { Route } from "../router.js";
+
+/**
+ * Webhooks of GitLab, Bitbucket and the local repositories' post-receive hook (GitHub's come
+ * through Probot). Each is verified by its provider first, over the exact bytes received; the
+ * work then runs in the background so the sender gets its answer at once.
+ */
+
+const SECRET_VARIABLE: Record<Exclude<ProviderName, "github">, string> = {
+  gitlab: "GITLAB_WEBHOOK_SECRET",
+  bitbucket: "BITBUCKET_WEBHOOK_SECRET",
+  local: "LOCAL_WEBHOOK_SECRET",
+};
+
+export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const).map((provider) => ({
+  method: "POST",
+  path: `/webhooks/${provider}`,
+  access: "public",
+  rawBody: true,
+  handler: async ({ req, body }, deps) => {
+    const receiver = deps.registry.forWebhook(provider);
+    if (!receiver) {
+      throw new GitsyncError("not_found", `${provider} webhooks are not configured: set ${SECRET_VARIABLE[provider]}`, { provider });
+    }
+    const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer });
+    if (!event) return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    deps.sync.track(handle(deps, event));
+    return { status: 202, body: { accepted: true, delivery: event.deliveryId } };
+  },
+}));
+
+async function handle(deps: ApiDeps, event: ProviderEvent): Promise<void> {
+  await deps.sync.handleEvent(event);
+  // A push to the head branch of an open local pull request updates it, as a forge would.
+  if (event.provider === "local" && event.kind === "push") {
+    for (const pull of await deps.store.listLocalPulls(event.repository, "open")) {
+      if (pull.head !== event.branch || pull.headSha === event.after) continue;
+      await deps.store.updateLocalPull(event.repository, pull.number, { headSha: event.after });
+      await deps.sync.handlePullRequest({
+        kind: "pull_request",
+        provider: "local",
+        deliveryId: randomUUID(),
+        repository: event.repository,
+        action: "updated",
+        number: pull.number,
+        head: pull.head,
+        headSha: event.after,
+        base: pull.base,
+        baseSha: null,
+      });
+    }
+  }
+}
