@@ -202,4 +202,52 @@ describe("the embedded default, end to end", () => {
     });
     expect(res.status).toBe(401);
   });
+  it("fails a local pull request whose config is invalid, with annotations at the lines", async () => {
+    const checkout = join(work, "acme");
+    git(checkout, ["checkout", "-q", "-b", "bad-sync", "main"]);
+    git(checkout, ["pull", "-q", "origin", "main"]);
+    await mkdir(join(checkout, "syncs"), { recursive: true });
+    await writeFile(join(checkout, "syncs/leads-out.yaml"), "model: leads\ndestination: nowhere\nconfig: {}\nschedule:\n  type: cron\n  expression: \"61 * * * *\"\nschedulePaused: false\n");
+    git(checkout, ["add", "-A"]);
+    git(checkout, ["commit", "-qm", "A bad sync"]);
+    await push(checkout, "bad-sync");
+    await settle();
+    const opened = await call("POST", "/api/v1/tenants/acme/pulls", { token: editor, body: { head: "bad-sync", title: "Add a sync" } });
+    const detail = await call("GET", `/api/v1/tenants/acme/pulls/${opened.body.pull.number}`, { token: editor });
+    const [check] = detail.body.checks;
+    expect(check.conclusion).toBe("failure");
+    const at = check.annotations.map((a: { path: string; line: number; code: string }) => `${a.path}:${a.line} ${a.code}`);
+    expect(at).toContain("syncs/leads-out.yaml:2 missing-reference");
+    expect(at.some((a: string) => a.startsWith("syncs/leads-out.yaml:6 "))).toBe(true);
+    expect(detail.body.comment).toContain("<!-- gitsync -->");
+    expect((await call("POST", `/api/v1/tenants/acme/pulls/${opened.body.pull.number}/merge`, { token: editor })).status).toBe(403);
+  });
+});
+
+describe("the sync routes' guards", () => {
+  it("answer 401 without a token, 404 for an unknown tenant, 403 below the role", async () => {
+    const viewer = (await call("POST", "/api/v1/tokens", { body: { label: "v", role: "viewer", user: { name: "Vi", email: "vi@example.com" } } })).body.secret;
+    const routes: [string, string, "viewer" | "editor" | "admin"][] = [
+      ["GET", "/status", "viewer"],
+      ["POST", "/sync", "editor"],
+      ["POST", "/snapshots", "editor"],
+      ["GET", "/snapshots/1", "viewer"],
+      ["POST", "/imports", "admin"],
+      ["POST", "/resync", "admin"],
+      ["POST", "/git/test", "admin"],
+      ["GET", "/pulls", "viewer"],
+      ["POST", "/pulls", "editor"],
+      ["GET", "/pulls/1", "viewer"],
+      ["POST", "/pulls/1/merge", "admin"],
+    ];
+    for (const [method, path, role] of routes) {
+      const url = `/api/v1/tenants/acme${path}`;
+      expect((await call(method, url, { token: null })).status, url).toBe(401);
+      expect((await call(method, `/api/v1/tenants/nope${path}`)).status, url).toBe(404);
+      if (role !== "viewer") expect((await call(method, url, { token: viewer, body: {} })).status, url).toBe(403);
+      if (role === "admin") expect((await call(method, url, { token: editor, body: {} })).status, url).toBe(403);
+    }
+    expect((await call("GET", "/api/v1/tenants/acme/snapshots/99999", { token: viewer })).status).toBe(404);
+    expect((await call("POST", "/api/v1/tenants/acme/resync", { body: { direction: "sideways" } })).status).toBe(400);
+  });
 });
