@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { GitsyncError } from "../core/errors.js";
 import { buildApp } from "../server/app.js";
 import { loadConfig } from "../server/config.js";
+import { uiRoutes } from "../server/ui.js";
 
 const usage = `usage: gitsync serve
 
@@ -30,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let app;
   try {
-    app = await buildApp(loadConfig(environment(process.cwd())));
+    app = await buildApp(loadConfig(environment(process.cwd())), { routes: uiRoutes() });
   } catch (error) {
     if (error instanceof GitsyncError) {
       process.stderr.write(`gitsync serve: ${error.message}\n`);
