@@ -344,7 +344,12 @@ export class BitbucketProvider implements GitProvider {
     await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);
 
     const dropped = Math.max(0, report.annotations.length - MAX_ANNOTATIONS);
-    const summary = dropped > 0 ? `${report.summary}\n\n${dropped} more findings are not annotated (Bitbucket keeps ${MAX_ANNOTATIONS} per report).` : report.summary;
+    // The note on dropped annotations must survive the report's details limit, so the summary
+    // is cut first (at a line break) to leave room for it.
+    const droppedNote = `\n\n${dropped} more findings are not annotated (Bitbucket keeps ${MAX_ANNOTATIONS} per report).`;
+    const room = MAX_REPORT_DETAILS - droppedNote.length;
+    const kept = report.summary.length <= room ? report.summary : `${report.summary.slice(0, Math.max(0, report.summary.lastIndexOf("\n", room - 2)))}\n…`;
+    const summary = dropped > 0 ? `${kept}${droppedNote}` : report.summary;
     const reportUrl = "/repositories/{workspace}/{repo_slug}/commit/{commit}/reports/{reportId}";
     const ids = { ...r, commit: report.sha, reportId: CHECK_KEY };
     await this.call(`PUT report on ${report.sha}`, () => this.client.api.request({ method: "PUT", url: reportUrl, ...ids, _body: reportBody({ ...report, summary }) }), () => null);
