@@ -105,7 +105,7 @@ export class PullRequestCheck {
       `### gitsync: tenant \`${tenant}\``,
       "",
       errors.length > 0
-        ? `**${errors.length} error(s)** must be fixed before this can be merged; merging now would apply nothing.`
+        ? `**${errors.length} error(s)** must be fixed first: while the configuration is invalid, gitsync applies none of it. Once they are fixed, merging does this:`
         : "The configuration is valid.",
       "",
       renderPlanMarkdown(plan),

@@ -101,7 +101,7 @@ describe("merge request checks on GitLab", () => {
         "",
         "### gitsync: tenant `acme`",
         "",
-        "**3 error(s)** must be fixed before this can be merged; merging now would apply nothing.",
+        "**3 error(s)** must be fixed first: while the configuration is invalid, gitsync applies none of it. Once they are fixed, merging does this:",
         "",
         // The plan of the files as written: what the merge would do once the errors are fixed.
         "**Plan:** 1 to create, 0 to update, 0 to delete or archive.",
