@@ -403,6 +403,8 @@ export class LocalProvider implements GitProvider {
     // A deleted branch has nothing to apply.
     if (update.after === zero) return null;
     const forced = update.before !== zero && !(await this.ancestor(git, update.before, update.after).catch(() => false));
+    // A local push has no account behind it: the pushed head's author speaks for the push.
+    const [name = "", email = ""] = (await git.text(["log", "-1", "--format=%an%x00%ae", revision(update.after)])).split("\0");
     return {
       kind: "push",
       provider: "local",
@@ -412,7 +414,7 @@ export class LocalProvider implements GitProvider {
       before: update.before,
       after: update.after,
       forced,
-      pusher: null,
+      pusher: name === "" ? null : { name, email },
       changedPaths: null,
     };
   }

@@ -148,7 +148,7 @@ describe("local provider: webhook deliveries", () => {
   it("marks a push that rewrote history as forced", async () => {
     const other = git(h.gitDir, ["commit-tree", `${main}^{tree}`, "-m", "unrelated"]).trim();
     const event = await h.provider.parseWebhook(delivery({ before: main, after: other, ref: "refs/heads/main" }));
-    expect(event).toMatchObject({ kind: "push", forced: true, deliveryId: "d-1", pusher: null, changedPaths: null });
+    expect(event).toMatchObject({ kind: "push", forced: true, deliveryId: "d-1", pusher: { name: "Seed", email: "seed@example.com" }, changedPaths: null });
   });
 
   it("rejects a body changed after signing, and a missing signature", async () => {
