@@ -18,6 +18,7 @@ import { GitsyncError } from "../core/errors.js";
 import { ProviderRegistry } from "../providers/registry.js";
 import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
+import { githubApp } from "./github-app.js";
 
 /** Who gitsync's own commits name as committer (authors are the people who made the changes). */
 export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
@@ -113,7 +114,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   const github = await wireGithub({
     config,
     log,
-    ...(options.githubApp ? { app: options.githubApp } : {}),
+    app: options.githubApp ?? githubApp({ sync, registry }),
     ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
   });
   const handlers: NodeHandler[] = [(req, res) => router.handle(req, res, deps), github.handler];

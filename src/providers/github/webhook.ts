@@ -134,15 +134,26 @@ export async function parseGitHubWebhook(secret: string, request: WebhookRequest
   const deliveryId = header(request, "x-github-delivery");
   if (event === null) throw new GitsyncError("bad_request", "GitHub webhook: the X-GitHub-Event header is missing");
   if (deliveryId === null) throw new GitsyncError("bad_request", "GitHub webhook: the X-GitHub-Delivery header is missing");
-  if (event !== "push" && event !== "pull_request" && event !== "check_run") return null;
-  let payload: Json;
+  if (!HANDLED.has(event)) return null;
+  let payload: unknown;
   try {
-    payload = obj(`${event} payload`, JSON.parse(request.rawBody.toString("utf8")));
-  } catch (error) {
-    if (error instanceof GitsyncError) throw error;
+    payload = JSON.parse(request.rawBody.toString("utf8"));
+  } catch {
     throw new GitsyncError("bad_request", `GitHub webhook: the ${event} body is not JSON`);
   }
-  if (event === "push") return pushEvent(deliveryId, payload);
-  if (event === "pull_request") return pullRequestEvent(deliveryId, payload);
-  return rerequestedEvent(deliveryId, payload);
+  return normalizeGitHubEvent({ name: event, id: deliveryId, payload });
+}
+
+const HANDLED = new Set(["push", "pull_request", "check_run"]);
+
+/**
+ * Normalises an event whose signature was already verified (Probot verifies before its
+ * handlers run): push, pull_request and check_run re-runs; anything else → null.
+ */
+export function normalizeGitHubEvent(event: { name: string; id: string; payload: unknown }): ProviderEvent | null {
+  if (!HANDLED.has(event.name)) return null;
+  const payload = obj(`${event.name} payload`, event.payload);
+  if (event.name === "push") return pushEvent(event.id, payload);
+  if (event.name === "pull_request") return pullRequestEvent(event.id, payload);
+  return rerequestedEvent(event.id, payload);
 }

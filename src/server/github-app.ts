@@ -1,0 +1,80 @@
+import type { ApplicationFunction, Context, Probot } from "probot";
+import type { ProviderEvent } from "../core/index.js";
+import { InstallationClients, normalizeGitHubEvent } from "../providers/github/index.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import type { SyncService } from "../sync/service.js";
+import { CHECK_NAME } from "../sync/verdict.js";
+
+/**
+ * The GitHub App's event handlers. Probot has verified the signature before a handler runs,
+ * so the payload only needs normalising into the engine's provider-neutral events.
+ *
+ * A handler returns at once and the work continues in the background (tracked by the
+ * SyncService, so shutdown and tests can wait for it): GitHub gives a delivery 10 seconds,
+ * and reading a large tree or publishing hundreds of annotations can take longer.
+ */
+
+export interface GithubAppOptions {
+  sync: SyncService;
+  registry: ProviderRegistry;
+}
+
+type HandledContext = Context<"push" | "pull_request" | "check_run">;
+
+const PULL_REQUEST_ACTIONS = ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"] as const;
+
+export function githubApp(options: GithubAppOptions): ApplicationFunction {
+  return (app: Probot) => {
+    // Tenants whose GitHub connection has no token act through the App's installation.
+    options.registry.useGithubInstallations(new InstallationClients(app).octokitFor);
+    const handle = (context: HandledContext): void => {
+      options.sync.track(deliver(options.sync, context));
+    };
+    app.on("push", handle);
+    app.on([...PULL_REQUEST_ACTIONS], handle);
+    app.on("check_run.rerequested", (context) => {
+      // Only "Re-run" on gitsync's own check (one per tenant when several share a repository).
+      const name = context.payload.check_run.name;
+      if (name !== CHECK_NAME && !name.startsWith(`${CHECK_NAME}/`)) return;
+      handle(context);
+    });
+  };
+}
+
+/** Normalises and hands the event to the engine; every failure ends in the event's log. */
+async function deliver(sync: SyncService, context: HandledContext): Promise<void> {
+  const where = {
+    event: context.name,
+    delivery: context.id,
+    repository: context.payload.repository?.full_name ?? null,
+  };
+  let event: ProviderEvent | null;
+  try {
+    event = normalizeGitHubEvent({ name: context.name, id: context.id, payload: context.payload });
+  } catch (error) {
+    context.log.error({ ...where, err: reason(error) }, "GitHub event not understood");
+    return;
+  }
+  if (event === null) {
+    context.log.debug(where, "GitHub event ignored");
+    return;
+  }
+  try {
+    const results = await sync.handleEvent(event);
+    if (results.length === 0) context.log.info(where, "no tenant tracks this event");
+    for (const { tenant, outcome } of results) {
+      const status = "status" in outcome ? outcome.status : outcome.conclusion;
+      context.log.info({ ...where, tenant, status }, "GitHub event handled");
+    }
+  } catch (error) {
+    context.log.error({ ...where, err: reason(error) }, "GitHub event failed");
+  }
+}
+
+/**
+ * Only the message: provider errors are rebuilt without request details (tokens), and an
+ * unexpected error's own fields are not trusted to be safe to log.
+ */
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
