@@ -105,11 +105,13 @@ export class PullRequestCheck {
       `### gitsync: tenant \`${tenant}\``,
       "",
       errors.length > 0
-        ? `**${errors.length} error(s)** must be fixed first: while the configuration is invalid, gitsync applies none of it. Once they are fixed, merging does this:`
+        ? `**${errors.length} error(s)** must be fixed first: gitsync applies nothing while the configuration is invalid.`
         : "The configuration is valid.",
-      "",
-      renderPlanMarkdown(plan),
+      // Findings first: when a provider cuts the text, what must be fixed survives the cut.
       ...diagnosticList(result.diagnostics),
+      "",
+      ...(errors.length > 0 ? ["Once they are fixed, merging does this:", ""] : []),
+      renderPlanMarkdown(plan),
     ].join("\n");
     const annotations = diagnosticsToAnnotations(result.diagnostics);
     const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations);

@@ -101,9 +101,15 @@ describe("merge request checks on GitLab", () => {
         "",
         "### gitsync: tenant `acme`",
         "",
-        "**3 error(s)** must be fixed first: while the configuration is invalid, gitsync applies none of it. Once they are fixed, merging does this:",
+        "**3 error(s)** must be fixed first: gitsync applies nothing while the configuration is invalid.",
+        "",
+        "#### Findings",
+        "",
+        ...brokenJobFindings.map(findingLine),
         "",
         // The plan of the files as written: what the merge would do once the errors are fixed.
+        "Once they are fixed, merging does this:",
+        "",
         "**Plan:** 1 to create, 0 to update, 0 to delete or archive.",
         "",
         "#### Project `sales`",
@@ -112,10 +118,6 @@ describe("merge request checks on GitLab", () => {
         "| --- | --- | --- | --- |",
         "| create | job | `load` |  |",
         "",
-        "",
-        "#### Findings",
-        "",
-        ...brokenJobFindings.map(findingLine),
       ].join("\n"),
     );
     // The tenant is never touched by a check.
