@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   validate: () => import("./validate.js"),
   commit: () => import("./commit.js"),
+  sync: () => import("./sync.js"),
 };
 
 async function main(): Promise<void> {

@@ -6,6 +6,11 @@
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   validate: () => import("./validate.js"),
   serve: () => import("./serve.js"),
+  sync: () => import("./sync.js"),
+  snapshot: () => import("./snapshot.js"),
+  import: () => import("./import.js"),
+  resync: () => import("./resync.js"),
+  status: () => import("./status.js"),
 };
 
 const usage = `usage: gitsync <command> [options]
@@ -13,6 +18,13 @@ const usage = `usage: gitsync <command> [options]
 commands:
   serve                 run the server (web UI, REST API, webhooks)
   validate [dir]        validate a checkout offline (--format text|json, --connections file)
+
+commands that call a running server (--url, --token, --tenant, --json; see <command> --help):
+  sync                  commit the tenant's waiting app changes now
+  snapshot [--no-wait]  "Sync changes": snapshot branch and pull request, followed to the end
+  import --ref REF      import a branch or commit (--source tenant, --prune, --dry-run)
+  resync --direction D  full resync: to-git (branch from tenant) or from-git (tenant from branch)
+  status                git connection, waiting changes, pending per project, recent sync log
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Actor, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
+import type { Actor, FileContent, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
 import type { SyncDeps, TenantLocks } from "./deps.js";
 import { buildCommitMessage, snapshotBranchName } from "./commit-message.js";
 import { countByProject, diffTenantWithTree, type ProjectPending, type TenantDiff, type TenantDiffItem } from "./tenant-diff.js";
@@ -11,6 +11,7 @@ import { compareProjects } from "./plan.js";
  */
 export class SnapshotSync {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly treeCache = new Map<string, { key: string; files: FileContent[] }>();
 
   constructor(
     private readonly deps: SyncDeps,
@@ -38,7 +39,7 @@ export class SnapshotSync {
   async pending(tenant: string): Promise<ProjectPending[]> {
     const { git, provider, repo } = await this.connect(tenant);
     const head = await provider.resolveRef(repo, git.branch);
-    return countByProject((await this.diff(tenant, git, provider, repo, head)).items);
+    return countByProject((await this.diff(tenant, git, provider, repo, head, { cached: true })).items);
   }
 
   async run(tenant: string, logId: number, actor: Actor): Promise<SyncLogEntry> {
@@ -93,10 +94,36 @@ export class SnapshotSync {
     return { git, provider, repo: { repository: git.repository } };
   }
 
-  private async diff(tenant: string, git: GitConnection, provider: GitProvider, repo: RepoRef, head: string | null): Promise<TenantDiff> {
-    const files = head === null ? [] : await provider.readFiles(repo, head, git.path);
+  private async diff(
+    tenant: string,
+    git: GitConnection,
+    provider: GitProvider,
+    repo: RepoRef,
+    head: string | null,
+    options: { cached?: boolean } = {},
+  ): Promise<TenantDiff> {
+    const files =
+      head === null
+        ? []
+        : options.cached
+          ? await this.filesAt(tenant, git, provider, repo, head)
+          : await provider.readFiles(repo, head, git.path);
     const resources = await this.deps.store.listResources(tenant);
     return diffTenantWithTree({ catalog: this.deps.catalog, git, resources, files });
+  }
+
+  /**
+   * The branch's files at a head, for pending changes: pages ask on every view, and reading a
+   * hosted repository is a download, so the last head's files are kept per tenant (a commit's
+   * files never change; a new head or another path reads again). Snapshots read afresh.
+   */
+  private async filesAt(tenant: string, git: GitConnection, provider: GitProvider, repo: RepoRef, head: string): Promise<FileContent[]> {
+    const key = `${git.provider}:${git.repository}:${git.path}:${head}`;
+    const cached = this.treeCache.get(tenant);
+    if (cached?.key === key) return cached.files;
+    const files = await provider.readFiles(repo, head, git.path);
+    this.treeCache.set(tenant, { key, files });
+    return files;
   }
 
   private async freeBranch(provider: GitProvider, repo: RepoRef, tenant: string, date: Date): Promise<string> {
