@@ -27,7 +27,11 @@ export class Catalog {
   private readonly ids: Map<string, Kind>;
   private readonly folders: Map<string, Kind>;
 
-  private constructor(kinds: Kind[]) {
+  private constructor(
+    kinds: Kind[],
+    /** What it was loaded from, so worker threads can load the same kinds. */
+    readonly options: Readonly<CatalogOptions>,
+  ) {
     this.ids = new Map(kinds.map((k) => [k.id, k]));
     this.folders = new Map(kinds.map((k) => [k.folder, k]));
   }
@@ -69,7 +73,7 @@ export class Catalog {
         }
       }
     }
-    return new Catalog(kinds);
+    return new Catalog(kinds, options.extraDir !== undefined ? { extraDir: options.extraDir } : {});
   }
 
   kinds(): readonly Kind[] {

@@ -4,8 +4,9 @@ import { RESOURCE_NAME, type Diagnostic, type JsonObject, type JsonValue } from 
 import { findCycles } from "./cycles.js";
 import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
 import { occurrences, startsWith } from "./fields.js";
+import { cleanFile, type CleanFile } from "./fast-check.js";
 import { locateFile } from "./locate.js";
-import { parseConfigFile } from "./parse.js";
+import { lazyPositions, parseConfigFile } from "./parse.js";
 import type { InstancePath, Position, Positions } from "./positions.js";
 import { schemaDiagnostics } from "./schema-errors.js";
 
@@ -13,6 +14,16 @@ export interface ConfigFile {
   path: string;
   /** Raw bytes are checked for UTF-8; a string is taken as already decoded. */
   content: string | Uint8Array;
+  /** Set by `readConfigTree` when it already found the file valid on its own (in a worker thread). */
+  checked?: CheckedFile;
+}
+
+/** A file found valid on its own, against `catalog`, as the resource `kind`/`name`. */
+export interface CheckedFile {
+  catalog: Catalog;
+  kind: string;
+  name: string;
+  body: JsonObject;
 }
 
 export interface ParsedResource {
@@ -41,6 +52,8 @@ export interface EngineInput {
   current: readonly CurrentResource[];
   /** Names of the tenant's connections; null when unknown (connection references are skipped). */
   connections: readonly string[] | null;
+  /** False forces every file through the `yaml` path (to prove both paths agree). Default true. */
+  fastPath?: boolean;
 }
 
 export interface EngineResult {
@@ -107,6 +120,14 @@ export function runValidation(input: EngineInput): EngineResult {
       );
     } else claimed.set(key, file.path);
 
+    // Most files in a large tree are valid: read them without positions, and take the full
+    // path (which finds and locates every problem) only for the others.
+    const clean = input.fastPath === false ? null : (checkedFile(file, catalog, kind, name) ?? cleanFile(file.content, where.format, kind, name));
+    if (clean) {
+      if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body: clean.body, positions: lazyPositions(clean.text) });
+      continue;
+    }
+
     const parsed = parseConfigFile(file.path, file.content, where.format);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.value) continue;
@@ -134,6 +155,13 @@ export function runValidation(input: EngineInput): EngineResult {
     deleted,
     files: examined,
   };
+}
+
+function checkedFile(file: ConfigFile, catalog: Catalog, kind: Kind, name: string): CleanFile | null {
+  const checked = file.checked;
+  if (!checked || checked.catalog !== catalog || checked.kind !== kind.id || checked.name !== name) return null;
+  const text = typeof file.content === "string" ? file.content : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength).toString("utf8");
+  return { body: checked.body, text };
 }
 
 /** Secrets, schema and name rules for one parsed file. Returns the body without secrets. */
@@ -222,7 +250,8 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
       if (!target) continue;
       for (const found of occurrences(entry.body, ref.path)) {
         if (typeof found.value !== "string") continue;
-        const field = formatFieldPath(found.path);
+        // Only a diagnostic needs the field's name: most references resolve.
+        const field = (): string => formatFieldPath(found.path);
         if (!target.exported) {
           if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
           else if (!connections.has(found.value)) {
@@ -231,7 +260,7 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
                 entry.path,
                 entry.positions.value(found.path),
                 "missing-reference",
-                `${target.id} '${found.value}' named by field '${field}' is not in the connections list`,
+                `${target.id} '${found.value}' named by field '${field()}' is not in the connections list`,
               ),
             );
           }
@@ -241,7 +270,7 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
               entry.path,
               entry.positions.value(found.path),
               "missing-reference",
-              `${target.id} '${found.value}' named by field '${field}' does not exist (no ${target.folder}/${found.value}.yaml)`,
+              `${target.id} '${found.value}' named by field '${field()}' does not exist (no ${target.folder}/${found.value}.yaml)`,
             ),
           );
         }

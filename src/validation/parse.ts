@@ -107,6 +107,11 @@ export function parseConfigFile(file: string, content: string | Uint8Array, form
   return { value: value as JsonObject, positions, diagnostics };
 }
 
+/** Positions for a file read on the fast path: its document is parsed only if a position is asked for. */
+export function lazyPositions(text: string): Positions {
+  return new Positions(text, undefined, parseYaml);
+}
+
 function parseYaml(text: string): Document.Parsed {
   return parseDocument(text, {
     uniqueKeys: true,

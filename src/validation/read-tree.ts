@@ -1,17 +1,34 @@
-import { open, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ConfigFile } from "./engine.js";
-import { MAX_FILE_BYTES } from "./parse.js";
-
-const CONCURRENCY = 32;
+import { locateFile } from "./locate.js";
+import { readCappedSync } from "./read-capped.js";
+import { checkShare, type ShareResult } from "./tree-share.js";
+import { checkShareInWorker } from "./worker-pool.js";
 
 /**
- * The config files of a checkout: files directly inside each kind's folder. Reads run with
- * bounded concurrency so I/O overlaps without exhausting file descriptors; an oversized file is
- * read only up to one byte past the limit, enough for validation to reject it.
+ * The fewest files worth a thread of their own. A worker's start-up (loading the modules and
+ * compiling the kind schemas again) costs as much CPU as checking about 5,000 files on the fast
+ * path; measured on 2 cores, two threads lost to one on a 10,000-file tree (docs/validation.md).
  */
-export async function readConfigTree(dir: string, catalog: Catalog): Promise<ConfigFile[]> {
+export const FILES_PER_THREAD = 10_000;
+
+export interface ReadTreeOptions {
+  /** Most threads to read and check files with, the calling one included; default: one per core. */
+  threads?: number;
+  /** Fewest files per thread (default FILES_PER_THREAD); fewer files than two shares: one thread. */
+  filesPerThread?: number;
+}
+
+/**
+ * The config files of a checkout: files directly inside each kind's folder, read up to one byte
+ * past the size limit. For a large tree, worker threads (one per core, the calling thread doing
+ * its own share) read the files and already check each one on its own (parse, secrets, schema,
+ * name); the result carries those checks so `validateTree` only runs the cross-file rules on them.
+ */
+export async function readConfigTree(dir: string, catalog: Catalog, options: ReadTreeOptions = {}): Promise<ConfigFile[]> {
   const paths: string[] = [];
   for (const kind of catalog.kinds()) {
     let entries;
@@ -25,33 +42,38 @@ export async function readConfigTree(dir: string, catalog: Catalog): Promise<Con
   }
   paths.sort();
 
-  const files: ConfigFile[] = new Array<ConfigFile>(paths.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const i = next++;
-      const path = paths[i] as string;
-      files[i] = { path, content: await readCapped(join(dir, path)) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  const threads = Math.min(options.threads ?? availableParallelism(), Math.floor(paths.length / (options.filesPerThread ?? FILES_PER_THREAD)));
+  if (threads < 2) return paths.map((path) => ({ path, content: readCappedSync(join(dir, path)) }));
+
+  const shares = split(paths, threads);
+  const [own, ...others] = shares as [string[], ...string[][]];
+  // Workers start first; the calling thread then checks its own share while they run.
+  const pending = others.map((share) => checkShareInWorker(catalog, dir, share));
+  const results: ShareResult[] = [checkShare(catalog, dir, own)];
+  try {
+    results.push(...(await Promise.all(pending)));
+  } catch {
+    // No worker threads here (e.g. a test runner that transforms TypeScript itself): same work, one thread.
+    for (const share of others) results.push(checkShare(catalog, dir, share));
+  }
+
+  const files: ConfigFile[] = [];
+  shares.forEach((share, s) => {
+    const { contents, bodies } = results[s] as ShareResult;
+    share.forEach((path, i) => {
+      const file: ConfigFile = { path, content: contents[i] ?? readCappedSync(join(dir, path)) };
+      const body = bodies[i];
+      const where = body ? locateFile(catalog, "", path) : null;
+      if (body && where) file.checked = { catalog, kind: where.kind.id, name: where.name, body };
+      files.push(file);
+    });
+  });
   return files;
 }
 
-async function readCapped(file: string): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, MAX_FILE_BYTES + 1);
-    const buffer = Buffer.allocUnsafe(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await handle.read(buffer, read, length - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return read === length ? buffer : buffer.subarray(0, read);
-  } finally {
-    await handle.close();
-  }
+/** Contiguous shares of nearly equal size, in order. */
+function split<T>(items: readonly T[], parts: number): T[][] {
+  const out: T[][] = [];
+  for (let p = 0; p < parts; p++) out.push(items.slice(Math.floor((items.length * p) / parts), Math.floor((items.length * (p + 1)) / parts)));
+  return out;
 }

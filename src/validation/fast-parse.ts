@@ -1,0 +1,111 @@
+import { load } from "js-yaml";
+import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
+import { YAML_CORE_SCHEMA } from "./core-schema.js";
+
+/*
+ * The fast path reads a file with a parser that keeps no positions (js-yaml, JSON.parse), about
+ * ten times faster than the `yaml` document parser. It answers only for files it can prove the
+ * `yaml` path would read to the same value with no diagnostic; anything else (null) goes the
+ * `yaml` way. So every construct where the two parsers could disagree sends the file back:
+ * the checks below are deliberately coarse, a false alarm only costs speed.
+ */
+
+/** Characters the parsers may treat differently: controls, BOM, line/paragraph separators, surrogates. */
+const ODD_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+/** In YAML also tabs (indentation rules differ) and a CR that does not end a CRLF line. */
+const ODD_IN_YAML = /\t|\r(?!\n)/;
+/** Directives and document markers. */
+const DOCUMENT_MARKERS = /^(?:---|\.\.\.|%)/m;
+/**
+ * Anchors, aliases, tags, reserved indicators and complex keys where a node may start: at a line's
+ * start (after any `- `), after a `:` or a flow indicator.
+ */
+const NODE_PROPERTIES = /(?:^[ ]*(?:-[ ]+)*|:[ ]*|[,[{][ ]*)(?:[&*!@`]|\?(?:[ ]|$))/m;
+/** Non-empty flow collections (`[]` and `{}` are fine), where indentation rules differ. */
+const FLOW_COLLECTION = /[[{](?![\]}])/;
+/** A quoted scalar directly followed by a comment: an error for `yaml`. */
+const QUOTE_COMMENT = /["']#/;
+/** `yaml` caps implicit keys at 1024 characters; no YAML line that long takes the fast path. */
+const LONG_LINE = /^[^\n]{1000}/m;
+const FIRST_CHARACTER = /\S/;
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Keys js-yaml and `yaml` spell differently (a null key), or that take other paths (merge). */
+const AMBIGUOUS_KEYS = new Set(["null", "", "<<"]);
+
+/** JSON string literals, each with whether it is a key (followed by `:`). */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+/**
+ * The file's top-level mapping when it is plain enough to be read without positions, exactly as
+ * the `yaml` path would read it and with no diagnostic from parsing; null otherwise.
+ */
+export function parseFast(text: string, format: FileFormat): JsonObject | null {
+  if (ODD_CHARACTERS.test(text)) return null;
+  const first = FIRST_CHARACTER.exec(text)?.[0];
+  // A .yaml file holding JSON gets an `extension-format` warning: the `yaml` path reports it.
+  return format === "json" ? (first === "{" ? parseJson(text) : null) : first === "{" ? null : parseYaml(text);
+}
+
+function parseYaml(text: string): JsonObject | null {
+  if (
+    ODD_IN_YAML.test(text) ||
+    LONG_LINE.test(text) ||
+    DOCUMENT_MARKERS.test(text) ||
+    NODE_PROPERTIES.test(text) ||
+    FLOW_COLLECTION.test(text) ||
+    QUOTE_COMMENT.test(text)
+  ) {
+    return null;
+  }
+  let value: unknown;
+  try {
+    // Duplicate keys throw (js-yaml's default), which sends the file to the `yaml` path.
+    value = load(text, { schema: YAML_CORE_SCHEMA });
+  } catch {
+    return null;
+  }
+  return isMapping(value) && countKeys(value) >= 0 ? value : null;
+}
+
+function parseJson(text: string): JsonObject | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isMapping(value)) return null;
+  const keys = countKeys(value);
+  if (keys < 0) return null;
+  // JSON.parse keeps the last of duplicate keys silently; `yaml` reports them.
+  let written = 0;
+  for (const match of text.matchAll(JSON_STRING)) if (match[1] !== undefined) written++;
+  return written === keys ? value : null;
+}
+
+function isMapping(value: unknown): value is JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** How many keys the value holds at every depth, or -1 when one of them needs the `yaml` path. */
+function countKeys(value: JsonValue): number {
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const item of value) {
+      const n = countKeys(item);
+      if (n < 0) return -1;
+      total += n;
+    }
+    return total;
+  }
+  if (value === null || typeof value !== "object") return 0;
+  let total = 0;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key) || AMBIGUOUS_KEYS.has(key) || key.length > 150) return -1;
+    const n = countKeys(value[key] as JsonValue);
+    if (n < 0) return -1;
+    total += n + 1;
+  }
+  return total;
+}
