@@ -3,3 +3,4 @@ export * from "./types.js";
 export * from "./git-provider.js";
 export * from "./store.js";
 export * from "./local-review.js";
+export * from "./refs.js";

@@ -7,6 +7,7 @@ import {
   ConfigError,
   ConflictError,
   GitsyncError,
+  isValidBranchName,
   NotFoundError,
   TENANT_SLUG,
 } from "../../core/index.js";
@@ -149,9 +150,8 @@ export class LocalProvider implements GitProvider {
     return code === 0 ? stdout.toString("utf8").trim() : null;
   }
 
-  private async checkBranchName(git: GitRunner, branch: string): Promise<void> {
-    const { code } = await git.run(["check-ref-format", `refs/heads/${revision(branch)}`], { okCodes: [1] });
-    if (code !== 0) throw new GitsyncError("bad_request", `invalid branch name '${branch}'`);
+  private checkBranchName(branch: string): void {
+    if (!isValidBranchName(revision(branch))) throw new GitsyncError("bad_request", `invalid branch name '${branch}'`);
   }
 
   private async commitOf(git: GitRunner, ref: string): Promise<string | null> {
@@ -228,7 +228,7 @@ export class LocalProvider implements GitProvider {
 
   async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
     const { git, zero } = await this.open(repo.repository);
-    await this.checkBranchName(git, branch);
+    this.checkBranchName(branch);
     const target = await this.commitOf(git, sha);
     if (!target) throw new NotFoundError(`commit ${sha} not found in ${repo.repository}`, { sha });
     const { code } = await git.run(["update-ref", "-m", "gitsync: create branch", `refs/heads/${branch}`, target, zero], {
@@ -240,7 +240,7 @@ export class LocalProvider implements GitProvider {
   async commit(request: CommitRequest): Promise<CommitResult> {
     const { git, objectFormat, zero } = await this.open(request.repository);
     const { branch, expectedHead } = request;
-    await this.checkBranchName(git, branch);
+    this.checkBranchName(branch);
     const current = await this.branchHead(git, branch);
     let parent: string | null;
     if (current !== null) {

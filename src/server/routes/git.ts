@@ -1,4 +1,5 @@
 import { GitsyncError } from "../../core/errors.js";
+import { isValidBranchName } from "../../core/refs.js";
 import type { GitConnection } from "../../core/types.js";
 import type { FieldError } from "../schemas.js";
 import type { Route } from "../router.js";
@@ -12,18 +13,6 @@ const REPOSITORY: Record<Exclude<GitConnection["provider"], "local">, { pattern:
   bitbucket: { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, form: "workspace/slug" },
 };
 
-/** git check-ref-format's rules, for a branch name. */
-function badBranch(branch: string): boolean {
-  return (
-    /[\s~^:?*[\\\x00-\x1f\x7f]/.test(branch) ||
-    branch.includes("..") ||
-    branch.includes("@{") ||
-    branch.includes("//") ||
-    branch === "@" ||
-    /^[-/.]|[/.]$|\.lock$|\/\./.test(branch)
-  );
-}
-
 /** The checks a schema cannot express: per-provider repository forms, ref names, safe paths. */
 function semanticErrors(input: GitInput): FieldError[] {
   const errors: FieldError[] = [];
@@ -33,7 +22,7 @@ function semanticErrors(input: GitInput): FieldError[] {
       errors.push({ field: "repository", message: `must be ${rule.form} for ${input.provider}` });
     }
   }
-  if (badBranch(input.branch)) errors.push({ field: "branch", message: "is not a valid git branch name" });
+  if (!isValidBranchName(input.branch)) errors.push({ field: "branch", message: "is not a valid git branch name" });
   const segments = input.path.split("/");
   if (input.path !== "" && (input.path.startsWith("/") || input.path.includes("\\") || segments.some((s) => s === ".." || s === "."))) {
     errors.push({ field: "path", message: "must be a relative folder without . or .. segments" });
