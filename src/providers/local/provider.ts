@@ -145,6 +145,14 @@ export class LocalProvider implements GitProvider {
     );
   }
 
+  private async branchHeadAndTree(git: GitRunner, branch: string): Promise<{ head: string | null; tree: string | null }> {
+    const ref = `refs/heads/${branch}`;
+    // Two revisions, so no --verify; both start with refs/heads/ (never read as an option).
+    const { code, stdout } = await git.run(["rev-parse", ref, `${ref}^{tree}`], { okCodes: [128] });
+    const [head, tree] = stdout.toString("utf8").trim().split("\n");
+    return code === 0 && head && tree ? { head, tree } : { head: await this.branchHead(git, branch), tree: null };
+  }
+
   private async branchHead(git: GitRunner, branch: string): Promise<string | null> {
     const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`], { okCodes: [1] });
     return code === 0 ? stdout.toString("utf8").trim() : null;
@@ -241,7 +249,8 @@ export class LocalProvider implements GitProvider {
     const { git, objectFormat, zero } = await this.open(request.repository);
     const { branch, expectedHead } = request;
     this.checkBranchName(branch);
-    const current = await this.branchHead(git, branch);
+    // The head and its tree in one git process: a commit starts as few as it can.
+    const { head: current, tree: currentTree } = await this.branchHeadAndTree(git, branch);
     let parent: string | null;
     if (current !== null) {
       if (current !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, current);
@@ -256,7 +265,7 @@ export class LocalProvider implements GitProvider {
       throw new BranchMovedError(branch, expectedHead, null);
     }
 
-    const builder = await TreeBuilder.fromCommit(git, objectFormat, parent);
+    const builder = await TreeBuilder.fromCommit(git, objectFormat, parent, parent === current && currentTree ? currentTree : undefined);
     builder.apply(request.changes);
     const { tree } = await builder.write();
     if (tree === null) return { sha: null };

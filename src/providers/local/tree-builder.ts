@@ -67,9 +67,15 @@ export class TreeBuilder {
   }
 
   /** Loads the base commit's whole tree listing (trees included) into memory. */
-  static async fromCommit(git: GitRunner, objectFormat: "sha1" | "sha256", base: string | null): Promise<TreeBuilder> {
+  static async fromCommit(
+    git: GitRunner,
+    objectFormat: "sha1" | "sha256",
+    base: string | null,
+    /** The base commit's tree when the caller already knows it (saves a git process). */
+    knownTree?: string,
+  ): Promise<TreeBuilder> {
     if (base === null) return new TreeBuilder(git, objectFormat, null);
-    const baseTree = await git.text(["rev-parse", "--verify", "--end-of-options", `${base}^{tree}`]);
+    const baseTree = knownTree ?? (await git.text(["rev-parse", "--verify", "--end-of-options", `${base}^{tree}`]));
     const builder = new TreeBuilder(git, objectFormat, baseTree);
     const { stdout } = await git.run(["ls-tree", "-r", "-t", "-z", "--full-tree", baseTree]);
     for (const entry of parseLsTree(stdout)) {
