@@ -5,7 +5,8 @@ import { SecretBox } from "./secret-box.js";
 
 export { loadSecretKey, parseSecretKey, SECRET_KEY_FILE } from "./secret-key.js";
 export { isPostgresUrl, SQLITE_FILE, type StoreLogger } from "./database.js";
-export { KyselyStore, hashToken } from "./kysely-store.js";
+export { KyselyStore } from "./kysely-store.js";
+export { hashToken } from "./queries/tokens.js";
 export { SecretBox, keyId } from "./secret-box.js";
 
 export interface OpenStoreOptions {

@@ -176,6 +176,42 @@ describe.each(backends)("Store on $name", (backend) => {
           details: { field: "name" },
         });
       });
+
+      it("names the missing or stale version, purges an archived resource and restores one by version", async () => {
+        const t = await newTenant();
+        const del = (mode: "archive" | "delete", expectedVersion?: number) =>
+          store.deleteResource(t, { kind: "model", name: "orders", expectedVersion, actor: bob, outbox: true, mode });
+        await expect(store.putResource(t, { kind: "model", name: "orders", body: model("a"), project: null, expectedVersion: 3, actor: ada, outbox: true })).rejects.toMatchObject({
+          code: "precondition_failed",
+          message: "model orders does not exist (expected version 3)",
+          details: { tenant: t, kind: "model", name: "orders", expectedVersion: 3, version: null },
+        });
+        await store.putResource(t, { kind: "model", name: "orders", body: model("a"), project: null, actor: ada, outbox: true });
+        await expect(del("delete", 4)).rejects.toMatchObject({
+          code: "precondition_failed",
+          message: "model orders is at version 1, not 4",
+          details: { tenant: t, kind: "model", name: "orders", expectedVersion: 4, version: 1 },
+        });
+        await del("archive", 1);
+        // A put naming the archived version is an update, and brings the resource back.
+        const restored = await store.putResource(t, { kind: "model", name: "orders", body: model("a"), project: null, expectedVersion: 2, actor: ada, outbox: true });
+        expect(restored).toMatchObject({ archived: false, version: 3 });
+        await del("archive");
+        await del("delete", 4);
+        expect(await store.getResource(t, "model", "orders")).toBeNull();
+        expect((await store.pendingOutbox(t)).map((o) => `${o.operation}@${o.version}`)).toEqual(["upsert@1", "delete@2", "upsert@3", "delete@4", "delete@5"]);
+      });
+
+      it("rejects an empty kind and a blank tenant name", async () => {
+        const t = await newTenant();
+        await expect(store.putResource(t, { kind: "", name: "orders", body: {}, project: null, actor: ada, outbox: true })).rejects.toMatchObject({
+          code: "bad_request",
+          details: { field: "kind" },
+        });
+        await expect(store.createTenant({ slug: "blank-name", name: "  " })).rejects.toMatchObject({ code: "bad_request", details: { field: "name" } });
+        expect(await store.getTenant("blank-name")).toBeNull();
+        expect(await store.listResources(t, undefined, { includeArchived: true })).toEqual([]);
+      });
     });
 
     describe("concurrency", () => {
@@ -211,6 +247,18 @@ describe.each(backends)("Store on $name", (backend) => {
         );
         expect(written.map((r) => r.version).sort()).toEqual([1, 2, 3, 4]);
         expect((await store.pendingOutbox(t)).map((o) => o.version)).toEqual([1, 2, 3, 4]);
+      });
+
+      it("lets one of two unguarded archivers archive; the other finds nothing left to archive", async () => {
+        const t = await newTenant();
+        await store.putResource(t, { kind: "model", name: "orders", body: model("a"), project: null, actor: ada, outbox: false });
+        const results = await Promise.allSettled(
+          [ada, bob].map((actor) => store.deleteResource(t, { kind: "model", name: "orders", actor, outbox: true, mode: "archive" })),
+        );
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(NotFoundError);
+        expect(await store.getResource(t, "model", "orders")).toMatchObject({ archived: true, version: 2 });
+        expect((await store.pendingOutbox(t)).map((o) => `${o.operation}@${o.version}`)).toEqual(["delete@2"]);
       });
     });
 
@@ -302,6 +350,24 @@ describe.each(backends)("Store on $name", (backend) => {
         await expect(store.deleteConnection(t, "crm")).rejects.toBeInstanceOf(NotFoundError);
         await expect(store.getConnectionCredentials(t, "crm")).rejects.toBeInstanceOf(NotFoundError);
         expect((await store.listConnections(t)).map((c) => c.name)).toEqual(["imported"]);
+      });
+
+      it("validates connection input and says a missing connection has no version", async () => {
+        const t = await newTenant();
+        await expect(store.putConnection("no-such-tenant", { name: "warehouse", type: "x" })).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.putConnection(t, { name: "Bad Name", type: "x" })).rejects.toMatchObject({ code: "bad_request", details: { field: "name" } });
+        await expect(store.putConnection(t, { name: "warehouse", type: "" })).rejects.toMatchObject({ code: "bad_request", details: { field: "type" } });
+        await expect(store.putConnection(t, { name: "warehouse", type: "x", expectedVersion: 1 })).rejects.toMatchObject({
+          code: "precondition_failed",
+          message: "connection warehouse is at version (none), not 1",
+          details: { tenant: t, name: "warehouse", expectedVersion: 1, version: null },
+        });
+        const created = await store.putConnection(t, { name: "warehouse", type: "x" });
+        await expect(store.putConnection(t, { name: "warehouse", type: "x", expectedVersion: 2 })).rejects.toMatchObject({
+          message: "connection warehouse is at version 1, not 2",
+          details: { tenant: t, name: "warehouse", expectedVersion: 2, version: 1 },
+        });
+        expect(await store.listConnections(t)).toEqual([created]);
       });
 
       it("refuses a sealed value moved to another row", async () => {
@@ -410,6 +476,26 @@ describe.each(backends)("Store on $name", (backend) => {
         await expect(store.appendSyncLog("no-such-tenant", { direction: "INBOUND", status: "done" })).rejects.toBeInstanceOf(NotFoundError);
       });
 
+      it("updates only the sync log fields given, lists and nulls included, and bounds the page size", async () => {
+        const t = await newTenant();
+        const entry = await store.appendSyncLog(t, { direction: "SNAPSHOT", status: "queued", branch: "t/2024.01.01.1", author: "Ada", commitSha: "c1" });
+        expect(entry).toMatchObject({ files: [], resources: [], prUrl: null, error: null, branch: "t/2024.01.01.1" });
+        const updated = await store.updateSyncLog(entry.id, { direction: "OUTBOUND", files: ["models/a.yaml"], resources: [], commitSha: null, author: "Bob" });
+        expect(updated).toEqual({
+          ...entry,
+          direction: "OUTBOUND",
+          files: ["models/a.yaml"],
+          resources: [],
+          commitSha: null,
+          author: "Bob",
+          updatedAt: updated.updatedAt,
+        });
+        for (const limit of [1001, 2.5]) {
+          await expect(store.listSyncLog(t, { limit })).rejects.toMatchObject({ code: "bad_request", details: { field: "limit" } });
+        }
+        expect(await store.listSyncLog(t, { limit: 1000 })).toEqual([updated]);
+      });
+
       it("updates sync state fields independently", async () => {
         const t = await newTenant();
         await store.putSyncState(t, { lastAppliedSha: "aaa" });
@@ -458,6 +544,22 @@ describe.each(backends)("Store on $name", (backend) => {
       });
     });
 
+    describe("token input", () => {
+      it("refuses an empty secret, an unknown role, and never stores either", async () => {
+        const user = await store.createUser({ name: "Tokens", email: `tokens-${backend.name}@example.com`, role: "editor" });
+        const before = (await store.listTokens()).length;
+        await expect(store.createToken({ userId: user.id, label: "x", role: "viewer", secret: "" })).rejects.toMatchObject({
+          code: "bad_request",
+          details: { field: "secret" },
+        });
+        await expect(store.createToken({ userId: user.id, label: "x", role: "owner" as never, secret: "some-secret-value" })).rejects.toMatchObject({
+          code: "bad_request",
+          details: { field: "role" },
+        });
+        expect(await store.listTokens()).toHaveLength(before);
+      });
+    });
+
     describe("local review", () => {
       it("numbers pull requests per repository from 1 and updates them", async () => {
         const repo = `repo-${backend.name}-a`;
@@ -475,6 +577,16 @@ describe.each(backends)("Store on $name", (backend) => {
         expect((await store.listLocalPulls(repo)).map((p) => p.number)).toEqual([1, 2, 3]);
         expect((await store.listLocalPulls(repo, "open")).map((p) => p.number)).toEqual([1, 3]);
         await expect(store.updateLocalPull(repo, 42, { state: "closed" })).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("changes only the pull request fields given", async () => {
+        const repo = `repo-${backend.name}-patch`;
+        const created = await store.createLocalPull({ repository: repo, title: "T", body: "B", head: "feature", base: "main", headSha: "s1" });
+        const moved = await store.updateLocalPull(repo, created.number, { headSha: "s2", body: "B2" });
+        expect(moved).toEqual({ ...created, headSha: "s2", body: "B2", updatedAt: moved.updatedAt });
+        const closed = await store.updateLocalPull(repo, created.number, { state: "closed", mergeCommitSha: null });
+        expect(closed).toEqual({ ...moved, state: "closed", updatedAt: closed.updatedAt });
+        expect(await store.listLocalPulls(repo, "open")).toEqual([]);
       });
 
       it("replaces a check with the same sha and name, and keeps one comment per pull request", async () => {

@@ -1,0 +1,22 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../schema.js";
+import type { SecretBox } from "../secret-box.js";
+
+/**
+ * What every query needs: the Kysely handle (the database, or one open transaction) and the box
+ * that seals secrets. Passed explicitly, never held in a module, so one process can serve many
+ * stores at once.
+ */
+export interface StoreContext {
+  readonly db: Kysely<Database>;
+  readonly secrets: SecretBox;
+}
+
+/** Runs `fn` in a transaction, reusing the caller's when there is one, so queries can nest. */
+export function atomically<T>(cx: StoreContext, fn: (tx: StoreContext) => Promise<T>): Promise<T> {
+  if (cx.db.isTransaction) return fn(cx);
+  return cx.db.transaction().execute((trx) => fn({ ...cx, db: trx }));
+}
+
+/** Timestamps are ISO-8601 text on both databases (see schema.ts). */
+export const now = (): string => new Date().toISOString();
