@@ -6,6 +6,7 @@ import type {
   JsonObject,
   OutboxEntry,
   OutboxOperation,
+  ProviderName,
   Resource,
   Role,
   SyncDirection,
@@ -106,6 +107,8 @@ export interface Store extends LocalReviewStore {
   deleteConnection(tenant: string, name: string): Promise<void>;
 
   getGitConnection(tenant: string): Promise<GitConnection>;
+  /** Every tenant whose git connection names this repository (webhooks find their tenants so). */
+  findGitConnections(provider: ProviderName, repository: string): Promise<{ tenant: string; connection: GitConnection }[]>;
   /** `token`: undefined keeps the stored one, null clears it. */
   putGitConnection(tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection>;
   getGitToken(tenant: string): Promise<string | null>;

@@ -10,7 +10,7 @@ import type {
   SyncLogQuery,
   SyncState,
 } from "../core/store.js";
-import type { ApiToken, Connection, GitConnection, JsonObject, OutboxEntry, Resource, Role, SyncLogEntry, Tenant, User } from "../core/types.js";
+import type { ApiToken, Connection, GitConnection, JsonObject, OutboxEntry, ProviderName, Resource, Role, SyncLogEntry, Tenant, User } from "../core/types.js";
 import * as connections from "./queries/connections.js";
 import { atomically, type StoreContext } from "./queries/context.js";
 import * as deliveries from "./queries/deliveries.js";
@@ -101,6 +101,10 @@ export class KyselyStore implements Store {
   getGitConnection(tenant: string): Promise<GitConnection> {
     return git.getGitConnection(this.cx, tenant);
   }
+  findGitConnections(provider: ProviderName, repository: string): Promise<{ tenant: string; connection: GitConnection }[]> {
+    return git.findGitConnections(this.cx, provider, repository);
+  }
+
   putGitConnection(tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection> {
     return git.putGitConnection(this.cx, tenant, connection, token);
   }

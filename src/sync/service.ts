@@ -1,4 +1,4 @@
-import type { GitConnection, ProviderEvent, PullRequestEvent, PushEvent } from "../core/index.js";
+import type { GitConnection, ProviderEvent, ProviderName, PullRequestEvent, PushEvent } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { InboundSync, type InboundOutcome } from "./inbound.js";
@@ -64,13 +64,8 @@ export class SyncService {
   }
 
   /** Tenants whose git connection points at this provider's repository. */
-  async tenantsFor(provider: string, repository: string): Promise<{ tenant: string; git: GitConnection }[]> {
-    const out: { tenant: string; git: GitConnection }[] = [];
-    for (const t of await this.deps.store.listTenants()) {
-      const git = await this.deps.store.getGitConnection(t.slug);
-      if (git.provider === provider && git.repository.toLowerCase() === repository.toLowerCase()) out.push({ tenant: t.slug, git });
-    }
-    return out;
+  async tenantsFor(provider: ProviderName, repository: string): Promise<{ tenant: string; git: GitConnection }[]> {
+    return (await this.deps.store.findGitConnections(provider, repository)).map(({ tenant, connection }) => ({ tenant, git: connection }));
   }
 
   /**

@@ -397,6 +397,19 @@ describe.each(backends)("Store on $name", (backend) => {
         await expect(store.putGitConnection("no-such-tenant", git)).rejects.toBeInstanceOf(NotFoundError);
       });
 
+      it("finds the tenants of a repository, case-insensitively, and no others", async () => {
+        const [a, b, c] = [await newTenant(), await newTenant(), await newTenant()];
+        const git = (repository: string, path: string) => ({ ...DEFAULT_GIT_CONNECTION, provider: "github" as const, repository, path });
+        // A repository name no other test uses: the tenants of this suite share one database.
+        const repo = `finder-${a}/config`;
+        await store.putGitConnection(a, git(repo.toUpperCase(), "dev"));
+        await store.putGitConnection(b, git(repo, "prod"));
+        await store.putGitConnection(c, git(`finder-${a}/other`, ""));
+        const found = await store.findGitConnections("github", repo);
+        expect(found.map((f) => [f.tenant, f.connection.path])).toEqual([[a, "dev"], [b, "prod"]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+        expect(await store.findGitConnections("gitlab", repo)).toEqual([]);
+      });
+
       it("fails clearly, never with garbage, when opened with another key", async () => {
         const t = await newTenant();
         await store.putConnection(t, { name: "warehouse", type: "snowflake", credentials: creds });

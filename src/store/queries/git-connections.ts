@@ -22,6 +22,22 @@ export async function getGitConnection(cx: StoreContext, tenant: string): Promis
   return rows.toGitConnection(row);
 }
 
+/** The tenants whose git connection names this provider's repository (case-insensitive, as forges are). */
+export async function findGitConnections(
+  cx: StoreContext,
+  provider: GitConnection["provider"],
+  repository: string,
+): Promise<{ tenant: string; connection: GitConnection }[]> {
+  const found = await cx.db
+    .selectFrom("git_connections")
+    .selectAll()
+    .where("provider", "=", provider)
+    .where((eb) => eb(eb.fn("lower", ["repository"]), "=", repository.toLowerCase()))
+    .orderBy("tenant")
+    .execute();
+  return found.map((row) => ({ tenant: row.tenant, connection: rows.toGitConnection(row) }));
+}
+
 /** `token`: undefined keeps the stored one, null clears it. */
 export async function putGitConnection(cx: StoreContext, tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection> {
   const patch: Updateable<GitConnectionsTable> = { ...gitColumns(connection), updated_at: now() };
