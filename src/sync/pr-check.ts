@@ -20,12 +20,15 @@ export interface PullRequestTarget {
   baseSha: string | null;
   /** Several tenants in one repository: each gets its own check, named after it. */
   checkName?: string;
+  /** False when the caller posts one comment for several tenants itself (default true). */
+  comment?: boolean;
 }
 
 export interface CheckOutcome {
   conclusion: CheckConclusion;
   diagnostics: Diagnostic[];
   plan: Plan | null;
+  title: string;
   summary: string;
   /** False when a newer head arrived while this one was evaluated: nothing was published. */
   published: boolean;
@@ -69,7 +72,7 @@ export class PullRequestCheck {
     if (wanted.length === 0 && deletedPaths.length === 0) {
       const summary = `No configuration file under \`${git.path || "/"}\` changed: nothing for gitsync to check.`;
       const published = await this.publish(provider, git, key, pr, name, "neutral", "No configuration changes", summary, []);
-      return { conclusion: "neutral", diagnostics: [], plan: null, summary, published };
+      return { conclusion: "neutral", diagnostics: [], plan: null, title: "No configuration changes", summary, published };
     }
 
     await provider.publishCheck({
@@ -115,7 +118,7 @@ export class PullRequestCheck {
     ].join("\n");
     const annotations = diagnosticsToAnnotations(result.diagnostics);
     const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations);
-    return { conclusion, diagnostics: result.diagnostics, plan, summary, published };
+    return { conclusion, diagnostics: result.diagnostics, plan, title, summary, published };
   }
 
   private async publish(
@@ -142,16 +145,29 @@ export class PullRequestCheck {
       annotations,
       pullRequest: pr.number,
     });
-    // Providers without a rich check page get the summary as the one comment on the PR.
-    if (provider.name !== "github" && this.newest.get(key) === pr.headSha) {
-      await provider.upsertComment(
-        { repository: git.repository },
-        pr.number,
-        truncateMarkdown(`${COMMENT_MARKER}\n**${title}**\n\n${summary}`, caps.maxCommentLength),
-      );
-    }
+    if (pr.comment !== false && this.newest.get(key) === pr.headSha) await postComment(provider, git, pr.number, [{ title, summary }]);
     return true;
   }
+}
+
+/**
+ * Providers without a rich check page get the summary as gitsync's one comment on the pull
+ * request (found by its hidden marker); several tenants of one repository share it, a section
+ * each, so they never overwrite one another.
+ */
+export async function postComment(
+  provider: GitProvider,
+  git: GitConnection,
+  pullRequest: number,
+  sections: { title: string; summary: string }[],
+): Promise<void> {
+  if (provider.name === "github" || sections.length === 0) return;
+  const body = sections.map((s) => `**${s.title}**\n\n${s.summary}`).join("\n\n---\n\n");
+  await provider.upsertComment(
+    { repository: git.repository },
+    pullRequest,
+    truncateMarkdown(`${COMMENT_MARKER}\n${body}`, provider.capabilities.maxCommentLength),
+  );
 }
 
 function diagnosticList(diagnostics: readonly Diagnostic[]): string[] {

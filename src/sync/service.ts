@@ -3,7 +3,7 @@ import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { InboundSync, type InboundOutcome } from "./inbound.js";
 import { OutboundSync } from "./outbound.js";
-import { PullRequestCheck, type CheckOutcome } from "./pr-check.js";
+import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js";
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
@@ -95,6 +95,7 @@ export class SyncService {
   async handlePullRequest(event: PullRequestEvent): Promise<{ tenant: string; outcome: CheckOutcome }[]> {
     if (!["opened", "updated", "reopened", "rerequested"].includes(event.action)) return [];
     const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => t.git.branch === event.base);
+    const shared = tenants.length > 1;
     const results: { tenant: string; outcome: CheckOutcome }[] = [];
     for (const { tenant } of tenants) {
       const outcome = await this.checks.evaluate(tenant, {
@@ -102,10 +103,16 @@ export class SyncService {
         headSha: event.headSha,
         base: event.base,
         baseSha: event.baseSha,
-        // Several tenants in one repository: one check each, named after the tenant.
-        ...(tenants.length > 1 ? { checkName: `${CHECK_NAME}/${tenant}` } : {}),
+        // Several tenants in one repository: one check each, named after the tenant, and one
+        // comment with a section each.
+        ...(shared ? { checkName: `${CHECK_NAME}/${tenant}`, comment: false } : {}),
       });
       results.push({ tenant, outcome });
+    }
+    const first = tenants[0];
+    if (shared && first && results.every((r) => r.outcome.published)) {
+      const provider = await this.deps.providers(first.tenant, first.git);
+      await postComment(provider, first.git, event.number, results.map((r) => r.outcome));
     }
     return results;
   }

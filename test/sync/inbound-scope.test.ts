@@ -109,6 +109,57 @@ describe("a push's reach", () => {
   });
 });
 
+describe("pull requests in a repository several tenants share", () => {
+  it("get one check per tenant whose path they touch, named after it", async () => {
+    await tenantOn("dev", "shared", "dev");
+    await tenantOn("prod", "shared", "prod");
+    const seed = await gitCommit("shared", [{ action: "upsert", path: "dev/models/orders.yaml", content: yamlOf(world, "model", orders) }]);
+    await world.service.handlePush(push("shared", seed.before, seed.after));
+    await provider.createBranch({ repository: "shared" }, "change", seed.after);
+    const { sha } = await provider.commit({
+      repository: "shared",
+      branch: "change",
+      expectedHead: seed.after,
+      message: "both\n",
+      author: bob,
+      committer: bob,
+      changes: [
+        { action: "upsert", path: "dev/models/leads.yaml", content: yamlOf(world, "model", leads) },
+        { action: "upsert", path: "prod/models/broken.yaml", content: "name: broken\n" },
+      ],
+    });
+    const pull = await provider.openPullRequest({ repository: "shared", head: "change", base: "main", title: "t", body: "" });
+    const results = await world.service.handlePullRequest({
+      kind: "pull_request",
+      provider: "local",
+      deliveryId: randomUUID(),
+      repository: "shared",
+      action: "opened",
+      number: pull.number,
+      head: "change",
+      headSha: sha!,
+      base: "main",
+      baseSha: null,
+    });
+    expect(results.map((r) => [r.tenant, r.outcome.conclusion])).toEqual([
+      ["dev", "success"],
+      ["prod", "failure"],
+    ]);
+    const checks = await world.store.listLocalChecks("shared", sha!);
+    expect(checks.map((c) => [c.name, c.conclusion]).sort()).toEqual([
+      ["gitsync/dev", "success"],
+      ["gitsync/prod", "failure"],
+    ]);
+    // Each tenant's annotations are about its own path only.
+    expect(checks.find((c) => c.name === "gitsync/prod")?.annotations.every((a) => a.path.startsWith("prod/"))).toBe(true);
+    // One comment, a section per tenant: neither evaluation overwrote the other.
+    const comment = (await world.store.getLocalComment("shared", pull.number))?.body ?? "";
+    expect(comment.match(/<!-- gitsync -->/g)).toHaveLength(1);
+    expect(comment).toContain("tenant `dev`");
+    expect(comment).toContain("tenant `prod`");
+  });
+});
+
 describe("import with prune", () => {
   it("archives the target's resources that the source does not have", async () => {
     await tenantOn("acme", "acme", "");
