@@ -15,6 +15,11 @@ export interface ProviderCapabilities {
    * the token's account as committer; the author is kept everywhere.
    */
   setsCommitter: boolean;
+  /**
+   * The pull request's page does not show a check's summary (GitLab statuses, Bitbucket build
+   * statuses, local): gitsync posts it as its one comment instead.
+   */
+  summaryComment: boolean;
   /** Check annotations (GitHub check runs, Bitbucket Code Insights, local). */
   annotations: boolean;
   /** The maximum annotations per publish call the provider accepts. */

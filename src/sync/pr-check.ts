@@ -151,8 +151,8 @@ export class PullRequestCheck {
 }
 
 /**
- * Providers without a rich check page get the summary as gitsync's one comment on the pull
- * request (found by its hidden marker); several tenants of one repository share it, a section
+ * Providers whose pull request page does not show a check's summary get it as gitsync's one
+ * comment (found by its hidden marker); several tenants of one repository share it, a section
  * each, so they never overwrite one another.
  */
 export async function postComment(
@@ -161,7 +161,7 @@ export async function postComment(
   pullRequest: number,
   sections: { title: string; summary: string }[],
 ): Promise<void> {
-  if (provider.name === "github" || sections.length === 0) return;
+  if (!provider.capabilities.summaryComment || sections.length === 0) return;
   const body = sections.map((s) => `**${s.title}**\n\n${s.summary}`).join("\n\n---\n\n");
   await provider.upsertComment(
     { repository: git.repository },

@@ -29,6 +29,7 @@ export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
   branchInCommit: true,
   setsCommitter: false,
+  summaryComment: true,
   annotations: true,
   annotationsPerRequest: ANNOTATIONS_PER_REQUEST,
   maxAnnotations: MAX_ANNOTATIONS,

@@ -23,6 +23,7 @@ export interface GitHubProviderOptions {
 export const GITHUB_CAPABILITIES: ProviderCapabilities = {
   branchInCommit: false,
   setsCommitter: true,
+  summaryComment: false,
   annotations: true,
   // Check runs: "a maximum of 50 annotations per API request", any number in total.
   annotationsPerRequest: 50,

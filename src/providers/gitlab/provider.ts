@@ -57,6 +57,7 @@ export class GitLabProvider implements GitProvider {
   readonly capabilities: ProviderCapabilities = {
     branchInCommit: true,
     setsCommitter: false,
+    summaryComment: true,
     // Commit statuses carry no annotations: findings go to the description and the MR note.
     annotations: false,
     annotationsPerRequest: 0,

@@ -96,6 +96,7 @@ export class LocalProvider implements GitProvider {
   readonly capabilities: ProviderCapabilities = {
     branchInCommit: true,
     setsCommitter: true,
+    summaryComment: true,
     annotations: true,
     annotationsPerRequest: Number.POSITIVE_INFINITY,
     maxAnnotations: Number.POSITIVE_INFINITY,
