@@ -1,4 +1,4 @@
-import type { Actor, Diagnostic, ProviderName } from "./types.js";
+import type { Actor, CheckAnnotation, CheckConclusion, CheckStatus, ProviderName } from "./types.js";
 
 /**
  * The one port through which gitsync touches a repository. Each provider (local, github,
@@ -94,12 +94,8 @@ export interface OpenPullRequest extends RepoRef {
   body: string;
 }
 
-export type CheckStatus = "queued" | "in_progress" | "completed";
-export type CheckConclusion = "success" | "failure" | "neutral";
-
-export interface CheckAnnotation extends Pick<Diagnostic, "line" | "column" | "code" | "severity" | "message"> {
-  path: string;
-}
+// Declared with the plain data types (which need no Node types, unlike this file's Buffer).
+export type { CheckAnnotation, CheckConclusion, CheckStatus } from "./types.js";
 
 export interface CheckReport extends RepoRef {
   sha: string;

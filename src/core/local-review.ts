@@ -1,4 +1,4 @@
-import type { CheckAnnotation, CheckConclusion, CheckStatus } from "./git-provider.js";
+import type { CheckAnnotation, CheckConclusion, CheckStatus } from "./types.js";
 
 /**
  * The local provider has no forge around it, so its pull requests, checks and comments live

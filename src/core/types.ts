@@ -96,6 +96,14 @@ export interface Diagnostic {
   message: string;
 }
 
+export type CheckStatus = "queued" | "in_progress" | "completed";
+export type CheckConclusion = "success" | "failure" | "neutral";
+
+/** A finding shown on a commit or pull request by a provider's check. */
+export interface CheckAnnotation extends Pick<Diagnostic, "line" | "column" | "code" | "severity" | "message"> {
+  path: string;
+}
+
 export type SyncDirection = "INBOUND" | "OUTBOUND" | "SNAPSHOT" | "IMPORT";
 export type SyncStatus = "queued" | "syncing" | "done" | "failed" | "skipped" | "conflict";
 

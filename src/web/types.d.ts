@@ -1,18 +1,22 @@
-/** Shapes of the API's answers, as the page reads them (types only: the constants are in constants.js). */
+/**
+ * Shapes of the API's answers, as the page reads them (types only: the constants are in
+ * constants.js). Where an answer is a core type, it is imported from src/core, whose files
+ * import nothing outside it, so the browser's type check can read them too.
+ */
 
-export type Role = "admin" | "editor" | "viewer";
-export type Direction = "INBOUND" | "OUTBOUND" | "SNAPSHOT" | "IMPORT";
-export type LogStatus = "queued" | "syncing" | "done" | "failed" | "skipped" | "conflict";
+import type { LocalCheck, LocalPullRequest } from "../core/local-review.js";
+import type * as core from "../core/types.js";
+
+export type { Diagnostic, Role } from "../core/types.js";
+export type Direction = core.SyncDirection;
+export type LogStatus = core.SyncStatus;
 
 export interface Me {
-  user: { name: string; email: string; role: Role };
-  token: { label: string; role: Role };
+  user: { name: string; email: string; role: core.Role };
+  token: { label: string; role: core.Role };
 }
 
-export interface Tenant {
-  slug: string;
-  name: string;
-}
+export type Tenant = Pick<core.Tenant, "slug" | "name">;
 
 export interface PendingCounts {
   created: number;
@@ -27,25 +31,11 @@ export interface Project {
   pendingChanges: PendingCounts | number;
 }
 
-export interface Resource {
-  kind: string;
-  name: string;
-  project: string | null;
-  archived: boolean;
-  updatedBy: string;
-  updatedAt: string;
-}
+/** A resource in a listing: without its body. */
+export type Resource = Omit<core.Resource, "body" | "version">;
 
-export interface GitConnection {
-  provider: "local" | "github" | "gitlab" | "bitbucket";
-  repository: string;
-  branch: string;
-  path: string;
-  format: "yaml" | "json";
-  outbound: "direct" | "pull-request";
-  debounceMs: number;
-  deletions: "keep" | "archive" | "delete";
-  baseUrl: string | null;
+/** The token is write-only: the API says only whether one is stored. */
+export interface GitConnection extends core.GitConnection {
   hasToken: boolean;
 }
 
@@ -57,35 +47,17 @@ export interface TenantStatus {
   waiting: number;
 }
 
-export interface LogEntry {
-  id: number;
-  direction: Direction;
-  status: LogStatus;
-  commitSha: string | null;
-  branch: string | null;
-  prUrl: string | null;
-  author: string | null;
-  files: string[];
-  resources: string[];
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type LogEntry = Omit<core.SyncLogEntry, "tenant">;
 
 export interface LogPage {
   items: LogEntry[];
   next: number | null;
 }
 
-export interface Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-}
-
+/*
+ * The plan as the API shows it: src/sync/plan.ts's types without the stored body and path.
+ * They stay restated here because that module imports libraries the browser check cannot read.
+ */
 export type PlanAction = "create" | "update" | "delete" | "archive" | "keep";
 
 export interface PlanItem {
@@ -101,7 +73,7 @@ export interface ImportResult {
   status: "planned" | "applied" | "invalid" | "missing-connections";
   sha: string;
   plan?: { items: PlanItem[]; counts: Record<string, number> };
-  diagnostics?: Diagnostic[];
+  diagnostics?: core.Diagnostic[];
   missing?: string[];
 }
 
@@ -111,26 +83,11 @@ export interface TestResult {
   message: string;
 }
 
-export interface Pull {
-  number: number;
-  title: string;
-  head: string;
-  base: string;
-  headSha: string;
-  state: "open" | "merged" | "closed";
-  mergeCommitSha: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The local provider's pull request, as the page reads it. */
+export type Pull = Omit<LocalPullRequest, "repository" | "body">;
 
-export interface Check {
-  name: string;
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  annotations: { path: string; line: number; column: number; code: string; severity: string; message: string }[];
-}
+/** A check of a local pull request: what the API keeps of the stored check. */
+export type Check = Pick<LocalCheck, "name" | "status" | "conclusion" | "title" | "summary" | "annotations">;
 
 export interface PullDetail {
   pull: Pull;

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { COMMENT_MARKER, type PullRequestEvent } from "../../src/core/index.js";
 import { BITBUCKET_TOKEN, BitbucketFlowForge } from "../helpers/bitbucket-flow-forge.js";
-import { FetchRecorder, ada, connectTenant, makeSyncWorld, orders, parseBody, reportCount, yamlOf, type RecordedRequest, type SyncWorld } from "../helpers/gitlab-bitbucket-world.js";
-import { useStrictHttpMock } from "../helpers/http-mock.js";
+import { evaluateOverlapping, jobDependingOn, LEAKABLE_VALUES, readInvalid as read, validJob } from "../helpers/check-scenarios.js";
+import { parseBody, reportCount, useForgeScenario, type RecordedRequest } from "../helpers/gitlab-bitbucket-world.js";
+import { ada } from "../helpers/sync-world.js";
 
 /**
  * Issue 6 on Bitbucket Cloud: pullrequest:created / pullrequest:updated payloads (signed with
@@ -11,85 +11,40 @@ import { useStrictHttpMock } from "../helpers/http-mock.js";
  * status, Code Insights report, annotation and comment requests sent.
  */
 
-const invalidDir = new URL("../../fixtures/configs/invalid/", import.meta.url);
-const read = (path: string) => readFileSync(new URL(path, invalidDir), "utf8");
 const WEB = "https://bitbucket.org/acme/config/commits/";
 
-/** A valid job whose `dependsOn` names `missing` jobs that do not exist: one finding each, on its own line. */
-function jobDependingOn(missing: number): { yaml: string; lines: { line: number; summary: string }[] } {
-  const names = Array.from({ length: missing }, (_, i) => `missing-${String(i + 1).padStart(4, "0")}`);
-  const yaml = [
-    "name: load",
-    "project: sales",
-    "enabled: true",
-    ...(missing === 0 ? ["dependsOn: []"] : ["dependsOn:", ...names.map((n) => `  - ${n}`)]),
-    "tasks:",
-    "  - name: load-orders",
-    "    type: file-load",
-    "    sourceConnection: warehouse",
-    "    targetConnection: warehouse",
-    "    tables: []",
-    "",
-  ].join("\n");
-  // `dependsOn:` is line 4, so entry i sits on line 5 + i.
-  const lines = names.map((n, i) => ({
-    line: 5 + i,
-    summary: `missing-reference: job '${n}' named by field 'dependsOn[${i}]' does not exist (no jobs/${n}.yaml)`,
-  }));
-  return { yaml, lines };
-}
-
 describe("pull request checks on Bitbucket", () => {
-  useStrictHttpMock();
-  const recorder = new FetchRecorder();
-  let forge: BitbucketFlowForge;
-  let world: SyncWorld;
-  let seed: string;
-  let mark = 0;
-
-  beforeEach(async () => {
-    recorder.install();
-    forge = new BitbucketFlowForge();
-    world = await makeSyncWorld(forge.provider);
-    seed = await forge.seed({ "README.md": "# Configuration\n", "models/orders.yaml": yamlOf(world, "model", orders) });
-    await connectTenant(world, { slug: "acme", provider: "bitbucket", repository: forge.repository, synced: seed });
-    await world.store.putResource("acme", { kind: "model", name: "orders", body: orders, project: "sales", actor: ada, outbox: false });
-    mark = recorder.mark();
-  });
-  afterEach(async () => {
-    await world.close();
-    recorder.uninstall();
-  });
+  const s = useForgeScenario(() => new BitbucketFlowForge());
 
   async function event(input: Parameters<BitbucketFlowForge["pullRequestWebhook"]>[0]): Promise<PullRequestEvent> {
-    const parsed = await forge.provider.parseWebhook(forge.pullRequestWebhook(input));
+    const parsed = await s.forge.provider.parseWebhook(s.forge.pullRequestWebhook(input));
     expect(parsed).toMatchObject({ kind: "pull_request", provider: "bitbucket", action: input.action, number: input.id, headSha: input.headSha.slice(0, 12) });
     return parsed as PullRequestEvent;
   }
 
   /** The requests a full evaluation makes (the payload carries the base, so no ref is resolved). */
   function expectEvaluation(id: number, head: string, files: string[], annotations: number, commentExists: boolean): void {
-    forge.expect({ op: "changedFiles", base: seed, head, path: "" });
-    forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
-    forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
-    forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
-    forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
+    s.forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
   }
 
-  const on = (sha: string, suffix: string, method: string, from = mark) =>
-    recorder.since(from).filter((r) => r.method === method && r.url.pathname.endsWith(`/commit/${sha.slice(0, 12)}${suffix}`));
-  const statuses = (sha: string, from = mark) => on(sha, "/statuses/build", "POST", from).map(parseBody);
-  const reports = (sha: string, from = mark) => on(sha, "/reports/gitsync", "PUT", from).map(parseBody) as Record<string, unknown>[];
-  const annotationRequests = (sha: string, from = mark) => on(sha, "/reports/gitsync/annotations", "POST", from).map(parseBody) as Record<string, unknown>[][];
-  const commentWrites = (from = mark) => recorder.since(from).filter((r) => /\/pullrequests\/\d+\/comments/.test(r.url.pathname) && r.method !== "GET");
+  const on = (sha: string, suffix: string, method: string, from = s.mark) =>
+    s.recorder.since(from).filter((r) => r.method === method && r.url.pathname.endsWith(`/commit/${sha.slice(0, 12)}${suffix}`));
+  const statuses = (sha: string, from = s.mark) => on(sha, "/statuses/build", "POST", from).map(parseBody);
+  const reports = (sha: string, from = s.mark) => on(sha, "/reports/gitsync", "PUT", from).map(parseBody) as Record<string, unknown>[];
+  const annotationRequests = (sha: string, from = s.mark) => on(sha, "/reports/gitsync/annotations", "POST", from).map(parseBody) as Record<string, unknown>[][];
+  const commentWrites = (from = s.mark) => s.recorder.since(from).filter((r) => /\/pullrequests\/\d+\/comments/.test(r.url.pathname) && r.method !== "GET");
   const raw = (r: RecordedRequest | undefined) => (parseBody(r as RecordedRequest) as { content: { raw: string } }).content.raw;
 
   it("fails a pull request with 120 findings annotated at their lines (2 requests), then updates the one comment in place", async () => {
     const broken = jobDependingOn(120);
-    const { id, headSha } = forge.openPullRequest("add-load-job", { "jobs/load.yaml": broken.yaml }, ada);
+    const { id, headSha } = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": broken.yaml }, ada);
     const short = headSha.slice(0, 12);
     expectEvaluation(id, headSha, ["jobs/load.yaml"], 120, false);
-    const [result] = await world.service.handleEvent(await event({ action: "opened", id, source: "add-load-job", target: "main", headSha }));
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "add-load-job", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure", published: true });
 
     expect(statuses(headSha)).toEqual([
@@ -121,13 +76,13 @@ describe("pull request checks on Bitbucket", () => {
     expect(comment.startsWith(`${COMMENT_MARKER}\n**120 error(s) in the configuration**\n\n### gitsync: tenant \`acme\``)).toBe(true);
     expect(comment).toContain("- `jobs/load.yaml:5:5` error **missing-reference**: job 'missing-0001'");
     expect(comment).toContain("- `jobs/load.yaml:124:5` error **missing-reference**: job 'missing-0120'");
-    reportCount("bitbucket", "failing pull request, 120 findings (created)", recorder.since(mark).length);
+    reportCount("bitbucket", "failing pull request, 120 findings (created)", s.recorder.since(s.mark).length);
 
     // A push fixes it: the same comment is updated (PUT), never a second POST.
-    mark = recorder.mark();
-    const fixed = forge.openPullRequest("add-load-job", { "jobs/load.yaml": jobDependingOn(0).yaml }, ada);
+    s.mark = s.recorder.mark();
+    const fixed = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
     expectEvaluation(id, fixed.headSha, ["jobs/load.yaml"], 0, true);
-    const [update] = await world.service.handleEvent(await event({ action: "updated", id, source: "add-load-job", target: "main", headSha: fixed.headSha }));
+    const [update] = await s.world.service.handleEvent(await event({ action: "updated", id, source: "add-load-job", target: "main", headSha: fixed.headSha }));
     expect(update?.outcome).toMatchObject({ conclusion: "success", published: true });
     expect(statuses(fixed.headSha).at(-1)).toEqual({
       type: "build",
@@ -140,18 +95,18 @@ describe("pull request checks on Bitbucket", () => {
     expect(reports(fixed.headSha).at(-1)).toMatchObject({ result: "PASSED" });
     expect(annotationRequests(fixed.headSha)).toEqual([]);
     const writes = commentWrites();
-    const ours = forge.model.comments.get(id)?.[0];
+    const ours = s.forge.model.comments.get(id)?.[0];
     expect(writes.map((w) => `${w.method} ${w.url.pathname.replace(/^.*\/pullrequests\//, "pullrequests/")}`)).toEqual([`PUT pullrequests/${id}/comments/${ours?.id}`]);
     expect(raw(writes[0])).toContain("| create | job | `load` |  |");
-    expect(await forge.harness.comments(id)).toEqual([raw(writes[0])]);
-    reportCount("bitbucket", "fixing push (updated, comment edited)", recorder.since(mark).length);
+    expect(await s.forge.harness.comments(id)).toEqual([raw(writes[0])]);
+    reportCount("bitbucket", "fixing push (updated, comment edited)", s.recorder.since(s.mark).length);
   });
 
   it("annotates at most 1,000 findings (10 requests) and keeps the comment within 32,000 characters", async () => {
     const broken = jobDependingOn(1050);
-    const { id, headSha } = forge.openPullRequest("huge", { "jobs/load.yaml": broken.yaml }, ada);
+    const { id, headSha } = s.forge.openPullRequest("huge", { "jobs/load.yaml": broken.yaml }, ada);
     expectEvaluation(id, headSha, ["jobs/load.yaml"], 1050, false);
-    const [result] = await world.service.handleEvent(await event({ action: "opened", id, source: "huge", target: "main", headSha }));
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "huge", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
 
     const batches = annotationRequests(headSha);
@@ -165,16 +120,16 @@ describe("pull request checks on Bitbucket", () => {
     const comment = raw(commentWrites()[0]);
     expect(comment.length).toBeLessThanOrEqual(32_000);
     expect(comment.endsWith("\n\n_… truncated: the full report is longer than this provider allows._\n")).toBe(true);
-    reportCount("bitbucket", "1,050 findings (capped)", recorder.since(mark).length);
+    reportCount("bitbucket", "1,050 findings (capped)", s.recorder.since(s.mark).length);
   });
 
   it("answers a pull request that touches no config neutral, without reading the tenant", async () => {
-    const { id, headSha } = forge.openPullRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
-    const listResources = vi.spyOn(world.store, "listResources");
-    forge.expect({ op: "changedFiles", base: seed, head: headSha, path: "" });
-    forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
-    forge.expect({ op: "upsertComment", pullRequest: id, existing: false });
-    const [result] = await world.service.handleEvent(await event({ action: "opened", id, source: "docs", target: "main", headSha }));
+    const { id, headSha } = s.forge.openPullRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
+    const listResources = vi.spyOn(s.world.store, "listResources");
+    s.forge.expect({ op: "changedFiles", base: s.seed, head: headSha, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
+    s.forge.expect({ op: "upsertComment", pullRequest: id, existing: false });
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });
     expect(listResources).not.toHaveBeenCalled();
     expect(statuses(headSha)).toEqual([
@@ -189,53 +144,46 @@ describe("pull request checks on Bitbucket", () => {
         result: "PASSED",
       },
     ]);
-    reportCount("bitbucket", "pull request without config (neutral)", recorder.since(mark).length);
+    reportCount("bitbucket", "pull request without config (neutral)", s.recorder.since(s.mark).length);
   });
 
   it("ignores pull requests against an untracked branch or repository without a request", async () => {
-    const { id, headSha } = forge.openPullRequest("feature", { "jobs/load.yaml": jobDependingOn(0).yaml }, ada);
-    expect(await world.service.handleEvent(await event({ action: "opened", id, source: "feature", target: "develop", headSha }))).toEqual([]);
-    const elsewhere = await forge.provider.parseWebhook(
-      forge.pullRequestWebhook({ action: "opened", id, source: "feature", target: "main", headSha, repository: "someone/else" }),
+    const { id, headSha } = s.forge.openPullRequest("feature", { "jobs/load.yaml": validJob }, ada);
+    expect(await s.world.service.handleEvent(await event({ action: "opened", id, source: "feature", target: "develop", headSha }))).toEqual([]);
+    const elsewhere = await s.forge.provider.parseWebhook(
+      s.forge.pullRequestWebhook({ action: "opened", id, source: "feature", target: "main", headSha, repository: "someone/else" }),
     );
-    expect(await world.service.handleEvent(elsewhere as PullRequestEvent)).toEqual([]);
-    expect(recorder.since(mark)).toEqual([]);
+    expect(await s.world.service.handleEvent(elsewhere as PullRequestEvent)).toEqual([]);
+    expect(s.recorder.since(s.mark)).toEqual([]);
   });
 
   it("ends with the newest head's verdict when two pushes arrive in quick succession", async () => {
-    const first = forge.openPullRequest("add-load-job", { "jobs/load.yaml": jobDependingOn(2).yaml }, ada);
-    const second = forge.openPullRequest("add-load-job", { "jobs/load.yaml": jobDependingOn(0).yaml }, ada);
+    const first = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": jobDependingOn(2).yaml }, ada);
+    const second = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
     const older = await event({ action: "opened", id: first.id, source: "add-load-job", target: "main", headSha: first.headSha });
     const newer = await event({ action: "updated", id: first.id, source: "add-load-job", target: "main", headSha: second.headSha });
 
-    // The older evaluation is still reading the diff when the newer push is evaluated in full.
-    let newerOutcome: unknown;
-    recorder.hold(
-      (r) => r.url.pathname.includes(`/diffstat/${first.headSha.slice(0, 12)}..`),
-      async () => {
-        newerOutcome = (await world.service.handleEvent(newer))[0]?.outcome;
-      },
-    );
-    forge.expect({ op: "changedFiles", base: seed, head: first.headSha, path: "" });
-    forge.expect({ op: "publishCheck", sha: first.headSha, annotations: 0, status: "in_progress" });
-    forge.expect({ op: "readFiles", sha: first.headSha, path: "", paths: ["jobs/load.yaml"] });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head: first.headSha, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: first.headSha, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "readFiles", sha: first.headSha, path: "", paths: ["jobs/load.yaml"] });
     expectEvaluation(first.id, second.headSha, ["jobs/load.yaml"], 0, false);
 
-    const [stale] = await world.service.handleEvent(older);
-    expect(newerOutcome).toMatchObject({ conclusion: "success", published: true });
-    expect(stale?.outcome).toMatchObject({ conclusion: "failure", published: false });
-    expect(statuses(second.headSha).map((s) => (s as { state: string }).state)).toEqual(["INPROGRESS", "SUCCESSFUL"]);
+    // The older evaluation is still reading the diff when the newer push is evaluated in full.
+    const outcomes = await evaluateOverlapping(s, older, newer, (r) => r.url.pathname.includes(`/diffstat/${first.headSha.slice(0, 12)}..`));
+    expect(outcomes.newer).toMatchObject({ conclusion: "success", published: true });
+    expect(outcomes.older).toMatchObject({ conclusion: "failure", published: false });
+    expect(statuses(second.headSha).map((status) => (status as { state: string }).state)).toEqual(["INPROGRESS", "SUCCESSFUL"]);
     // The superseded head got no verdict, no annotations and wrote no comment.
-    expect(statuses(first.headSha).map((s) => (s as { state: string }).state)).toEqual(["INPROGRESS"]);
+    expect(statuses(first.headSha).map((status) => (status as { state: string }).state)).toEqual(["INPROGRESS"]);
     expect(annotationRequests(first.headSha)).toEqual([]);
-    const comments = await forge.harness.comments(first.id);
+    const comments = await s.forge.harness.comments(first.id);
     expect(comments).toHaveLength(1);
     expect(comments[0]).toContain("The configuration is valid.");
-    reportCount("bitbucket", "two quick pushes (older superseded)", recorder.since(mark).length);
+    reportCount("bitbucket", "two quick pushes (older superseded)", s.recorder.since(s.mark).length);
   });
 
   it("fails a pull request adding a secret field or a connection file, and the values go nowhere", async () => {
-    const { id, headSha } = forge.openPullRequest(
+    const { id, headSha } = s.forge.openPullRequest(
       "leak",
       {
         "cluster-definitions/spark-small.yaml": read("secret/cluster-definitions/spark-small.yaml"),
@@ -244,13 +192,13 @@ describe("pull request checks on Bitbucket", () => {
       ada,
     );
     expectEvaluation(id, headSha, ["cluster-definitions/spark-small.yaml", "connections/warehouse.yaml"], 2, false);
-    const [result] = await world.service.handleEvent(await event({ action: "opened", id, source: "leak", target: "main", headSha }));
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "leak", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
     expect(annotationRequests(headSha).flat()).toEqual([
       expect.objectContaining({ path: "cluster-definitions/spark-small.yaml", line: 5, summary: expect.stringMatching(/^secret: field 'configuration.accessToken' is secret/) as string }),
       expect.objectContaining({ path: "connections/warehouse.yaml", line: 1, summary: expect.stringMatching(/^not-exported: connection resources are never stored in git/) as string }),
     ]);
-    const everything = recorder.everything();
-    for (const value of ["dapi-0123456789abcdef", "hunter2", "token-kept-in-the-store", BITBUCKET_TOKEN]) expect(everything).not.toContain(value);
+    const everything = s.recorder.everything();
+    for (const value of [...LEAKABLE_VALUES, BITBUCKET_TOKEN]) expect(everything).not.toContain(value);
   });
 });

@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import nock from "nock";
 import { pino } from "pino";
@@ -8,10 +7,9 @@ import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Catalog } from "../../src/catalog/catalog.js";
 import { resourcePath, serializeResource } from "../../src/catalog/serialize.js";
-import type { JsonObject, Store } from "../../src/core/index.js";
+import type { Store } from "../../src/core/index.js";
 import { ProviderRegistry } from "../../src/providers/registry.js";
 import { githubApp } from "../../src/server/github-app.js";
-import { openStore } from "../../src/store/index.js";
 import { SyncService } from "../../src/sync/service.js";
 import tokenFixture from "../../fixtures/github/api/installation-token.json" with { type: "json" };
 import { GitHubHarness } from "../contract/github-harness.js";
@@ -25,6 +23,7 @@ import {
 } from "../helpers/github-app-mock.js";
 import { pushCommit } from "../helpers/github-repo.js";
 import { useStrictHttpMock } from "../helpers/http-mock.js";
+import { leads, makeTempDir, openStoreIn, orders, syncDeps } from "../helpers/sync-world.js";
 
 /**
  * Issue 6 on GitHub, through the App as GitHub drives it: a real Probot loading githubApp,
@@ -37,17 +36,6 @@ useStrictHttpMock();
 
 type Body = Record<string, unknown>;
 type Output = { title?: string; summary?: string; annotations?: Body[] };
-
-const orders = {
-  name: "orders",
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: "analytics.orders",
-  isSchema: false,
-  primaryKey: "order_id",
-  project: "sales",
-} satisfies JsonObject;
 
 const output = (body: Body): Output => (body.output ?? {}) as Output;
 
@@ -83,8 +71,8 @@ function countingReads(store: Store, w: { tenantReads: number }): Store {
 }
 
 async function makeWorld(): Promise<World> {
-  const dir = await mkdtemp(join(tmpdir(), "gitsync-github-checks-"));
-  const store = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
+  const dir = await makeTempDir("github-checks");
+  const store = await openStoreIn(dir);
   const catalog = await Catalog.load();
   const h = new GitHubHarness();
   const logs: string[] = [];
@@ -100,14 +88,7 @@ async function makeWorld(): Promise<World> {
     gitlab: { webhookSecret: null, baseUrl: null },
     bitbucket: { webhookSecret: null, baseUrl: null },
   });
-  w.sync = new SyncService({
-    store: countingReads(store, w),
-    catalog,
-    providers: (tenant, git) => registry.forTenant(tenant, git),
-    log,
-    now: () => new Date("2026-11-23T12:00:00Z"),
-    committer: { name: "gitsync", email: "gitsync@example.com" },
-  });
+  w.sync = new SyncService(syncDeps(countingReads(store, w), catalog, (tenant, git) => registry.forTenant(tenant, git), log));
   w.probot = new Probot({
     appId: 1,
     privateKey,
@@ -209,7 +190,6 @@ describe("gitsync's check run on GitHub pull requests (Probot)", () => {
 
   it("passes a valid PR with the plan table in the summary", async () => {
     const [path, content] = [resourcePath("", "models", "orders", "yaml"), serializeResource(w.catalog, "model", orders, "yaml")];
-    const leads = { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" };
     const pr = openPull(w, {
       [path]: content.replace("primaryKey: order_id", "primaryKey: id"),
       "models/leads.yaml": serializeResource(w.catalog, "model", leads, "yaml"),

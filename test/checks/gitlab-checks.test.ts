@@ -1,35 +1,20 @@
-import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { COMMENT_MARKER, type PullRequestEvent } from "../../src/core/index.js";
-import { FetchRecorder, ada, connectTenant, makeSyncWorld, orders, parseBody, reportCount, yamlOf, type RecordedRequest, type SyncWorld } from "../helpers/gitlab-bitbucket-world.js";
+import { evaluateOverlapping, LEAKABLE_VALUES, readInvalid as read, validJob } from "../helpers/check-scenarios.js";
+import { parseBody, reportCount, useForgeScenario, type RecordedRequest } from "../helpers/gitlab-bitbucket-world.js";
 import { GitLabFlowForge } from "../helpers/gitlab-flow-forge.js";
-import { useStrictHttpMock } from "../helpers/http-mock.js";
+import { ada } from "../helpers/sync-world.js";
 
 /**
  * Issue 6 on GitLab: merge request hooks (signed with the project's secret token) go through
  * `SyncService.handleEvent`; the test asserts the exact commit status and note requests sent.
  */
 
-const invalidDir = new URL("../../fixtures/configs/invalid/", import.meta.url);
-const read = (path: string) => readFileSync(new URL(path, invalidDir), "utf8");
 /** A job with three broken references (fixture), and the CLI's expected findings for it. */
 const brokenJob = read("missing-reference/jobs/load.yaml");
 const brokenJobFindings = read("missing-reference/expected.txt")
   .split("\n")
   .filter((l) => l.startsWith("jobs/load.yaml:"));
-const validJob = [
-  "name: load",
-  "project: sales",
-  "enabled: true",
-  "dependsOn: []",
-  "tasks:",
-  "  - name: load-orders",
-  "    type: file-load",
-  "    sourceConnection: warehouse",
-  "    targetConnection: warehouse",
-  "    tables: []",
-  "",
-].join("\n");
 
 /** `file:line:col: severity code: message` (the CLI's form) → the note's findings line. */
 function findingLine(cli: string): string {
@@ -39,52 +24,33 @@ function findingLine(cli: string): string {
 }
 
 describe("merge request checks on GitLab", () => {
-  useStrictHttpMock();
-  const recorder = new FetchRecorder();
-  let forge: GitLabFlowForge;
-  let world: SyncWorld;
-  let seed: string;
-  let mark = 0;
-
-  beforeEach(async () => {
-    recorder.install();
-    forge = new GitLabFlowForge();
-    world = await makeSyncWorld(forge.provider);
-    seed = await forge.seed({ "README.md": "# Configuration\n", "models/orders.yaml": yamlOf(world, "model", orders) });
-    await connectTenant(world, { slug: "acme", provider: "gitlab", repository: forge.repository, synced: seed });
-    await world.store.putResource("acme", { kind: "model", name: "orders", body: orders, project: "sales", actor: ada, outbox: false });
-    mark = recorder.mark();
-  });
-  afterEach(async () => {
-    await world.close();
-    recorder.uninstall();
-  });
+  const s = useForgeScenario(() => new GitLabFlowForge());
 
   async function event(input: Parameters<GitLabFlowForge["mergeRequestWebhook"]>[0]): Promise<PullRequestEvent> {
-    const parsed = await forge.provider.parseWebhook(forge.mergeRequestWebhook(input));
+    const parsed = await s.forge.provider.parseWebhook(s.forge.mergeRequestWebhook(input));
     expect(parsed).toMatchObject({ kind: "pull_request", provider: "gitlab", action: input.action, number: input.iid, headSha: input.headSha, baseSha: null });
     return parsed as PullRequestEvent;
   }
 
   /** The requests a full evaluation of a merge request makes, in order. */
   function expectEvaluation(iid: number, head: string, files: string[], noteExists: boolean): void {
-    forge.expect({ op: "resolveRef", ref: "main", exists: true });
-    forge.expect({ op: "changedFiles", base: seed, head, path: "" });
-    forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
-    forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
-    forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "completed" });
-    forge.expect({ op: "upsertComment", pullRequest: iid, existing: noteExists });
+    s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "completed" });
+    s.forge.expect({ op: "upsertComment", pullRequest: iid, existing: noteExists });
   }
 
-  const statuses = (sha: string, from = mark) =>
-    recorder.since(from).filter((r) => r.method === "POST" && r.url.pathname.endsWith(`/statuses/${sha}`)).map(parseBody);
-  const noteRequests = (from = mark) => recorder.since(from).filter((r) => /\/merge_requests\/\d+\/notes/.test(r.url.pathname) && r.method !== "GET");
+  const statuses = (sha: string, from = s.mark) =>
+    s.recorder.since(from).filter((r) => r.method === "POST" && r.url.pathname.endsWith(`/statuses/${sha}`)).map(parseBody);
+  const noteRequests = (from = s.mark) => s.recorder.since(from).filter((r) => /\/merge_requests\/\d+\/notes/.test(r.url.pathname) && r.method !== "GET");
   const sent = (r: RecordedRequest) => `${r.method} ${decodeURIComponent(r.url.pathname.replace(/^.*\/projects\/[^/]+\//, ""))}`;
 
   it("fails a merge request at the broken lines, then updates the one note in place when a push fixes it", async () => {
-    const { iid, headSha } = forge.openMergeRequest("add-load-job", { "jobs/load.yaml": brokenJob }, ada);
+    const { iid, headSha } = s.forge.openMergeRequest("add-load-job", { "jobs/load.yaml": brokenJob }, ada);
     expectEvaluation(iid, headSha, ["jobs/load.yaml"], false);
-    const [result] = await world.service.handleEvent(await event({ action: "opened", iid, source: "add-load-job", target: "main", headSha }));
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", iid, source: "add-load-job", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure", published: true });
 
     expect(statuses(headSha)).toEqual([
@@ -121,14 +87,14 @@ describe("merge request checks on GitLab", () => {
       ].join("\n"),
     );
     // The tenant is never touched by a check.
-    expect(await world.store.getResource("acme", "job", "load")).toBeNull();
-    reportCount("gitlab", "failing merge request (open)", recorder.since(mark).length);
+    expect(await s.world.store.getResource("acme", "job", "load")).toBeNull();
+    reportCount("gitlab", "failing merge request (open)", s.recorder.since(s.mark).length);
 
     // A push fixes the job: the same note is edited (PUT), never a second POST.
-    mark = recorder.mark();
-    const fixed = forge.openMergeRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
+    s.mark = s.recorder.mark();
+    const fixed = s.forge.openMergeRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
     expectEvaluation(iid, fixed.headSha, ["jobs/load.yaml"], true);
-    const [update] = await world.service.handleEvent(
+    const [update] = await s.world.service.handleEvent(
       await event({ action: "updated", iid, source: "add-load-job", target: "main", headSha: fixed.headSha, oldrev: headSha }),
     );
     expect(update?.outcome).toMatchObject({ conclusion: "success", published: true });
@@ -137,7 +103,7 @@ describe("merge request checks on GitLab", () => {
       { state: "success", name: "gitsync", description: "Valid: 1 to create, 0 to update, 0 to delete or archive" },
     ]);
     const edits = noteRequests();
-    expect(edits.map(sent)).toEqual([`PUT merge_requests/${iid}/notes/${forge.forge.notes.get(iid)?.[0]?.id}`]);
+    expect(edits.map(sent)).toEqual([`PUT merge_requests/${iid}/notes/${s.forge.forge.notes.get(iid)?.[0]?.id}`]);
     const body = (parseBody(edits[0] as RecordedRequest) as { body: string }).body;
     expect(body.split("\n").slice(0, 6)).toEqual([
       COMMENT_MARKER,
@@ -148,101 +114,99 @@ describe("merge request checks on GitLab", () => {
       "The configuration is valid.",
     ]);
     expect(body).toContain("| create | job | `load` |  |");
-    expect(await forge.harness.comments(iid)).toEqual([body]);
-    reportCount("gitlab", "fixing push (update, note edited)", recorder.since(mark).length);
+    expect(await s.forge.harness.comments(iid)).toEqual([body]);
+    reportCount("gitlab", "fixing push (update, note edited)", s.recorder.since(s.mark).length);
 
     // Reopened with nothing new: the same verdict, and the unchanged note is not written again.
-    mark = recorder.mark();
-    forge.expect({ op: "resolveRef", ref: "main", exists: true });
-    forge.expect({ op: "changedFiles", base: seed, head: fixed.headSha, path: "" });
-    forge.expect({ op: "publishCheck", sha: fixed.headSha, annotations: 0, status: "in_progress" });
-    forge.expect({ op: "readFiles", sha: fixed.headSha, path: "", paths: ["jobs/load.yaml"] });
-    forge.expect({ op: "publishCheck", sha: fixed.headSha, annotations: 0, status: "completed" });
-    forge.expectNoteListing(iid);
-    await world.service.handleEvent(await event({ action: "reopened", iid, source: "add-load-job", target: "main", headSha: fixed.headSha }));
+    s.mark = s.recorder.mark();
+    s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head: fixed.headSha, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: fixed.headSha, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "readFiles", sha: fixed.headSha, path: "", paths: ["jobs/load.yaml"] });
+    s.forge.expect({ op: "publishCheck", sha: fixed.headSha, annotations: 0, status: "completed" });
+    s.forge.expectNoteListing(iid);
+    await s.world.service.handleEvent(await event({ action: "reopened", iid, source: "add-load-job", target: "main", headSha: fixed.headSha }));
     expect(noteRequests()).toEqual([]);
-    expect(await forge.harness.comments(iid)).toHaveLength(1);
+    expect(await s.forge.harness.comments(iid)).toHaveLength(1);
   });
 
   it("answers a merge request that touches no config neutral, without reading the tenant", async () => {
-    const { iid, headSha } = forge.openMergeRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
-    const listResources = vi.spyOn(world.store, "listResources");
-    forge.expect({ op: "resolveRef", ref: "main", exists: true });
-    forge.expect({ op: "changedFiles", base: seed, head: headSha, path: "" });
-    forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
-    forge.expect({ op: "upsertComment", pullRequest: iid, existing: false });
-    const [result] = await world.service.handleEvent(await event({ action: "opened", iid, source: "docs", target: "main", headSha }));
+    const { iid, headSha } = s.forge.openMergeRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
+    const listResources = vi.spyOn(s.world.store, "listResources");
+    s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head: headSha, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
+    s.forge.expect({ op: "upsertComment", pullRequest: iid, existing: false });
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", iid, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });
     expect(listResources).not.toHaveBeenCalled();
     expect(statuses(headSha)).toEqual([{ state: "success", name: "gitsync", description: "No configuration changes" }]);
-    expect(recorder.since(mark).map(sent)).toEqual([
+    expect(s.recorder.since(s.mark).map(sent)).toEqual([
       "GET repository/commits/main",
       "GET repository/compare",
       `POST statuses/${headSha}`,
       `GET merge_requests/${iid}/notes`,
       `POST merge_requests/${iid}/notes`,
     ]);
-    reportCount("gitlab", "merge request without config (neutral)", recorder.since(mark).length);
+    reportCount("gitlab", "merge request without config (neutral)", s.recorder.since(s.mark).length);
   });
 
   it("ignores merge requests against an untracked branch or repository without a request", async () => {
-    const { iid, headSha } = forge.openMergeRequest("feature", { "jobs/load.yaml": validJob }, ada);
-    expect(await world.service.handleEvent(await event({ action: "opened", iid, source: "feature", target: "develop", headSha }))).toEqual([]);
-    const elsewhere = await forge.provider.parseWebhook(
-      forge.mergeRequestWebhook({ action: "opened", iid, source: "feature", target: "main", headSha, project: "someone/else" }),
+    const { iid, headSha } = s.forge.openMergeRequest("feature", { "jobs/load.yaml": validJob }, ada);
+    expect(await s.world.service.handleEvent(await event({ action: "opened", iid, source: "feature", target: "develop", headSha }))).toEqual([]);
+    const elsewhere = await s.forge.provider.parseWebhook(
+      s.forge.mergeRequestWebhook({ action: "opened", iid, source: "feature", target: "main", headSha, project: "someone/else" }),
     );
-    expect(await world.service.handleEvent(elsewhere as PullRequestEvent)).toEqual([]);
-    expect(recorder.since(mark)).toEqual([]);
+    expect(await s.world.service.handleEvent(elsewhere as PullRequestEvent)).toEqual([]);
+    expect(s.recorder.since(s.mark)).toEqual([]);
   });
 
   it("ends with the newest head's verdict when two pushes arrive in quick succession", async () => {
-    const first = forge.openMergeRequest("add-load-job", { "jobs/load.yaml": brokenJob }, ada);
-    const second = forge.openMergeRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
+    const first = s.forge.openMergeRequest("add-load-job", { "jobs/load.yaml": brokenJob }, ada);
+    const second = s.forge.openMergeRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
     const older = await event({ action: "opened", iid: first.iid, source: "add-load-job", target: "main", headSha: first.headSha });
     const newer = await event({ action: "updated", iid: first.iid, source: "add-load-job", target: "main", headSha: second.headSha, oldrev: first.headSha });
 
-    // The older evaluation is still reading the diff when the newer push is evaluated in full.
-    let newerOutcome: unknown;
-    recorder.hold(
-      (r) => r.url.pathname.endsWith("/repository/compare") && r.url.searchParams.get("to") === first.headSha,
-      async () => {
-        newerOutcome = (await world.service.handleEvent(newer))[0]?.outcome;
-      },
-    );
-    forge.expect({ op: "resolveRef", ref: "main", exists: true });
-    forge.expect({ op: "changedFiles", base: seed, head: first.headSha, path: "" });
-    forge.expect({ op: "publishCheck", sha: first.headSha, annotations: 0, status: "in_progress" });
-    forge.expect({ op: "readFiles", sha: first.headSha, path: "", paths: ["jobs/load.yaml"] });
+    s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
+    s.forge.expect({ op: "changedFiles", base: s.seed, head: first.headSha, path: "" });
+    s.forge.expect({ op: "publishCheck", sha: first.headSha, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "readFiles", sha: first.headSha, path: "", paths: ["jobs/load.yaml"] });
     expectEvaluation(first.iid, second.headSha, ["jobs/load.yaml"], false);
 
-    const [stale] = await world.service.handleEvent(older);
-    expect(newerOutcome).toMatchObject({ conclusion: "success", published: true });
-    expect(stale?.outcome).toMatchObject({ conclusion: "failure", published: false });
-    expect(statuses(second.headSha).map((s) => (s as { state: string }).state)).toEqual(["running", "success"]);
+    // The older evaluation is still reading the diff when the newer push is evaluated in full.
+    const outcomes = await evaluateOverlapping(
+      s,
+      older,
+      newer,
+      (r) => r.url.pathname.endsWith("/repository/compare") && r.url.searchParams.get("to") === first.headSha,
+    );
+    expect(outcomes.newer).toMatchObject({ conclusion: "success", published: true });
+    expect(outcomes.older).toMatchObject({ conclusion: "failure", published: false });
+    expect(statuses(second.headSha).map((status) => (status as { state: string }).state)).toEqual(["running", "success"]);
     // The superseded head got no verdict and wrote no note.
-    expect(statuses(first.headSha).map((s) => (s as { state: string }).state)).toEqual(["running"]);
-    const notes = await forge.harness.comments(first.iid);
+    expect(statuses(first.headSha).map((status) => (status as { state: string }).state)).toEqual(["running"]);
+    const notes = await s.forge.harness.comments(first.iid);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain("The configuration is valid.");
-    reportCount("gitlab", "two quick pushes (older superseded)", recorder.since(mark).length);
+    reportCount("gitlab", "two quick pushes (older superseded)", s.recorder.since(s.mark).length);
   });
 
   it("fails a merge request adding a secret field or a connection file, and the values go nowhere", async () => {
     const secretFile = read("secret/cluster-definitions/spark-small.yaml");
     const connectionFile = read("not-exported/connections/warehouse.yaml");
-    const { iid, headSha } = forge.openMergeRequest(
+    const { iid, headSha } = s.forge.openMergeRequest(
       "leak",
       { "cluster-definitions/spark-small.yaml": secretFile, "connections/warehouse.yaml": connectionFile },
       ada,
     );
     expectEvaluation(iid, headSha, ["cluster-definitions/spark-small.yaml", "connections/warehouse.yaml"], false);
-    const [result] = await world.service.handleEvent(await event({ action: "opened", iid, source: "leak", target: "main", headSha }));
+    const [result] = await s.world.service.handleEvent(await event({ action: "opened", iid, source: "leak", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
     expect(statuses(headSha).at(-1)).toEqual({ state: "failed", name: "gitsync", description: "2 error(s) in the configuration (2 errors)" });
     const note = (parseBody(noteRequests()[0] as RecordedRequest) as { body: string }).body;
     expect(note).toContain(findingLine(read("secret/expected.txt").trim()));
     expect(note).toContain(findingLine(read("not-exported/expected.txt").trim()));
-    const everything = recorder.everything();
-    for (const value of ["dapi-0123456789abcdef", "hunter2", "token-kept-in-the-store"]) expect(everything).not.toContain(value);
+    const everything = s.recorder.everything();
+    for (const value of LEAKABLE_VALUES) expect(everything).not.toContain(value);
   });
 });

@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import nock from "nock";
 import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
-import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
 import type { RepoRef, WebhookRequest } from "../../src/core/index.js";
-import { BitbucketModel, fixture, type ModelPull } from "./bitbucket-model.js";
+import { BitbucketModel, fixture, signedDelivery, type ModelPull } from "./bitbucket-model.js";
 import type { CheckInfo, ContractHarness, ContractStep } from "./harness.js";
 
 /**
@@ -116,26 +114,9 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest {
-    const payload = fixture("webhook-repo-push");
-    const change = payload.push.changes[0];
-    change.old.name = input.branch;
-    change.old.target.hash = input.before;
-    change.new.name = input.branch;
-    change.new.target.hash = input.after;
-    change.commits = [this.model.commitJson(input.after)];
-    const rawBody = Buffer.from(JSON.stringify(payload));
-    return {
-      rawBody,
-      headers: {
-        "content-type": "application/json",
-        "x-event-key": "repo:push",
-        "x-request-uuid": randomUUID(),
-        "x-hook-uuid": "{6f1a1d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6}",
-        "x-attempt-number": "1",
-        "x-hub-signature": signBitbucketBody(rawBody, input.validSignature ? WEBHOOK_SECRET : "not-the-secret"),
-      },
-    };
+    return signedDelivery("repo:push", this.model.pushPayload(input), input.validSignature ? WEBHOOK_SECRET : "not-the-secret");
   }
+
 
   async cleanup(): Promise<void> {
     this.failNext = null;

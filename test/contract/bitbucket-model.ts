@@ -1,5 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { WebhookRequest } from "../../src/core/index.js";
+import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
 
 /**
  * An in-memory Bitbucket Cloud repository (commits with full file maps, branches, pull
@@ -12,6 +14,22 @@ const FIXTURES = new URL("../../fixtures/bitbucket/", import.meta.url);
 
 export function fixture<T = Record<string, any>>(name: string): T {
   return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as T;
+}
+
+/** A webhook delivery as Bitbucket Cloud sends it: the JSON body, signed with `secret`. */
+export function signedDelivery(event: string, payload: unknown, secret: string, requestUuid: string = randomUUID()): WebhookRequest {
+  const rawBody = Buffer.from(JSON.stringify(payload));
+  return {
+    rawBody,
+    headers: {
+      "content-type": "application/json",
+      "x-event-key": event,
+      "x-request-uuid": requestUuid,
+      "x-hook-uuid": "{6f1a1d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6}",
+      "x-attempt-number": "1",
+      "x-hub-signature": signBitbucketBody(rawBody, secret),
+    },
+  };
 }
 
 export interface ModelCommit {
@@ -122,6 +140,18 @@ export class BitbucketModel {
     body.links.self.href = `${this.apiUrl}/commit/${sha}`;
     body.links.html.href = `${this.webUrl}/commits/${sha}`;
     return body;
+  }
+
+  /** The repo:push payload of `branch` moving from `before` to `after` (the model's commit). */
+  pushPayload(input: { branch: string; before: string; after: string }): Record<string, any> {
+    const payload = fixture("webhook-repo-push");
+    const change = payload.push.changes[0];
+    change.old.name = input.branch;
+    change.old.target.hash = input.before;
+    change.new.name = input.branch;
+    change.new.target.hash = input.after;
+    change.commits = [this.commitJson(input.after)];
+    return payload;
   }
 
   branchJson(name: string): Record<string, any> {

@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Actor, PullRequestAction, WebhookRequest } from "../../src/core/index.js";
-import { BitbucketProvider, signBitbucketBody } from "../../src/providers/bitbucket/index.js";
+import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
 import { BitbucketHarness } from "../contract/bitbucket-harness.js";
-import { fixture } from "../contract/bitbucket-model.js";
+import { fixture, signedDelivery } from "../contract/bitbucket-model.js";
 import type { FileEdits, ForgeAdapter } from "./gitlab-bitbucket-world.js";
 
 /**
@@ -69,13 +68,7 @@ export class BitbucketFlowForge implements ForgeAdapter {
   }
 
   pushWebhook(input: { branch: string; before: string; after: string; pusher: Actor; validSignature?: boolean }): WebhookRequest {
-    const payload = fixture("webhook-repo-push");
-    const change = payload.push.changes[0];
-    change.old.name = input.branch;
-    change.old.target.hash = input.before;
-    change.new.name = input.branch;
-    change.new.target.hash = input.after;
-    change.commits = [this.model.commitJson(input.after)];
+    const payload = this.model.pushPayload(input);
     payload.actor.display_name = input.pusher.name;
     return this.#signed("repo:push", payload, input.validSignature ?? true);
   }
@@ -142,17 +135,7 @@ export class BitbucketFlowForge implements ForgeAdapter {
   }
 
   #signed(event: string, payload: Json, valid: boolean): WebhookRequest {
-    const rawBody = Buffer.from(JSON.stringify(payload));
-    return {
-      rawBody,
-      headers: {
-        "content-type": "application/json",
-        "x-event-key": event,
-        "x-request-uuid": randomUUID(),
-        "x-hook-uuid": "{6f1a1d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6}",
-        "x-attempt-number": "1",
-        "x-hub-signature": signBitbucketBody(rawBody, valid ? BITBUCKET_WEBHOOK_SECRET : "not-the-secret"),
-      },
-    };
+    return signedDelivery(event, payload, valid ? BITBUCKET_WEBHOOK_SECRET : "not-the-secret");
   }
+
 }

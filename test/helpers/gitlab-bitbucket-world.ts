@@ -1,38 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { vi } from "vitest";
-import { Catalog } from "../../src/catalog/catalog.js";
-import { serializeResource } from "../../src/catalog/serialize.js";
-import type { Actor, GitConnection, GitProvider, JsonObject, Store, WebhookRequest } from "../../src/core/index.js";
-import { openStore } from "../../src/store/index.js";
-import type { SyncDeps } from "../../src/sync/deps.js";
-import { SyncService } from "../../src/sync/service.js";
+import { afterEach, beforeEach, vi } from "vitest";
+import type { Actor, GitConnection, GitProvider, WebhookRequest } from "../../src/core/index.js";
 import type { ContractStep } from "../contract/harness.js";
+import { useStrictHttpMock } from "./http-mock.js";
+import { ada, makeSyncWorld, orders, yamlOf, type SyncWorld } from "./sync-world.js";
 
 /**
- * What the GitLab and Bitbucket end-to-end tests share: a SyncService over a real SQLite store
- * in a temporary folder whose provider talks (through strict nock) to an in-memory forge, a
- * fetch recorder that sees every request body the providers send, and a store wrapper that
- * simulates a crash between a commit and the outbox bookkeeping.
+ * What the GitLab and Bitbucket end-to-end tests share on top of the sync world: the forge
+ * adapter each provider's in-memory forge implements, a fetch recorder that sees every request
+ * body the providers send, and the scenario every test starts from (a tenant in step with a
+ * seeded branch).
  */
 
-export const ada: Actor = { name: "Ada Lovelace", email: "ada@example.com" };
-export const bob: Actor = { name: "Bob Builder", email: "bob@example.com" };
-const silent = { info() {}, warn() {}, error() {} };
-
-export const orders: JsonObject = {
-  name: "orders",
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: "analytics.orders",
-  isSchema: false,
-  primaryKey: "order_id",
-  project: "sales",
-};
-export const leads: JsonObject = { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" };
+/** The token the test tenant's git connection keeps in the store: it must never be sent. */
+export const TENANT_GIT_TOKEN = "token-kept-in-the-store";
 
 /** A change to the forge's branch: path → new content, or null to delete. */
 export type FileEdits = Record<string, string | null>;
@@ -137,81 +117,11 @@ export function parseBody(request: RecordedRequest): unknown {
 }
 
 /**
- * A Store whose next `transaction` after `arm()` fails without running, as if the process died
- * after the provider's commit and before the outbox rows were settled.
- */
-export function crashingStore(store: Store): { store: Store; arm(): void; crashed(): boolean } {
-  let armed = false;
-  let crashed = false;
-  const wrapped = new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === "transaction") {
-        return async <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
-          if (armed) {
-            armed = false;
-            crashed = true;
-            throw new Error("simulated crash between the commit and the outbox update");
-          }
-          return target.transaction(fn);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { store: wrapped, arm: () => void (armed = true), crashed: () => crashed };
-}
-
-export interface SyncWorld {
-  dir: string;
-  store: Store;
-  catalog: Catalog;
-  service: SyncService;
-  /** A fresh SyncService over the same store and provider (a restarted server). */
-  restart(store?: Store): Promise<SyncService>;
-  close(): Promise<void>;
-}
-
-export async function makeSyncWorld(provider: GitProvider): Promise<SyncWorld> {
-  const dir = await mkdtemp(join(tmpdir(), `gitsync-${provider.name}-flows-`));
-  const store = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
-  const catalog = await Catalog.load();
-  const deps = (s: Store): SyncDeps => ({
-    store: s,
-    catalog,
-    providers: async () => provider,
-    log: silent,
-    now: () => new Date("2026-11-23T12:00:00Z"),
-    committer: { name: "gitsync", email: "gitsync@example.com" },
-  });
-  const services: SyncService[] = [new SyncService(deps(store))];
-  const world: SyncWorld = {
-    dir,
-    store,
-    catalog,
-    service: services[0] as SyncService,
-    async restart(s = store) {
-      const next = new SyncService(deps(s));
-      services.push(next);
-      world.service = next;
-      await next.start();
-      return next;
-    },
-    async close() {
-      for (const s of services) await s.stop();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  return world;
-}
-
-/**
  * A tenant tracking `repository`'s `main` on the provider, with the two connections the
  * resources refer to, already in step with `synced` (the commit it last applied).
  */
 export async function connectTenant(
-  world: SyncWorld,
+  world: Pick<SyncWorld, "store">,
   input: { slug: string; provider: "gitlab" | "bitbucket"; repository: string; branch?: string; synced: string | null; outbound?: "direct" | "pull-request" },
 ): Promise<GitConnection> {
   await world.store.createTenant({ slug: input.slug, name: input.slug });
@@ -226,32 +136,10 @@ export async function connectTenant(
     deletions: "archive",
     baseUrl: null,
   };
-  await world.store.putGitConnection(input.slug, git, "token-kept-in-the-store");
+  await world.store.putGitConnection(input.slug, git, TENANT_GIT_TOKEN);
   for (const name of ["warehouse", "hubspot"]) await world.store.putConnection(input.slug, { name, type: "postgres" });
   if (input.synced !== null) await world.store.putSyncState(input.slug, { lastAppliedSha: input.synced });
   return git;
-}
-
-export function yamlOf(world: SyncWorld, kind: string, body: JsonObject): string {
-  return serializeResource(world.catalog, kind, body, "yaml");
-}
-
-/** An API write: the resource and its outbox row in one transaction, then the worker is told. */
-export async function apiEdit(world: SyncWorld, tenant: string, kind: string, body: JsonObject, actor: Actor): Promise<void> {
-  await recordEdit(world, tenant, kind, body, actor);
-  await world.service.changed(tenant);
-}
-
-/** The write alone (several writes can then share one debounce window deterministically). */
-export async function recordEdit(world: SyncWorld, tenant: string, kind: string, body: JsonObject, actor: Actor): Promise<void> {
-  await world.store.putResource(tenant, {
-    kind,
-    name: String(body["name"]),
-    body,
-    project: typeof body["project"] === "string" ? body["project"] : null,
-    actor,
-    outbox: true,
-  });
 }
 
 /** The three paths a resource may have in git, as the outbound worker looks for them. */
@@ -262,4 +150,61 @@ export function candidatePaths(folder: string, name: string): string[] {
 /** Prints how many provider requests a scenario made (the counts quoted in the docs). */
 export function reportCount(provider: string, scenario: string, count: number): void {
   console.log(`[${provider}] ${scenario}: ${count} request(s)`);
+}
+
+/** What `useForgeScenario` hands a test: valid inside a test and its hooks, fresh for each test. */
+export interface ForgeScenario<F extends ForgeAdapter> {
+  readonly recorder: FetchRecorder;
+  readonly forge: F;
+  readonly world: SyncWorld;
+  /** The commit the tenant is in step with: README.md and models/orders.yaml. */
+  readonly seed: string;
+  /** Where the requests of the step under test start in the recorder (tests move it on). */
+  mark: number;
+}
+
+/**
+ * Strict nock plus, before each test, a fresh forge and world: the branch seeded with the
+ * orders model, tenant `acme` tracking it in step (as after its first resync) and holding the
+ * model, and the recorder's mark after all that set-up.
+ */
+export function useForgeScenario<F extends ForgeAdapter>(makeForge: () => F): ForgeScenario<F> {
+  useStrictHttpMock();
+  const recorder = new FetchRecorder();
+  let current: { forge: F; world: SyncWorld; seed: string } | undefined;
+  const now = () => {
+    if (current === undefined) throw new Error("the forge scenario exists only inside a test");
+    return current;
+  };
+  const scenario: ForgeScenario<F> = {
+    recorder,
+    get forge() {
+      return now().forge;
+    },
+    get world() {
+      return now().world;
+    },
+    get seed() {
+      return now().seed;
+    },
+    mark: 0,
+  };
+
+  beforeEach(async () => {
+    recorder.install();
+    // Built after the recorder is installed: the provider's client keeps the fetch it was given.
+    const forge = makeForge();
+    const world = await makeSyncWorld(forge.provider);
+    const seed = await forge.seed({ "README.md": "# Configuration\n", "models/orders.yaml": yamlOf(world, "model", orders) });
+    await connectTenant(world, { slug: "acme", provider: forge.name, repository: forge.repository, synced: seed });
+    await world.store.putResource("acme", { kind: "model", name: "orders", body: orders, project: "sales", actor: ada, outbox: false });
+    current = { forge, world, seed };
+    scenario.mark = recorder.mark();
+  });
+  afterEach(async () => {
+    await current?.world.close();
+    current = undefined;
+    recorder.uninstall();
+  });
+  return scenario;
 }

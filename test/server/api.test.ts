@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { modelsIn } from "./fixtures.js";
 import { client, startServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
@@ -6,17 +7,7 @@ let call: ReturnType<typeof client>;
 let editor: string;
 let viewer: string;
 
-const model = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: `public.${name}`,
-  isSchema: false,
-  primaryKey: "id",
-  project: "api-tests",
-  ...extra,
-});
+const model = modelsIn("api-tests");
 
 beforeAll(async () => {
   server = await startServer();

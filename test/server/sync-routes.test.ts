@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../src/core/index.js";
+import { commitFiles, pushAsync, runGit } from "../helpers/working-copy.js";
+import { modelsIn } from "./fixtures.js";
 import { client, startServer, type TestServer } from "./harness.js";
 
 /**
@@ -17,33 +18,12 @@ let call: ReturnType<typeof client>;
 let editor: string;
 let work: string;
 
-const model = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: `public.${name}`,
-  isSchema: false,
-  primaryKey: "id",
-  project: "sales",
-  ...extra,
-});
+const model = modelsIn("sales");
 
-function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    env: { ...process.env, ...AS_PAT },
-  })
-    .toString("utf8")
-    .trim();
-}
-
-const AS_PAT = { GIT_AUTHOR_NAME: "Pat Pusher", GIT_AUTHOR_EMAIL: "pat@example.com", GIT_COMMITTER_NAME: "Pat Pusher", GIT_COMMITTER_EMAIL: "pat@example.com" };
-
+const pat: Actor = { name: "Pat Pusher", email: "pat@example.com" };
+const git = (cwd: string, args: string[]): string => runGit(cwd, args, pat);
 /** Pushes without blocking: the server answering the hook runs in this same process. */
-async function push(cwd: string, branch: string): Promise<void> {
-  await promisify(execFile)("git", ["push", "-q", "origin", branch], { cwd, env: { ...process.env, ...AS_PAT } });
-}
+const push = (cwd: string, branch: string): Promise<void> => pushAsync(cwd, branch, pat);
 
 const repo = () => join(server.dataDir, "repos", "acme.git");
 
@@ -84,9 +64,7 @@ describe("the embedded default, end to end", () => {
   it("applies a git push that reaches the server through the post-receive hook", async () => {
     git(work, ["clone", "-q", repo(), "acme"]);
     const checkout = join(work, "acme");
-    const file = join(checkout, "models/orders.yaml");
-    await writeFile(file, (await readFile(file, "utf8")).replace("primaryKey: id", "primaryKey: order_id"));
-    git(checkout, ["commit", "-qam", "Use order_id"]);
+    await commitFiles(checkout, { "models/orders.yaml": (text) => text.replace("primaryKey: id", "primaryKey: order_id") }, "Use order_id", pat);
     await push(checkout, "main");
     await settle();
     const got = await call("GET", "/api/v1/tenants/acme/resources/models/orders", { token: editor });
@@ -97,10 +75,7 @@ describe("the embedded default, end to end", () => {
 
   it("applies nothing from an invalid push and records why", async () => {
     const checkout = join(work, "acme");
-    await mkdir(join(checkout, "syncs"), { recursive: true });
-    await writeFile(join(checkout, "syncs/broken.yaml"), "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n");
-    git(checkout, ["add", "-A"]);
-    git(checkout, ["commit", "-qm", "Broken sync"]);
+    await commitFiles(checkout, { "syncs/broken.yaml": "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n" }, "Broken sync", pat);
     await push(checkout, "main");
     await settle();
     expect((await call("GET", "/api/v1/tenants/acme/resources/syncs/broken", { token: editor })).status).toBe(404);
@@ -151,9 +126,7 @@ describe("the embedded default, end to end", () => {
     const checkout = join(work, "acme");
     git(checkout, ["pull", "-q", "origin", "main"]);
     git(checkout, ["checkout", "-q", "-b", "bump-key"]);
-    const file = join(checkout, "models/leads.yaml");
-    await writeFile(file, (await readFile(file, "utf8")).replace("primaryKey: id", "primaryKey: lead_id"));
-    git(checkout, ["commit", "-qam", "Bump the key"]);
+    await commitFiles(checkout, { "models/leads.yaml": (text) => text.replace("primaryKey: id", "primaryKey: lead_id") }, "Bump the key", pat);
     await push(checkout, "bump-key");
     await settle();
     const opened = await call("POST", "/api/v1/tenants/acme/pulls", { token: editor, body: { head: "bump-key" } });
@@ -206,10 +179,12 @@ describe("the embedded default, end to end", () => {
     const checkout = join(work, "acme");
     git(checkout, ["checkout", "-q", "-b", "bad-sync", "main"]);
     git(checkout, ["pull", "-q", "origin", "main"]);
-    await mkdir(join(checkout, "syncs"), { recursive: true });
-    await writeFile(join(checkout, "syncs/leads-out.yaml"), "model: leads\ndestination: nowhere\nconfig: {}\nschedule:\n  type: cron\n  expression: \"61 * * * *\"\nschedulePaused: false\n");
-    git(checkout, ["add", "-A"]);
-    git(checkout, ["commit", "-qm", "A bad sync"]);
+    await commitFiles(
+      checkout,
+      { "syncs/leads-out.yaml": "model: leads\ndestination: nowhere\nconfig: {}\nschedule:\n  type: cron\n  expression: \"61 * * * *\"\nschedulePaused: false\n" },
+      "A bad sync",
+      pat,
+    );
     await push(checkout, "bad-sync");
     await settle();
     const opened = await call("POST", "/api/v1/tenants/acme/pulls", { token: editor, body: { head: "bad-sync", title: "Add a sync" } });

@@ -1,18 +1,14 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Catalog } from "../../src/catalog/catalog.js";
+import type { Catalog } from "../../src/catalog/catalog.js";
 import { resourcePath, serializeResource } from "../../src/catalog/serialize.js";
-import type { Actor, JsonObject, PushEvent, Store } from "../../src/core/index.js";
-import { openStore } from "../../src/store/index.js";
-import type { SyncDeps } from "../../src/sync/deps.js";
+import type { JsonObject, PushEvent } from "../../src/core/index.js";
 import { SyncService } from "../../src/sync/service.js";
 import { GitHubHarness } from "../contract/github-harness.js";
 import type { ContractStep } from "../contract/harness.js";
 import { mergePull, pushCommit } from "../helpers/github-repo.js";
 import { useStrictHttpMock } from "../helpers/http-mock.js";
+import { ada, bob, COMMITTER, crashingStore, leads, makeSyncWorld, orders, recordEdit, syncDeps, type SyncWorld } from "../helpers/sync-world.js";
 
 /**
  * The sync flows of issue 5 (point 7) on GitHub: a real SQLite store, the real GitHubProvider
@@ -23,21 +19,8 @@ import { useStrictHttpMock } from "../helpers/http-mock.js";
 
 useStrictHttpMock();
 
-const ada: Actor = { name: "Ada Lovelace", email: "ada@example.com" };
-const bob: Actor = { name: "Bob Builder", email: "bob@example.com" };
-const silent = { info() {}, warn() {}, error() {} };
 const REPOSITORY = "acme/config";
 
-const orders = {
-  name: "orders",
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: "analytics.orders",
-  isSchema: false,
-  primaryKey: "order_id",
-  project: "sales",
-} satisfies JsonObject;
 const ordersToCrm = {
   model: "orders",
   destination: "hubspot",
@@ -53,26 +36,11 @@ interface Seeded {
   body: JsonObject;
 }
 
-interface World {
-  dir: string;
-  store: Store;
-  catalog: Catalog;
+interface World extends SyncWorld {
   h: GitHubHarness;
-  service: SyncService;
   /** The sha the tenant was connected at. */
   seed: string;
   counts: Record<string, number>;
-}
-
-function deps(store: Store, catalog: Catalog, h: GitHubHarness): SyncDeps {
-  return {
-    store,
-    catalog,
-    providers: async () => h.provider,
-    log: silent,
-    now: () => new Date("2026-11-23T12:00:00Z"),
-    committer: { name: "gitsync", email: "gitsync@example.com" },
-  };
 }
 
 function fileOf(catalog: Catalog, r: Seeded): [string, string] {
@@ -82,7 +50,7 @@ function fileOf(catalog: Catalog, r: Seeded): [string, string] {
 }
 
 /** A tenant connected to the forge's `main`, already in sync with it (nothing requested). */
-async function connect(w: Omit<World, "seed" | "service" | "counts">, slug: string, resources: Seeded[], outbound: "direct" | "pull-request" = "direct") {
+async function connect(w: World, slug: string, resources: Seeded[], outbound: "direct" | "pull-request" = "direct") {
   await w.store.createTenant({ slug, name: slug });
   const git = await w.store.getGitConnection(slug);
   await w.store.putGitConnection(slug, { ...git, provider: "github", repository: REPOSITORY, debounceMs: 5, outbound });
@@ -129,17 +97,12 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
   let w: World;
 
   beforeEach(async () => {
-    const dir = await mkdtemp(join(tmpdir(), "gitsync-github-flows-"));
-    const store = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
-    const catalog = await Catalog.load();
     const h = new GitHubHarness();
-    w = { dir, store, catalog, h, service: new SyncService(deps(store, catalog, h)), seed: "", counts: {} };
+    w = Object.assign(await makeSyncWorld(h.provider), { h, seed: "", counts: {} });
   });
   afterEach(async (context) => {
     console.log(`[github flows] ${context.task.name}: requests ${JSON.stringify(w.counts)}`);
-    await w.service.stop();
-    await w.store.close();
-    await rm(w.dir, { recursive: true, force: true });
+    await w.close();
   });
 
   it("commits API edits of two people as one commit, authored and co-authored", async () => {
@@ -149,9 +112,8 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
       { op: "readFiles", sha: seed, path: "" },
       { op: "commit", branch: "main", files: 2, outcome: "committed" },
     ]);
-    const leads = { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" };
-    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "id" }, project: "sales", actor: ada, outbox: true });
-    await w.store.putResource("acme", { kind: "model", name: "leads", body: leads, project: "marketing", actor: bob, outbox: true });
+    await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
+    await recordEdit(w, "acme", "model", leads, bob);
     await w.service.changed("acme");
     await w.service.outbound.idle();
     expect(measure(w, "commit", 0)).toBe(8);
@@ -160,7 +122,7 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     const commit = await w.h.commitInfo(head);
     expect(commit.parents).toEqual([seed]);
     expect(commit.author).toEqual(ada);
-    expect(commit.committer).toEqual({ name: "gitsync", email: "gitsync@example.com" });
+    expect(commit.committer).toEqual(COMMITTER);
     expect(commit.message).toContain("Co-authored-by: Bob Builder <bob@example.com>");
     expect(commit.message).toContain("Gitsync-Tenant: acme");
     const files = await w.h.snapshot(head);
@@ -222,9 +184,8 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
 
   it("snapshots to a dated branch with a pull request; merging it applies and clears pending changes", async () => {
     const seed = await connect(w, "acme", [{ kind: "model", name: "orders", body: orders }], "pull-request");
-    const leads = { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" };
-    await w.store.putResource("acme", { kind: "model", name: "leads", body: leads, project: "marketing", actor: ada, outbox: true });
-    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "id" }, project: "sales", actor: bob, outbox: true });
+    await recordEdit(w, "acme", "model", leads, ada);
+    await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, bob);
     await w.service.changed("acme");
 
     expectSteps(w.h, [
@@ -319,14 +280,14 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
 
   it("commits exactly once when the worker dies between the commit and settling the outbox", async () => {
     const seed = await connect(w, "acme", [{ kind: "model", name: "orders", body: orders }]);
-    const crashing = crashOnceAfterCommit(w.store);
-    const first = new SyncService(deps(crashing.store, w.catalog, w.h));
+    const crashing = crashingStore(w.store);
+    const first = new SyncService(syncDeps(crashing.store, w.catalog, w.h.provider));
     expectSteps(w.h, [
       { op: "resolveRef", ref: "main", exists: true },
       { op: "readFiles", sha: seed, path: "" },
       { op: "commit", branch: "main", files: 1, outcome: "committed" },
     ]);
-    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "id" }, project: "sales", actor: ada, outbox: true });
+    await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     crashing.arm();
     await first.changed("acme");
     await first.outbound.idle();
@@ -354,24 +315,3 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("id");
   });
 });
-
-/**
- * A store whose next transaction, once armed, fails: the outbound worker's first transaction
- * comes right after its commit, so this is a crash between the commit and the outbox.
- */
-function crashOnceAfterCommit(store: Store): { store: Store; arm(): void } {
-  let armed = false;
-  const proxy = new Proxy(store, {
-    get(target, prop) {
-      if (prop === "transaction" && armed) {
-        armed = false;
-        return async () => {
-          throw new Error("simulated crash after the commit");
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { store: proxy, arm: () => (armed = true) };
-}

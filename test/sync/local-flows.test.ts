@@ -1,25 +1,19 @@
-import { execFileSync } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Catalog } from "../../src/catalog/catalog.js";
 import { serializeResource } from "../../src/catalog/serialize.js";
 import type { Actor, PushEvent, Store } from "../../src/core/index.js";
 import { LocalProvider } from "../../src/providers/local/index.js";
-import { openStore } from "../../src/store/index.js";
-import type { SyncDeps } from "../../src/sync/deps.js";
 import { SyncService } from "../../src/sync/service.js";
+import { ada, apiEdit, bob, crashingStore, leads, makeTempDir, openStoreIn, orders, recordEdit, syncDeps } from "../helpers/sync-world.js";
+import { commitFiles, runGit, type FileChange } from "../helpers/working-copy.js";
 
 /**
  * The sync flows end to end on the local provider: a real SQLite store, real bare repositories
  * and real `git clone`/`git push` from a working copy, as a user would.
  */
-
-const ada: Actor = { name: "Ada Lovelace", email: "ada@example.com" };
-const bob: Actor = { name: "Bob Builder", email: "bob@example.com" };
-const silent = { info() {}, warn() {}, error() {} };
 
 interface World {
   dir: string;
@@ -30,44 +24,33 @@ interface World {
   gitDir(tenant: string): string;
 }
 
-function git(cwd: string, args: string[], actor: Actor = bob): string {
-  return execFileSync("git", args, {
-    cwd,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: actor.name,
-      GIT_AUTHOR_EMAIL: actor.email,
-      GIT_COMMITTER_NAME: actor.name,
-      GIT_COMMITTER_EMAIL: actor.email,
-    },
-  })
-    .toString("utf8")
-    .trim();
+const git = (cwd: string, args: string[]): string => runGit(cwd, args, bob);
+
+/** Bob clones the tenant's branch into `<dir>/work`, commits `files` and pushes: the shas around it. */
+async function pushFromClone(w: World, files: Record<string, FileChange>, message: string): Promise<{ before: string; after: string }> {
+  const work = join(w.dir, "work");
+  git(w.dir, ["clone", "-q", w.gitDir("acme"), work]);
+  const before = git(work, ["rev-parse", "HEAD"]);
+  await commitFiles(work, files, message, bob);
+  git(work, ["push", "-q", "origin", "main"]);
+  return { before, after: git(work, ["rev-parse", "HEAD"]) };
 }
 
+/** The service works through `wrap(store)`; the world's `store` is the real one. */
 async function makeWorld(dir: string, wrap: (store: Store) => Store = (s) => s): Promise<World> {
-  const rawStore = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
-  const store = wrap(rawStore);
+  const store = await openStoreIn(dir);
   const catalog = await Catalog.load();
   let service: SyncService | undefined;
   const provider = new LocalProvider({
     root: join(dir, "repos"),
-    reviews: rawStore,
+    reviews: store,
     // Merges move a branch without a push: they are handed to the engine like a push.
     onPush: async (event) => {
       await service!.handlePush(event);
     },
   });
-  const deps: SyncDeps = {
-    store,
-    catalog,
-    providers: async () => provider,
-    log: silent,
-    now: () => new Date("2026-11-23T12:00:00Z"),
-    committer: { name: "gitsync", email: "gitsync@example.com" },
-  };
-  service = new SyncService(deps);
-  return { dir, store: rawStore, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
+  service = new SyncService(syncDeps(wrap(store), catalog, provider));
+  return { dir, store, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
 }
 
 async function setUpTenant(w: World, slug: string, outbound: "direct" | "pull-request" = "direct"): Promise<void> {
@@ -75,22 +58,6 @@ async function setUpTenant(w: World, slug: string, outbound: "direct" | "pull-re
   const git = await w.store.getGitConnection(slug);
   await w.store.putGitConnection(slug, { ...git, debounceMs: 5, outbound });
   for (const name of ["warehouse", "hubspot"]) await w.store.putConnection(slug, { name, type: "postgres" });
-}
-
-const orders = {
-  name: "orders",
-  source: "warehouse",
-  type: "table",
-  dbtModel: null,
-  tableName: "analytics.orders",
-  isSchema: false,
-  primaryKey: "order_id",
-  project: "sales",
-};
-
-async function edit(w: World, tenant: string, kind: string, name: string, body: Record<string, unknown>, actor = ada) {
-  await w.store.putResource(tenant, { kind, name, body: body as never, project: (body.project as string) ?? null, actor, outbox: true });
-  await w.service.changed(tenant);
 }
 
 function pushEvent(tenant: string, before: string, after: string, pusher: Actor = bob): PushEvent {
@@ -113,7 +80,7 @@ describe("sync flows on the local provider", () => {
   let w: World;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gitsync-flows-"));
+    dir = await makeTempDir("flows");
     w = await makeWorld(dir);
     await setUpTenant(w, "acme");
   });
@@ -124,7 +91,7 @@ describe("sync flows on the local provider", () => {
   });
 
   it("commits an API edit after the debounce, authored by the person, holding only the file", async () => {
-    await edit(w, "acme", "model", "orders", orders);
+    await apiEdit(w, "acme", "model", orders, ada);
     await w.service.outbound.idle();
     const gd = w.gitDir("acme");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%an <%ae>|%cn"])).toBe("Ada Lovelace <ada@example.com>|gitsync");
@@ -135,35 +102,29 @@ describe("sync flows on the local provider", () => {
     expect(await w.store.pendingOutbox("acme")).toEqual([]);
 
     // Two people editing within one window: one commit, co-authored.
-    await edit(w, "acme", "model", "orders", { ...orders, primaryKey: "id" }, ada);
-    await edit(w, "acme", "model", "leads", { ...orders, name: "leads", tableName: "crm.leads" }, bob);
+    await apiEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
+    await apiEdit(w, "acme", "model", { ...orders, name: "leads", tableName: "crm.leads" }, bob);
     await w.service.outbound.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toContain("Co-authored-by: Bob Builder <bob@example.com>");
 
     // An unchanged write makes no commit.
-    await edit(w, "acme", "model", "orders", { ...orders, primaryKey: "id" });
+    await apiEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     await w.service.outbound.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
   });
 
   it("applies a real git push to the tenant, once, and marks the commit with a check", async () => {
-    await edit(w, "acme", "model", "orders", orders);
+    await apiEdit(w, "acme", "model", orders, ada);
     await w.service.outbound.idle();
-    const work = join(dir, "work");
-    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
-    const before = git(work, ["rev-parse", "HEAD"]);
-    const file = join(work, "models/orders.yaml");
-    await writeFile(file, (await readFile(file, "utf8")).replace("primaryKey: order_id", "primaryKey: id"));
-    await mkdir(join(work, "syncs"), { recursive: true });
-    await writeFile(
-      join(work, "syncs/orders-to-crm.yaml"),
-      "model: orders\ndestination: hubspot\nconfig: {}\nschedule:\n  type: interval\n  every: 15m\nschedulePaused: false\n",
+    const { before, after } = await pushFromClone(
+      w,
+      {
+        "models/orders.yaml": (text) => text.replace("primaryKey: order_id", "primaryKey: id"),
+        "syncs/orders-to-crm.yaml": "model: orders\ndestination: hubspot\nconfig: {}\nschedule:\n  type: interval\n  every: 15m\nschedulePaused: false\n",
+      },
+      "Change the key",
     );
-    git(work, ["add", "-A"]);
-    git(work, ["commit", "-qm", "Change the key"]);
-    git(work, ["push", "-q", "origin", "main"]);
-    const after = git(work, ["rev-parse", "HEAD"]);
 
     const event = pushEvent("acme", before, after);
     const [result] = await w.service.handleEvent(event);
@@ -186,18 +147,16 @@ describe("sync flows on the local provider", () => {
   });
 
   it("applies nothing from an invalid push and fails its check at the offending line", async () => {
-    await edit(w, "acme", "model", "orders", orders);
+    await apiEdit(w, "acme", "model", orders, ada);
     await w.service.outbound.idle();
-    const work = join(dir, "work");
-    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
-    const before = git(work, ["rev-parse", "HEAD"]);
-    await mkdir(join(work, "syncs"), { recursive: true });
-    await writeFile(join(work, "models/orders.yaml"), (await readFile(join(work, "models/orders.yaml"), "utf8")).replace("order_id", "oid"));
-    await writeFile(join(work, "syncs/bad.yaml"), "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n");
-    git(work, ["add", "-A"]);
-    git(work, ["commit", "-qm", "Broken"]);
-    git(work, ["push", "-q", "origin", "main"]);
-    const after = git(work, ["rev-parse", "HEAD"]);
+    const { before, after } = await pushFromClone(
+      w,
+      {
+        "models/orders.yaml": (text) => text.replace("order_id", "oid"),
+        "syncs/bad.yaml": "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n",
+      },
+      "Broken",
+    );
 
     const [result] = await w.service.handleEvent(pushEvent("acme", before, after));
     expect(result?.outcome).toMatchObject({ status: "failed" });
@@ -213,17 +172,11 @@ describe("sync flows on the local provider", () => {
   });
 
   it("keeps both sides of a conflict: git's change applies elsewhere, the app's goes to a branch and PR", async () => {
-    await edit(w, "acme", "model", "orders", orders);
+    await apiEdit(w, "acme", "model", orders, ada);
     await w.service.outbound.idle();
-    const work = join(dir, "work");
-    git(dir, ["clone", "-q", w.gitDir("acme"), work]);
-    const before = git(work, ["rev-parse", "HEAD"]);
-    await writeFile(join(work, "models/orders.yaml"), (await readFile(join(work, "models/orders.yaml"), "utf8")).replace("order_id", "git_key"));
-    git(work, ["commit", "-qam", "git side"]);
-    git(work, ["push", "-q", "origin", "main"]);
-    const after = git(work, ["rev-parse", "HEAD"]);
+    const { before, after } = await pushFromClone(w, { "models/orders.yaml": (text) => text.replace("order_id", "git_key") }, "git side");
     // The app changes the same resource before the push is seen.
-    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "app_key" }, project: "sales", actor: ada, outbox: true });
+    await recordEdit(w, "acme", "model", { ...orders, primaryKey: "app_key" }, ada);
 
     const [result] = await w.service.handlePush(pushEvent("acme", before, after));
     expect(result?.outcome).toMatchObject({ status: "applied", conflicts: ["model/orders"] });
@@ -240,12 +193,12 @@ describe("sync flows on the local provider", () => {
   it("snapshots to a dated branch with a PR, and merging it clears the pending changes", async () => {
     const git0 = await w.store.getGitConnection("acme");
     // The branch gets its first commit in direct mode, then the tenant switches to reviews.
-    await edit(w, "acme", "model", "orders", orders);
+    await apiEdit(w, "acme", "model", orders, ada);
     await w.service.outbound.idle();
     await w.store.putGitConnection("acme", { ...git0, outbound: "pull-request" });
 
-    await edit(w, "acme", "model", "leads", { ...orders, name: "leads", tableName: "crm.leads", project: "marketing" });
-    await w.store.putResource("acme", { kind: "model", name: "orders", body: { ...orders, primaryKey: "id" }, project: "sales", actor: ada, outbox: true });
+    await apiEdit(w, "acme", "model", leads, ada);
+    await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     expect(await w.service.snapshots.pending("acme")).toEqual([
       { project: "marketing", created: 1, updated: 0, deleted: 0 },
       { project: "sales", created: 0, updated: 1, deleted: 0 },
@@ -278,25 +231,11 @@ describe("sync flows on the local provider", () => {
 
 describe("a crash between the outbox and the commit", () => {
   it("commits exactly once after a restart", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "gitsync-crash-"));
+    const dir = await makeTempDir("crash");
     // The first run dies right after its commit, before the outbox rows are settled.
-    let armed = true;
-    const crashing = (store: Store): Store =>
-      new Proxy(store, {
-        get(target, prop, receiver) {
-          if (prop === "transaction" && armed) {
-            return async () => {
-              armed = false;
-              throw new Error("simulated crash after the commit");
-            };
-          }
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-    const first = await makeWorld(dir, crashing);
+    const first = await makeWorld(dir, (store) => crashingStore(store, { armed: true }).store);
     await setUpTenant(first, "acme");
-    await edit(first, "acme", "model", "orders", orders);
+    await apiEdit(first, "acme", "model", orders, ada);
     await first.service.outbound.idle();
     const gd = first.gitDir("acme");
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");

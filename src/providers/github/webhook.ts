@@ -78,6 +78,27 @@ function pushEvent(deliveryId: string, payload: Json): PushEvent | null {
   };
 }
 
+/**
+ * The event for pull request `pr` of `payload`: pull_request payloads and check_run re-runs
+ * describe the pull request the same way.
+ */
+function pullRequestOf(what: string, deliveryId: string, payload: Json, pr: Json, action: PullRequestAction): PullRequestEvent {
+  const head = child(what, pr, "head");
+  const base = child(what, pr, "base");
+  return {
+    kind: "pull_request",
+    provider: "github",
+    deliveryId,
+    repository: str(what, child(what, payload, "repository"), "full_name"),
+    action,
+    number: num(what, pr, "number"),
+    head: str(what, head, "ref"),
+    headSha: str(what, head, "sha"),
+    base: str(what, base, "ref"),
+    baseSha: optStr(what, base, "sha"),
+  };
+}
+
 function pullRequestEvent(deliveryId: string, payload: Json): PullRequestEvent | null {
   const what = "pull_request payload";
   const action = str(what, payload, "action");
@@ -87,20 +108,7 @@ function pullRequestEvent(deliveryId: string, payload: Json): PullRequestEvent |
   else if (action === "synchronize") mapped = "updated";
   else if (action === "closed") mapped = bool(what, pr, "merged") ? "merged" : "closed";
   else return null;
-  const head = child(what, pr, "head");
-  const base = child(what, pr, "base");
-  return {
-    kind: "pull_request",
-    provider: "github",
-    deliveryId,
-    repository: str(what, child(what, payload, "repository"), "full_name"),
-    action: mapped,
-    number: num(what, pr, "number"),
-    head: str(what, head, "ref"),
-    headSha: str(what, head, "sha"),
-    base: str(what, base, "ref"),
-    baseSha: optStr(what, base, "sha"),
-  };
+  return pullRequestOf(what, deliveryId, payload, pr, mapped);
 }
 
 /** "Re-run" on gitsync's check asks for the pull request's check again. */
@@ -110,21 +118,7 @@ function rerequestedEvent(deliveryId: string, payload: Json): PullRequestEvent |
   const run = child(what, payload, "check_run");
   const first = arr(what, run.pull_requests ?? [], "check_run.pull_requests")[0];
   if (first === undefined) return null;
-  const pr = obj(what, first, "check_run.pull_requests[0]");
-  const head = child(what, pr, "head");
-  const base = child(what, pr, "base");
-  return {
-    kind: "pull_request",
-    provider: "github",
-    deliveryId,
-    repository: str(what, child(what, payload, "repository"), "full_name"),
-    action: "rerequested",
-    number: num(what, pr, "number"),
-    head: str(what, head, "ref"),
-    headSha: str(what, head, "sha"),
-    base: str(what, base, "ref"),
-    baseSha: optStr(what, base, "sha"),
-  };
+  return pullRequestOf(what, deliveryId, payload, obj(what, first, "check_run.pull_requests[0]"), "rerequested");
 }
 
 /** Verifies first, then normalises push, pull_request and check_run re-runs; others → null. */

@@ -1,10 +1,11 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { COMMENT_MARKER, GitsyncError, type CheckAnnotation } from "../../../src/core/index.js";
+import { COMMENT_MARKER, type CheckAnnotation } from "../../../src/core/index.js";
 import { BitbucketProvider } from "../../../src/providers/bitbucket/index.js";
 import { useStrictHttpMock } from "../../helpers/http-mock.js";
 import { API_ORIGIN, BitbucketHarness } from "../../contract/bitbucket-harness.js";
 import { fixture } from "../../contract/bitbucket-model.js";
+import { failure } from "../../helpers/gitsync-error.js";
 
 useStrictHttpMock();
 
@@ -15,15 +16,6 @@ const BRANCH_PATH = "/2.0/repositories/acme/config/refs/branches/main";
 
 function annotations(n: number): CheckAnnotation[] {
   return Array.from({ length: n }, (_, i) => ({ path: `config/models/m-${i}.yaml`, line: i + 1, column: 1, code: "schema", severity: "error" as const, message: `problem ${i}` }));
-}
-
-async function failure(promise: Promise<unknown>): Promise<GitsyncError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitsyncError);
-  return error as GitsyncError;
 }
 
 describe("BitbucketProvider", () => {

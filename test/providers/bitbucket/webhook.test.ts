@@ -1,31 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { GitsyncError } from "../../../src/core/index.js";
+import type { WebhookRequest } from "../../../src/core/index.js";
 import { BitbucketProvider, signBitbucketBody } from "../../../src/providers/bitbucket/index.js";
-import { fixture } from "../../contract/bitbucket-model.js";
+import { fixture, signedDelivery } from "../../contract/bitbucket-model.js";
+import { failure } from "../../helpers/gitsync-error.js";
 
 const SECRET = "webhook-secret";
 const provider = () => new BitbucketProvider({ auth: { token: "t" }, webhookSecret: SECRET });
 
-function request(event: string, payload: unknown, signature?: string) {
-  const rawBody = Buffer.from(JSON.stringify(payload));
-  return {
-    rawBody,
-    headers: {
-      "x-event-key": event,
-      "x-request-uuid": "2c9e6f1a-6b0e-4d1c-9b7a-5f3e2d1c0b9a",
-      "x-hook-uuid": "{6f1a1d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6}",
-      "x-hub-signature": signature ?? signBitbucketBody(rawBody, SECRET),
-    },
-  };
-}
+const DELIVERY_ID = "2c9e6f1a-6b0e-4d1c-9b7a-5f3e2d1c0b9a";
 
-async function failure(promise: Promise<unknown>): Promise<GitsyncError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitsyncError);
-  return error as GitsyncError;
+function request(event: string, payload: unknown, signature?: string): WebhookRequest {
+  const delivery = signedDelivery(event, payload, SECRET, DELIVERY_ID);
+  if (signature !== undefined) delivery.headers["x-hub-signature"] = signature;
+  return delivery;
 }
 
 describe("bitbucket webhooks", () => {
@@ -35,7 +22,7 @@ describe("bitbucket webhooks", () => {
     expect(event).toEqual({
       kind: "push",
       provider: "bitbucket",
-      deliveryId: "2c9e6f1a-6b0e-4d1c-9b7a-5f3e2d1c0b9a",
+      deliveryId: DELIVERY_ID,
       repository: "acme/config",
       branch: "main",
       before: payload.push.changes[0].old.target.hash,
@@ -70,7 +57,7 @@ describe("bitbucket webhooks", () => {
     expect(event).toEqual({
       kind: "pull_request",
       provider: "bitbucket",
-      deliveryId: "2c9e6f1a-6b0e-4d1c-9b7a-5f3e2d1c0b9a",
+      deliveryId: DELIVERY_ID,
       repository: "acme/config",
       action: "opened",
       number: 1,
@@ -90,7 +77,7 @@ describe("bitbucket webhooks", () => {
     const short = request("repo:push", payload, "sha256=abc");
     expect((await failure(provider().parseWebhook(short))).code).toBe("bad_signature");
     const none = request("repo:push", payload);
-    delete (none.headers as Record<string, string | undefined>)["x-hub-signature"];
+    delete none.headers["x-hub-signature"];
     const error = await failure(provider().parseWebhook(none));
     expect(error.code).toBe("bad_signature");
     // A signed body that is not JSON is only looked at after the signature passed.

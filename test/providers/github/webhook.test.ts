@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { GitsyncError } from "../../../src/core/index.js";
 import { GitHubProvider } from "../../../src/providers/github/index.js";
 import checkRunRerequested from "../../../fixtures/github/webhooks/check_run.rerequested.json" with { type: "json" };
 import closed from "../../../fixtures/github/webhooks/pull_request.closed.json" with { type: "json" };
@@ -9,6 +8,7 @@ import synchronize from "../../../fixtures/github/webhooks/pull_request.synchron
 import pushTag from "../../../fixtures/github/webhooks/push-tag.json" with { type: "json" };
 import push from "../../../fixtures/github/webhooks/push.json" with { type: "json" };
 import { signedRequest } from "../../contract/github-harness.js";
+import { failure } from "../../helpers/gitsync-error.js";
 
 const SECRET = "webhook-secret";
 const provider = new GitHubProvider({
@@ -20,15 +20,6 @@ const provider = new GitHubProvider({
 
 function request(payload: unknown, event: string, secret = SECRET) {
   return signedRequest(Buffer.from(JSON.stringify(payload)), secret, event);
-}
-
-async function failure(promise: Promise<unknown>): Promise<GitsyncError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof GitsyncError)) throw new Error(`expected a GitsyncError, got ${String(error)}`);
-  return error;
 }
 
 describe("GitHub webhooks (official @octokit/webhooks-examples payloads)", () => {

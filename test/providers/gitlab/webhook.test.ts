@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { GitsyncError, type WebhookRequest } from "../../../src/core/index.js";
+import type { WebhookRequest } from "../../../src/core/index.js";
 import { GitLabProvider } from "../../../src/providers/gitlab/index.js";
+import { failure } from "../../helpers/gitsync-error.js";
 
 const SECRET = "s3cret-webhook-token";
 const provider = new GitLabProvider({ host: "https://gitlab.example.test", token: "glpat-unit", webhookSecret: SECRET });
@@ -12,16 +13,6 @@ function fixture(name: string): Record<string, unknown> {
 
 function request(body: unknown, headers: Record<string, string>): WebhookRequest {
   return { headers, rawBody: Buffer.from(JSON.stringify(body)) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GitsyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GitsyncError) return error;
-    throw error;
-  }
-  throw new Error("expected a GitsyncError");
 }
 
 describe("GitLab webhooks", () => {
