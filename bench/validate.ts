@@ -17,6 +17,7 @@ import { parse } from "yaml";
 import { Catalog } from "../src/catalog/catalog.js";
 import { isCronExpression } from "../src/catalog/cron.js";
 import { packageRoot } from "../src/catalog/package-root.js";
+import { PRECOMPILED_FILE } from "../src/catalog/precompiled.js";
 import { readConfigTree, validateTree } from "../src/validation/index.js";
 
 const TARGET = 20_000;
@@ -69,6 +70,9 @@ export async function run(args: string[]): Promise<void> {
   console.log(`as a command, median of ${RUNS} (wall time includes start-up):`);
   if (cli) console.log(line("node dist/src/cli/main.js", cli));
   else console.log("  compiled CLI not found: run `npm run build` first");
+  if (cli && !existsSync(join(root, "dist", "src", "catalog", PRECOMPILED_FILE))) {
+    console.log("  (kind validators not precompiled: the command compiled them at start-up; run `npm run build`)");
+  }
   console.log(line("baseline script", script));
   if (cli) console.log(`  ratio: ${(script.ms / cli.ms).toFixed(2)}x the baseline's speed`);
   console.log(

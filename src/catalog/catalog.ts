@@ -1,18 +1,15 @@
-import { readdir, readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import { ConfigError } from "../core/errors.js";
+import { kindAjv, type KindFormats } from "./ajv.js";
 import { isCronExpression } from "./cron.js";
 import type { Kind, ReferenceField } from "./kind.js";
 import { builtinKindsDir } from "./package-root.js";
+import { loadPrecompiled, schemaSetHash } from "./precompiled.js";
+import { readSchemaFiles, schemaFiles } from "./schema-files.js";
 import { findAnnotated, isSchemaNode, type SchemaNode } from "./schema-walk.js";
 
-const SCHEMA_SUFFIX = ".schema.json";
 const KIND_ID = /^[a-z][a-z0-9-]*$/;
 const FOLDER = /^[a-z0-9][a-z0-9._-]*$/;
-
-/** The extension keywords kind schemas may use; declared so ajv's strict mode still rejects typos. */
-const EXTENSION_KEYWORDS = ["x-gitsync-folder", "x-gitsync-ref", "x-gitsync-secret", "x-gitsync-exported"];
 
 export interface CatalogOptions {
   /** A folder of extra `<kind>.schema.json` files (GITSYNC_SCHEMAS_DIR). */
@@ -21,7 +18,8 @@ export interface CatalogOptions {
 
 /**
  * The kinds of resource a tenant can hold: the built-in schemas plus any extra ones. Each schema
- * is compiled once, here; the catalog is immutable afterwards and can be shared by all tenants.
+ * is compiled once, here (or at build time, see precompiled.ts); the catalog is immutable
+ * afterwards and can be shared by all tenants.
  */
 export class Catalog {
   private readonly ids: Map<string, Kind>;
@@ -37,24 +35,31 @@ export class Catalog {
   }
 
   static async load(options: CatalogOptions = {}): Promise<Catalog> {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      allowUnionTypes: true,
-      // if/then branches legitimately omit `type`; strict keyword checking stays on.
-      strictTypes: false,
-    });
-    ajv.addVocabulary(EXTENSION_KEYWORDS);
-    ajv.addFormat("cron", { type: "string", validate: memoized(isCronExpression, 10_000) });
+    const formats: KindFormats = { cron: memoized(isCronExpression, 10_000) };
+    const builtins = await readSchemaFiles(await schemaFiles(builtinKindsDir(), true));
+    const schemas = [...builtins];
+    if (options.extraDir !== undefined) schemas.push(...(await readSchemaFiles(await schemaFiles(options.extraDir, false))));
 
-    const files = [...(await schemaFiles(builtinKindsDir(), true))];
-    if (options.extraDir !== undefined) files.push(...(await schemaFiles(options.extraDir, false)));
+    // Built-in kinds alone: their validators generated at build time, if made from these very
+    // files. With extra kinds everything compiles in one ajv instance, as ids must not clash.
+    const unreadable = builtins.some((s) => s.text instanceof Error);
+    const precompiled =
+      options.extraDir === undefined && !unreadable
+        ? loadPrecompiled(schemaSetHash(builtins.map(({ file, text }) => ({ file, text: text as string }))), formats)
+        : null;
+    let ajv: Ajv2020 | undefined;
+    const compile = async (id: string, schema: SchemaNode): Promise<ValidateFunction> => {
+      const ready = precompiled?.[id];
+      if (ready) return ready;
+      ajv ??= await kindAjv(formats);
+      return ajv.compile(schema);
+    };
 
     const kinds: Kind[] = [];
     const ids = new Set<string>();
     const folders = new Set<string>();
-    for (const file of files) {
-      const kind = await compileKind(ajv, file);
+    for (const { id, file, text } of schemas) {
+      const kind = await compileKind(compile, id, file, text);
       if (ids.has(kind.id)) throw new ConfigError(`${file}: kind '${kind.id}' is already defined`, { file });
       if (folders.has(kind.folder)) {
         throw new ConfigError(`${file}: folder '${kind.folder}' is already used by another kind`, { file });
@@ -106,30 +111,21 @@ function memoized(test: (value: string) => boolean, limit: number): (value: stri
   };
 }
 
-async function schemaFiles(dir: string, builtin: boolean): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`${builtin ? "built-in" : "extra"} schemas folder ${dir} cannot be read: ${reason}`, { dir });
-  }
-  return names
-    .filter((n) => n.endsWith(SCHEMA_SUFFIX))
-    .sort()
-    .map((n) => join(dir, n));
-}
-
-async function compileKind(ajv: Ajv2020, file: string): Promise<Kind> {
+async function compileKind(
+  compile: (id: string, schema: SchemaNode) => Promise<ValidateFunction>,
+  id: string,
+  file: string,
+  text: string | Error,
+): Promise<Kind> {
   const fail = (why: string): never => {
     throw new ConfigError(`${file}: ${why}`, { file });
   };
-  const id = basename(file).slice(0, -SCHEMA_SUFFIX.length);
   if (!KIND_ID.test(id)) fail(`kind id '${id}' (from the file name) must match ${KIND_ID.source}`);
 
   let schema: unknown;
   try {
-    schema = JSON.parse(await readFile(file, "utf8"));
+    if (text instanceof Error) throw text;
+    schema = JSON.parse(text);
   } catch (error) {
     fail(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -143,7 +139,7 @@ async function compileKind(ajv: Ajv2020, file: string): Promise<Kind> {
 
   let validate;
   try {
-    validate = ajv.compile(schema);
+    validate = await compile(id, schema);
   } catch (error) {
     return fail(`invalid schema: ${error instanceof Error ? error.message : String(error)}`);
   }

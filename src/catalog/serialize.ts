@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yaml } from "./lazy-yaml.js";
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
 import type { Catalog } from "./catalog.js";
 import { itemsAt, propertiesAt, type SchemaNode } from "./schema-walk.js";
@@ -14,7 +14,7 @@ export function serializeResource(catalog: Catalog, kindId: string, body: JsonOb
   const ordered = order(kind.schema, [kind.schema], body);
   if (format === "json") return `${JSON.stringify(ordered, null, 2)}\n`;
   // lineWidth 0: never fold long strings, so a one-word change never rewraps a paragraph.
-  return stringify(ordered, { lineWidth: 0, minContentWidth: 0 });
+  return yaml().stringify(ordered, { lineWidth: 0, minContentWidth: 0 });
 }
 
 /** `<basePath>/<folder>/<name>.<ext>`, with forward slashes and no leading or doubled slash. */

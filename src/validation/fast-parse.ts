@@ -21,6 +21,11 @@ const DOCUMENT_MARKERS = /^(?:---|\.\.\.|%)/m;
  * start (after any `- `), after a `:` or a flow indicator.
  */
 const NODE_PROPERTIES = /(?:^[ ]*(?:-[ ]+)*|:[ ]*|[,[{][ ]*)(?:[&*!@`]|\?(?:[ ]|$))/m;
+/**
+ * The indicator characters NODE_PROPERTIES needs: most files hold none, and one scan for them is
+ * far cheaper than trying that pattern's alternatives at every offset.
+ */
+const NODE_PROPERTY_CHARACTERS = /[&*!@`?]/;
 /** Non-empty flow collections (`[]` and `{}` are fine), where indentation rules differ. */
 const FLOW_COLLECTION = /[[{](?![\]}])/;
 /** A quoted scalar directly followed by a comment: an error for `yaml`. */
@@ -50,9 +55,10 @@ export function parseFast(text: string, format: FileFormat): JsonObject | null {
 function parseYaml(text: string): JsonObject | null {
   if (
     ODD_IN_YAML.test(text) ||
-    LONG_LINE.test(text) ||
+    // Most files are shorter than one such line: the pattern is tried at every offset otherwise.
+    (text.length >= 1000 && LONG_LINE.test(text)) ||
     DOCUMENT_MARKERS.test(text) ||
-    NODE_PROPERTIES.test(text) ||
+    (NODE_PROPERTY_CHARACTERS.test(text) && NODE_PROPERTIES.test(text)) ||
     FLOW_COLLECTION.test(text) ||
     QUOTE_COMMENT.test(text)
   ) {

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
-import { isAlias, isMap, parseDocument, visit, type Document } from "yaml";
+import type { Document } from "yaml";
+import { yaml } from "../catalog/lazy-yaml.js";
 import type { Diagnostic, FileFormat, JsonObject, JsonValue } from "../core/types.js";
 import { diagnostic, fileStart } from "./diagnostic.js";
 import { Positions, type InstancePath } from "./positions.js";
@@ -72,7 +73,7 @@ export function parseConfigFile(file: string, content: string | Uint8Array, form
     return fail(positions);
   }
 
-  if (!isMap(doc.contents)) {
+  if (!yaml().isMap(doc.contents)) {
     const what = doc.contents === null ? "file is empty" : "top level is not a mapping";
     diagnostics.push(diagnostic(file, positions.start(), "not-a-mapping", `${what}: a resource file holds a mapping of fields`));
     return fail(positions);
@@ -113,7 +114,7 @@ export function lazyPositions(text: string): Positions {
 }
 
 function parseYaml(text: string): Document.Parsed {
-  return parseDocument(text, {
+  return yaml().parseDocument(text, {
     uniqueKeys: true,
     prettyErrors: false,
     // YAML 1.1 tags (!!binary, !!set, ...) would produce values that are not JSON.
@@ -128,6 +129,7 @@ function utf8Length(text: string): number {
 
 function firstAlias(doc: Document.Parsed, positions: Positions) {
   let offset: number | undefined;
+  const { visit, isAlias } = yaml();
   visit(doc, {
     Alias(_, node) {
       if (isAlias(node) && node.range) offset = node.range[0];

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+import { yaml } from "../catalog/lazy-yaml.js";
 
 export interface Position {
   line: number;
@@ -62,7 +63,7 @@ export class Positions {
   /** Where the field's value is when it is a scalar; else where the field is named. */
   value(path: InstancePath): Position {
     const found = this.locate(path);
-    if (found.value && isScalar(found.value) && found.value.range) return this.at(found.value.range[0]);
+    if (found.value && yaml().isScalar(found.value) && found.value.range) return this.at(found.value.range[0]);
     return this.key(path);
   }
 
@@ -70,6 +71,7 @@ export class Positions {
   private locate(path: InstancePath): { key: Node | null; value: Node | null } {
     let key: Node | null = null;
     let value: Node | null = (this.doc?.contents as Node | null | undefined) ?? null;
+    const { isMap, isScalar, isSeq } = yaml();
     for (const part of path) {
       if (isMap(value)) {
         const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ConfigFile } from "./engine.js";
 import { locateFile } from "./locate.js";
@@ -43,7 +43,17 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
   paths.sort();
 
   const threads = Math.min(options.threads ?? availableParallelism(), Math.floor(paths.length / (options.filesPerThread ?? FILES_PER_THREAD)));
-  if (threads < 2) return paths.map((path) => ({ path, content: readCappedSync(join(dir, path)) }));
+  if (threads < 2) {
+    // `join` per file normalises the same folder prefix 10,000 times: build it once per folder.
+    const folders = new Map<string, string>();
+    return paths.map((path) => {
+      const slash = path.indexOf("/");
+      const folder = path.slice(0, slash);
+      let at = folders.get(folder);
+      if (at === undefined) folders.set(folder, (at = join(dir, folder)));
+      return { path, content: readCappedSync(`${at}${sep}${path.slice(slash + 1)}`) };
+    });
+  }
 
   const shares = split(paths, threads);
   const [own, ...others] = shares as [string[], ...string[][]];

@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import type { KindFormats } from "./ajv.js";
+
+/**
+ * Built-in kinds' validators generated at build time (`npm run build`) as ajv standalone code,
+ * next to the compiled catalog. Compiling the schemas costs a fresh process more than checking
+ * thousands of files, and `gitsync validate` is a fresh process each time.
+ */
+export const PRECOMPILED_FILE = "kinds.precompiled.cjs";
+
+/** Bump when the generated module's shape changes, so an older file is never used. */
+const FORMAT_VERSION = "1";
+
+interface PrecompiledModule {
+  hash: string;
+  /** Formats as ajv holds them (`addFormat`'s definitions): the generated code calls `.validate`. */
+  create(formats: Record<string, { type: "string"; validate: (value: string) => boolean }>): Record<string, ValidateFunction>;
+}
+
+/**
+ * What the validators were generated from: the generator's format, the ajv version (its runtime
+ * helpers are required by the generated code) and each schema file's name and exact text. A
+ * precompiled file is used only when this matches, so an edited schema is never served stale.
+ */
+export function schemaSetHash(schemas: readonly { file: string; text: string }[]): string {
+  const hash = createHash("sha256");
+  const ajvVersion = (createRequire(import.meta.url)("ajv/package.json") as { version: string }).version;
+  hash.update(`gitsync-kinds ${FORMAT_VERSION} ajv ${ajvVersion}\n`);
+  for (const { file, text } of schemas) hash.update(`${basename(file)}\n${text.length}\n${text}\n`);
+  return hash.digest("hex");
+}
+
+/**
+ * The built-in validators, by kind id, when a precompiled file exists beside this module and was
+ * generated from exactly these schemas; null otherwise (the caller compiles at run time).
+ */
+export function loadPrecompiled(hash: string, formats: KindFormats): Record<string, ValidateFunction> | null {
+  const file = fileURLToPath(new URL(`./${PRECOMPILED_FILE}`, import.meta.url));
+  if (!existsSync(file)) return null;
+  const module = createRequire(import.meta.url)(file) as Partial<PrecompiledModule>;
+  if (module.hash !== hash || typeof module.create !== "function") return null;
+  return module.create({ cron: { type: "string", validate: formats.cron } });
+}

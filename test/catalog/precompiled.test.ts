@@ -1,0 +1,75 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Catalog } from "../../src/catalog/catalog.js";
+import { isCronExpression } from "../../src/catalog/cron.js";
+import { precompileKinds } from "../../src/catalog/precompile.js";
+import { schemaSetHash } from "../../src/catalog/precompiled.js";
+
+/**
+ * The build step's standalone validators must answer exactly as the ones compiled at run time:
+ * `gitsync validate` from a build uses the former, the server from source the latter.
+ */
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
+let dir: string;
+let generated: { hash: string; create(formats: object): Record<string, Validate> };
+let catalog: Catalog;
+
+beforeAll(async () => {
+  // Inside the package, as dist is: the generated code requires ajv's runtime helpers.
+  dir = await mkdtemp(join(process.cwd(), "node_modules", ".gitsync-precompiled-"));
+  const file = join(dir, "kinds.precompiled.cjs");
+  await precompileKinds(file);
+  generated = createRequire(import.meta.url)(file);
+  catalog = await Catalog.load();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function bodies(root: string): Promise<{ folder: string; body: unknown }[]> {
+  const out: { folder: string; body: unknown }[] = [];
+  for (const folder of await readdir(root, { withFileTypes: true })) {
+    if (!folder.isDirectory() || !catalog.byFolder(folder.name)) continue;
+    for (const file of await readdir(join(root, folder.name))) {
+      try {
+        out.push({ folder: folder.name, body: parse(await readFile(join(root, folder.name, file), "utf8")) });
+      } catch {
+        // Broken YAML is the parser's case, not the validators'.
+      }
+    }
+  }
+  return out;
+}
+
+describe("precompiled kind validators", () => {
+  it("give the same verdict and errors as run-time compilation on every fixture", async () => {
+    const validators = generated.create({ cron: { type: "string", validate: isCronExpression } });
+    const roots = [join("fixtures/configs/valid")];
+    for (const entry of await readdir("fixtures/configs/invalid", { withFileTypes: true })) {
+      if (entry.isDirectory()) roots.push(join("fixtures/configs/invalid", entry.name));
+    }
+    let compared = 0;
+    for (const root of roots) {
+      for (const { folder, body } of await bodies(root)) {
+        const kind = catalog.byFolder(folder)!;
+        const precompiled = validators[kind.id]!;
+        expect(precompiled(body), `${root}/${folder}`).toBe(kind.validate(body));
+        expect(precompiled.errors ?? null).toEqual(kind.validate.errors ?? null);
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  it("are stamped with the schemas' hash, which any change to a schema's text changes", () => {
+    const a = [{ file: "model.schema.json", text: "{}" }];
+    expect(schemaSetHash(a)).toBe(schemaSetHash([{ file: "model.schema.json", text: "{}" }]));
+    expect(schemaSetHash([{ file: "model.schema.json", text: "{ }" }])).not.toBe(schemaSetHash(a));
+    expect(generated.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
