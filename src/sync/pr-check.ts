@@ -24,6 +24,8 @@ export interface PullRequestTarget {
   comment?: boolean;
 }
 
+const SUPERSEDED = "Superseded by a newer commit";
+
 export interface CheckOutcome {
   conclusion: CheckConclusion;
   diagnostics: Diagnostic[];
@@ -75,6 +77,10 @@ export class PullRequestCheck {
       return { conclusion: "neutral", diagnostics: [], plan: null, title: "No configuration changes", summary, published };
     }
 
+    // A newer head arrived while this diff was read: that evaluation speaks for the PR.
+    if (this.newest.get(key) !== pr.headSha) {
+      return { conclusion: "neutral", diagnostics: [], plan: null, title: SUPERSEDED, summary: "", published: false };
+    }
     await provider.publishCheck({
       repository: git.repository,
       sha: pr.headSha,
@@ -117,7 +123,7 @@ export class PullRequestCheck {
       renderPlanMarkdown(plan),
     ].join("\n");
     const annotations = diagnosticsToAnnotations(result.diagnostics);
-    const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations);
+    const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations, true);
     return { conclusion, diagnostics: result.diagnostics, plan, title, summary, published };
   }
 
@@ -131,9 +137,27 @@ export class PullRequestCheck {
     title: string,
     summary: string,
     annotations: ReturnType<typeof diagnosticsToAnnotations>,
+    started = false,
   ): Promise<boolean> {
-    if (this.newest.get(key) !== pr.headSha) return false;
     const caps = provider.capabilities;
+    if (this.newest.get(key) !== pr.headSha) {
+      // Superseded after its check was started: close it instead of leaving it running, and
+      // leave the comment to the newer head.
+      if (started) {
+        await provider.publishCheck({
+          repository: git.repository,
+          sha: pr.headSha,
+          name,
+          status: "completed",
+          conclusion: "neutral",
+          title: SUPERSEDED,
+          summary: "A newer commit was pushed to this pull request while this one was checked; its check is the one that counts.",
+          annotations: [],
+          pullRequest: pr.number,
+        });
+      }
+      return false;
+    }
     await provider.publishCheck({
       repository: git.repository,
       sha: pr.headSha,

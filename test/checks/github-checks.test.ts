@@ -349,6 +349,12 @@ describe("gitsync's check run on GitHub pull requests (Probot)", () => {
       expect(run.sha).toBe(newest);
       expect(body).toMatchObject({ status: "completed", conclusion: "success" });
     });
+    // Released, the older evaluation finds itself superseded and closes its own run, neutral.
+    w.mock.listChecks(older.headSha);
+    w.mock.updateCheck((body, run) => {
+      expect(run.sha).toBe(older.headSha);
+      expect(body).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded by a newer commit" } });
+    });
 
     await deliver(w, "pull_request", pullRequestPayload("opened", older, w.mock.installationId));
     await olderStarted.arrived;
@@ -357,10 +363,13 @@ describe("gitsync's check run on GitHub pull requests (Probot)", () => {
     release.resolve();
     await w.sync.idle();
 
-    expect(w.mock.completed.map((r) => [r.sha, r.conclusion])).toEqual([[newest, "success"]]);
+    expect(w.mock.completed.map((r) => [r.sha, r.conclusion])).toEqual([
+      [newest, "success"],
+      [older.headSha, "neutral"],
+    ]);
     const olderRun = w.h.forge.checkRuns.find((r) => r.sha === older.headSha);
-    expect(olderRun?.status).toBe("in_progress");
-    expect(w.mock.requestCount()).toBe(2 + 5 + 7);
+    expect(olderRun?.status).toBe("completed");
+    expect(w.mock.requestCount()).toBe(2 + 5 + 7 + 2);
   });
 
   it("fails a PR adding a secret field or a connection file, and the values go nowhere", async () => {
