@@ -19,7 +19,7 @@ export interface GithubAppOptions {
   registry: ProviderRegistry;
 }
 
-type HandledContext = Context<"push" | "pull_request" | "check_run">;
+type HandledContext = Context<"push" | "pull_request" | "check_run" | "check_suite">;
 
 const PULL_REQUEST_ACTIONS = ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"] as const;
 
@@ -38,6 +38,8 @@ export function githubApp(options: GithubAppOptions): ApplicationFunction {
       if (name !== CHECK_NAME && !name.startsWith(`${CHECK_NAME}/`)) return;
       handle(context);
     });
+    // "Re-run all checks": GitHub sends an app the re-requests of its own suites only.
+    app.on("check_suite.rerequested", handle);
   };
 }
 

@@ -16,6 +16,7 @@ import { GitHubHarness } from "../contract/github-harness.js";
 import {
   appPrivateKey,
   checkRunRerequestedPayload,
+  checkSuiteRerequestedPayload,
   deferred,
   GitHubAppMock,
   pullRequestPayload,
@@ -114,7 +115,7 @@ function openPull(w: World, files: Record<string, string | null>, number = 7, br
   return { number, head: branch, headSha: after, base: "main", baseSha: w.seed };
 }
 
-async function deliver(w: World, name: "pull_request" | "check_run", payload: Body): Promise<void> {
+async function deliver(w: World, name: "pull_request" | "check_run" | "check_suite", payload: Body): Promise<void> {
   await w.probot.receive({ name, id: randomUUID(), payload } as never);
 }
 
@@ -325,6 +326,21 @@ describe("gitsync's check run on GitHub pull requests (Probot)", () => {
       [pr.headSha, "completed", "success"],
       [pr.headSha, "completed", "success"],
     ]);
+  });
+
+  it("re-evaluates on Re-run all checks (check_suite.rerequested)", async () => {
+    const pr = openPull(w, { "syncs/orders-to-crm.yaml": syncFile("orders") });
+    w.mock.installation();
+    w.h.expect({ op: "changedFiles", base: w.seed, head: pr.headSha, path: "" });
+    w.mock.listChecks(pr.headSha);
+    w.mock.createCheck(pr.headSha, (body) => expect(body).toMatchObject({ name: "gitsync", status: "in_progress" }));
+    w.h.expect({ op: "readFiles", sha: pr.headSha, path: "" });
+    w.mock.listChecks(pr.headSha);
+    w.mock.updateCheck((body) => expect(body).toMatchObject({ status: "completed", conclusion: "success" }));
+
+    await deliver(w, "check_suite", checkSuiteRerequestedPayload(pr, w.mock.installationId));
+    await w.sync.idle();
+    expect(w.h.forge.checkRuns.map((r) => [r.sha, r.status, r.conclusion])).toEqual([[pr.headSha, "completed", "success"]]);
   });
 
   it("ends two quick pushes with the newest head's check: the older evaluation never overwrites it", async () => {

@@ -206,6 +206,25 @@ export function pullRequestPayload(action: "opened" | "synchronize" | "reopened"
 }
 
 /** The official check_run.rerequested example, for a check on the pull request's head. */
+/** GitHub's official check_suite.rerequested example ("Re-run all checks"), aimed at `pr`. */
+export function checkSuiteRerequestedPayload(pr: PullTarget, installationId: number): Body {
+  const payload = example("check_suite", "rerequested");
+  const repo = repository(payload.repository as Body, pr.repository ?? `${OWNER}/${NAME}`);
+  const suite = payload.check_suite as Body;
+  const ref = (branch: string, sha: string) => ({ ref: branch, sha, repo: { id: repo.id, url: repo.url, name: repo.name } });
+  return {
+    ...payload,
+    repository: repo,
+    installation: { ...(payload.installation as Body), id: installationId },
+    check_suite: {
+      ...suite,
+      head_sha: pr.headSha,
+      head_branch: pr.head,
+      pull_requests: [{ url: `${API}${REPO}/pulls/${pr.number}`, id: 10_000 + pr.number, number: pr.number, head: ref(pr.head, pr.headSha), base: ref(pr.base, pr.baseSha) }],
+    },
+  };
+}
+
 export function checkRunRerequestedPayload(checkName: string, pr: PullTarget, installationId: number): Body {
   const payload = example("check_run", "rerequested");
   const repo = repository(payload.repository as Body, pr.repository ?? `${OWNER}/${NAME}`);

@@ -111,17 +111,20 @@ function pullRequestEvent(deliveryId: string, payload: Json): PullRequestEvent |
   return pullRequestOf(what, deliveryId, payload, pr, mapped);
 }
 
-/** "Re-run" on gitsync's check asks for the pull request's check again. */
-function rerequestedEvent(deliveryId: string, payload: Json): PullRequestEvent | null {
-  const what = "check_run payload";
+/**
+ * "Re-run" on gitsync's check (check_run) or "Re-run all checks" on its suite (check_suite)
+ * asks for the pull request's check again; both carry the pull requests the same way.
+ */
+function rerequestedEvent(name: "check_run" | "check_suite", deliveryId: string, payload: Json): PullRequestEvent | null {
+  const what = `${name} payload`;
   if (str(what, payload, "action") !== "rerequested") return null;
-  const run = child(what, payload, "check_run");
-  const first = arr(what, run.pull_requests ?? [], "check_run.pull_requests")[0];
+  const subject = child(what, payload, name);
+  const first = arr(what, subject.pull_requests ?? [], `${name}.pull_requests`)[0];
   if (first === undefined) return null;
-  return pullRequestOf(what, deliveryId, payload, obj(what, first, "check_run.pull_requests[0]"), "rerequested");
+  return pullRequestOf(what, deliveryId, payload, obj(what, first, `${name}.pull_requests[0]`), "rerequested");
 }
 
-/** Verifies first, then normalises push, pull_request and check_run re-runs; others → null. */
+/** Verifies first, then normalises push, pull_request and check re-runs; others → null. */
 export async function parseGitHubWebhook(secret: string, request: WebhookRequest): Promise<ProviderEvent | null> {
   await verifySignature(secret, request);
   const event = header(request, "x-github-event");
@@ -138,16 +141,16 @@ export async function parseGitHubWebhook(secret: string, request: WebhookRequest
   return normalizeGitHubEvent({ name: event, id: deliveryId, payload });
 }
 
-const HANDLED = new Set(["push", "pull_request", "check_run"]);
+const HANDLED = new Set(["push", "pull_request", "check_run", "check_suite"]);
 
 /**
  * Normalises an event whose signature was already verified (Probot verifies before its
- * handlers run): push, pull_request and check_run re-runs; anything else → null.
+ * handlers run): push, pull_request, and check_run / check_suite re-runs; anything else → null.
  */
 export function normalizeGitHubEvent(event: { name: string; id: string; payload: unknown }): ProviderEvent | null {
   if (!HANDLED.has(event.name)) return null;
   const payload = obj(`${event.name} payload`, event.payload);
   if (event.name === "push") return pushEvent(event.id, payload);
   if (event.name === "pull_request") return pullRequestEvent(event.id, payload);
-  return rerequestedEvent(event.id, payload);
+  return rerequestedEvent(event.name === "check_suite" ? "check_suite" : "check_run", event.id, payload);
 }
