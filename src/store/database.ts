@@ -16,6 +16,7 @@ export interface StoreLogger {
 export interface ConnectOptions {
   databaseUrl?: string | null;
   dataDir: string;
+  logger?: StoreLogger;
 }
 
 export interface Connected {
@@ -33,6 +34,9 @@ export function isPostgresUrl(url: string | null | undefined): url is string {
 export function connect(options: ConnectOptions): Connected {
   if (isPostgresUrl(options.databaseUrl)) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl });
+    // An idle pooled connection that the server ends (a restart, an administrator) is reported
+    // on the pool; unhandled, it would bring the whole process down. The pool replaces it.
+    pool.on("error", (error) => options.logger?.warn(`store: an idle database connection was closed: ${error.message}`));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
   }
   mkdirSync(options.dataDir, { recursive: true });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfigError,
@@ -51,6 +51,19 @@ describe.each(backends)("Store on $name", (backend) => {
       await raw?.destroy();
       await store?.close();
       await backend.teardown();
+    });
+
+    it.skipIf(backend.name !== "postgres")("survives the server ending its idle connections, and says so", async () => {
+      const warnings: string[] = [];
+      const watched = await openStore({ ...location, secretKey: key, logger: { info() {}, warn: (m) => warnings.push(m) } });
+      await watched.ping();
+      // As a server restart or an administrator would: end every other session of this database.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(raw);
+      await expect.poll(() => warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]).toMatch(/idle database connection was closed/);
+      await watched.ping();
+      await watched.close();
+      await store.ping();
     });
 
     it("migrates idempotently and answers ping", async () => {
