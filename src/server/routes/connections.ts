@@ -1,19 +1,11 @@
 import { ConflictError, GitsyncError, NotFoundError } from "../../core/errors.js";
 import type { ConnectionInput } from "../../core/store.js";
-import type { Connection, JsonObject } from "../../core/types.js";
+import type { Connection } from "../../core/types.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
 
-interface ConnectionBody {
-  name?: string;
-  type: string;
-  role?: string | null;
-  host?: string | null;
-  port?: number | null;
-  database?: string | null;
-  username?: string | null;
-  credentials?: JsonObject | null;
-}
+/** The store's input as the API receives it: the name may come from the path, no version in the body. */
+type ConnectionBody = Omit<ConnectionInput, "name" | "expectedVersion"> & { name?: string };
 
 type ExportItem = Pick<Connection, "name" | "type" | "role" | "host" | "port" | "database" | "username">;
 
