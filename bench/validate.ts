@@ -129,10 +129,10 @@ import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
-import { CronExpressionParser } from "cron-parser";
+import { Cron } from "croner";
 const tree = process.argv[1];
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-ajv.addFormat("cron", { type: "string", validate: (e) => { try { return e.trim().split(/\\s+/).length === 5 && !!CronExpressionParser.parse(e); } catch { return false; } } });
+ajv.addFormat("cron", { type: "string", validate: (e) => { try { return e.trim().split(/\\s+/).length === 5 && !!new Cron(e, { paused: true }); } catch { return false; } } });
 const validators = new Map();
 for (const f of readdirSync("src/catalog/kinds")) {
   const schema = JSON.parse(readFileSync(join("src/catalog/kinds", f), "utf8"));

@@ -1,10 +1,11 @@
-import { load } from "js-yaml";
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
-import { YAML_CORE_SCHEMA } from "./core-schema.js";
+import { jsYaml, yamlCoreSchema } from "./core-schema.js";
+import { readPlainYaml } from "./plain-yaml.js";
 
 /*
- * The fast path reads a file with a parser that keeps no positions (js-yaml, JSON.parse), about
- * ten times faster than the `yaml` document parser. It answers only for files it can prove the
+ * The fast path reads a file without positions: first with the plain-subset reader
+ * (plain-yaml.ts), else with js-yaml or JSON.parse, about ten times faster than the `yaml`
+ * document parser. It answers only for files it can prove the
  * `yaml` path would read to the same value with no diagnostic; anything else (null) goes the
  * `yaml` way. So every construct where the two parsers could disagree sends the file back:
  * the checks below are deliberately coarse, a false alarm only costs speed.
@@ -46,6 +47,11 @@ const JSON_STRING = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
  * the `yaml` path would read it and with no diagnostic from parsing; null otherwise.
  */
 export function parseFast(text: string, format: FileFormat): JsonObject | null {
+  // Most files are in the plain subset: its reader checks its own characters.
+  if (format !== "json") {
+    const plain = readPlainYaml(text);
+    if (plain) return plain;
+  }
   if (ODD_CHARACTERS.test(text)) return null;
   const first = FIRST_CHARACTER.exec(text)?.[0];
   // A .yaml file holding JSON gets an `extension-format` warning: the `yaml` path reports it.
@@ -67,7 +73,7 @@ function parseYaml(text: string): JsonObject | null {
   let value: unknown;
   try {
     // Duplicate keys throw (js-yaml's default), which sends the file to the `yaml` path.
-    value = load(text, { schema: YAML_CORE_SCHEMA });
+    value = jsYaml().load(text, { schema: yamlCoreSchema() });
   } catch {
     return null;
   }

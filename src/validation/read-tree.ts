@@ -4,7 +4,7 @@ import { join, sep } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ConfigFile } from "./engine.js";
 import { locateFile } from "./locate.js";
-import { readCappedSync } from "./read-capped.js";
+import { CappedReader } from "./read-capped.js";
 import { checkShare, type ShareResult } from "./tree-share.js";
 import { checkShareInWorker } from "./worker-pool.js";
 
@@ -46,12 +46,13 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
   if (threads < 2) {
     // `join` per file normalises the same folder prefix 10,000 times: build it once per folder.
     const folders = new Map<string, string>();
+    const reader = new CappedReader();
     return paths.map((path) => {
       const slash = path.indexOf("/");
       const folder = path.slice(0, slash);
       let at = folders.get(folder);
       if (at === undefined) folders.set(folder, (at = join(dir, folder)));
-      return { path, content: readCappedSync(`${at}${sep}${path.slice(slash + 1)}`) };
+      return { path, content: reader.readText(`${at}${sep}${path.slice(slash + 1)}`) };
     });
   }
 
@@ -68,10 +69,11 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
   }
 
   const files: ConfigFile[] = [];
+  const reader = new CappedReader();
   shares.forEach((share, s) => {
     const { contents, bodies } = results[s] as ShareResult;
     share.forEach((path, i) => {
-      const file: ConfigFile = { path, content: contents[i] ?? readCappedSync(join(dir, path)) };
+      const file: ConfigFile = { path, content: contents[i] ?? reader.readText(join(dir, path)) };
       const body = bodies[i];
       const where = body ? locateFile(catalog, "", path) : null;
       if (body && where) file.checked = { catalog, kind: where.kind.id, name: where.name, body };

@@ -3,7 +3,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { JsonObject } from "../core/types.js";
 import { cleanFile } from "./fast-check.js";
 import { locateFile } from "./locate.js";
-import { readCappedSync } from "./read-capped.js";
+import { CappedReader } from "./read-capped.js";
 
 export interface ShareResult {
   /** Each file's bytes; null when reading failed (the caller reads it again to report why). */
@@ -16,10 +16,11 @@ export interface ShareResult {
 export function checkShare(catalog: Catalog, dir: string, paths: readonly string[]): ShareResult {
   const contents: (Buffer | null)[] = [];
   const bodies: (JsonObject | null)[] = [];
+  const reader = new CappedReader();
   for (const path of paths) {
     let content: Buffer | null = null;
     try {
-      content = readCappedSync(join(dir, path));
+      content = reader.readBytes(join(dir, path));
     } catch {
       // Reported by the caller, which reads the file again in the main thread.
     }
