@@ -1,9 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { Catalog } from "../catalog/catalog.js";
 import { GitsyncError } from "../core/errors.js";
 import type { Diagnostic } from "../core/types.js";
-import { readConfigTree, validateTree } from "../validation/index.js";
+import { TreeReader } from "../validation/tree-reader.js";
 
 const usage = `usage: gitsync validate [dir] [--format text|json] [--connections file.json]
 
@@ -70,10 +69,18 @@ async function validate(argv: string[], io: Io): Promise<number> {
   if (!isDir) throw new UsageError(`no such folder: ${dir}`);
   const connections = args.values.connections === undefined ? null : await readConnections(args.values.connections);
 
-  const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
-  const catalog = await Catalog.load(extraDir ? { extraDir } : {});
-  const files = await readConfigTree(dir, catalog);
-  const result = validateTree({ catalog, files, connections });
+  // Started before the catalog and the engine are loaded, so its start-up overlaps theirs.
+  const reader = TreeReader.start();
+  let result;
+  try {
+    const [{ Catalog }, { readConfigTree, validateTree }] = await Promise.all([import("../catalog/catalog.js"), import("../validation/index.js")]);
+    const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
+    const catalog = await Catalog.load(extraDir ? { extraDir } : {});
+    const files = await readConfigTree(dir, catalog, { reader });
+    result = validateTree({ catalog, files, connections });
+  } finally {
+    reader?.close();
+  }
 
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = result.diagnostics.length - errors;

@@ -14,7 +14,7 @@ export interface ConfigFile {
   path: string;
   /** Raw bytes are checked for UTF-8; a string is taken as already decoded. */
   content: string | Uint8Array;
-  /** Set by `readConfigTree` when it already found the file valid on its own (in a worker thread). */
+  /** Set by `readConfigTree`, which checks each file on its own as it reads it, when the file passed. */
   checked?: CheckedFile;
 }
 

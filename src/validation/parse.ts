@@ -3,11 +3,11 @@ import type { Document } from "yaml";
 import { yaml } from "../catalog/lazy-yaml.js";
 import type { Diagnostic, FileFormat, JsonObject, JsonValue } from "../core/types.js";
 import { diagnostic, fileStart } from "./diagnostic.js";
+import { MAX_ALIAS_COUNT, MAX_FILE_BYTES } from "./limits.js";
 import { Positions, type InstancePath } from "./positions.js";
 
-export const MAX_FILE_BYTES = 1024 * 1024;
-/** More aliases than this in one file is an expansion attack ("billion laughs"), not config. */
-export const MAX_ALIAS_COUNT = 100;
+export { MAX_ALIAS_COUNT, MAX_FILE_BYTES } from "./limits.js";
+
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export interface ParsedFile {

@@ -1,40 +1,19 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
-import { MAX_FILE_BYTES } from "./parse.js";
+import { MAX_FILE_BYTES } from "./limits.js";
 
 /**
- * Reads files of a tree one after another into one reusable buffer, at most one byte past the
- * size limit (enough for validation to reject the file). Synchronous on purpose: for small files,
- * each asynchronous call is a thread-pool round trip and a 10,000-file tree read ten times slower
- * that way. No fstat and no buffer per file: in a fresh process that halved the time to read a
- * 10,000-file tree (docs/validation.md).
+ * Reads files one after another into one reusable buffer, at most one byte past the size limit
+ * (enough for validation to reject the file). Synchronous on purpose: for small files, each
+ * asynchronous call is a thread-pool round trip and a 10,000-file tree read ten times slower that
+ * way. No fstat and no buffer per file: in a fresh process that halved the time to read a
+ * 10,000-file tree (docs/validation-performance.md).
  */
 export class CappedReader {
   private readonly scratch = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
 
-  /**
-   * The file's text when it is valid UTF-8 within the size limit (what validation wants); its
-   * bytes otherwise, so validation can say what is wrong with them.
-   */
-  readText(file: string): string | Buffer {
-    const length = this.fill(file);
-    if (length > MAX_FILE_BYTES) return this.copy(length);
-    const text = this.scratch.toString("utf8", 0, length);
-    // Decoding replaces invalid bytes with U+FFFD: only then are the bytes checked.
-    return text.includes("\uFFFD") && !isUtf8(this.scratch.subarray(0, length)) ? this.copy(length) : text;
-  }
-
-  /** The file's bytes, in a buffer of their own. */
-  readBytes(file: string): Buffer {
-    return this.copy(this.fill(file));
-  }
-
-  private copy(length: number): Buffer {
-    return Buffer.from(this.scratch.subarray(0, length));
-  }
-
-  /** Reads the file into the scratch buffer; returns how many bytes it holds. */
-  private fill(file: string): number {
+  /** The file's bytes, in the reader's own buffer: valid until its next read. */
+  read(file: string): Buffer {
     const fd = openSync(file, "r");
     let length = 0;
     try {
@@ -45,6 +24,25 @@ export class CappedReader {
     } finally {
       closeSync(fd);
     }
-    return length;
+    return this.scratch.subarray(0, length);
   }
+
+  readText(file: string): string | Buffer {
+    return decodeCapped(this.read(file), 0, -1);
+  }
+}
+
+/**
+ * A file's content as validation wants it: its text when it is valid UTF-8 within the size limit;
+ * otherwise a copy of its bytes, so validation can say what is wrong with them. `bytes` from
+ * `start` to `end` (-1: its end) holds the file and may be reused by the caller afterwards.
+ */
+export function decodeCapped(bytes: Buffer, start: number, end: number): string | Buffer {
+  const stop = end < 0 ? bytes.length : end;
+  if (stop - start <= MAX_FILE_BYTES) {
+    const text = bytes.toString("utf8", start, stop);
+    // Decoding replaces invalid bytes with U+FFFD: only then are the bytes checked.
+    if (!text.includes("\uFFFD") || isUtf8(bytes.subarray(start, stop))) return text;
+  }
+  return Buffer.from(bytes.subarray(start, stop));
 }

@@ -6,6 +6,7 @@ import { Catalog } from "../../src/catalog/catalog.js";
 import { runValidation, type ConfigFile } from "../../src/validation/engine.js";
 import { parseFast } from "../../src/validation/fast-parse.js";
 import { readConfigTree } from "../../src/validation/index.js";
+import { TreeReader } from "../../src/validation/tree-reader.js";
 import { parseConfigFile } from "../../src/validation/parse.js";
 
 const fixtures = join(import.meta.dirname, "..", "..", "fixtures", "configs");
@@ -68,7 +69,7 @@ describe("the fast path gives exactly what the yaml path gives", () => {
   });
 });
 
-describe("readConfigTree with worker threads", () => {
+describe("readConfigTree with a reader thread", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "gitsync-tree-"));
@@ -76,21 +77,43 @@ describe("readConfigTree with worker threads", () => {
       mkdirSync(join(dir, file.path, ".."), { recursive: true });
       writeFileSync(join(dir, file.path), file.content);
     }
+    // Bytes that are not UTF-8 and a file over the size limit come back as bytes, for validation to report.
+    writeFileSync(join(dir, "models", "latin1.yaml"), Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
+    writeFileSync(join(dir, "models", "huge.yaml"), `name: huge\nrawSql: "${"x".repeat(1024 * 1024)}"\n`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("checks shares in workers and validates to the same result as one thread", async () => {
-    const threaded = await readConfigTree(dir, catalog, { threads: 3, filesPerThread: 40 });
-    const single = await readConfigTree(dir, catalog, { threads: 1 });
+  const contentText = (f: ConfigFile): string => (typeof f.content === "string" ? `text:${f.content}` : `bytes:${Buffer.from(f.content).toString("base64")}`);
+
+  it("gives the same files and verdicts as reading in this thread, and validates to the same result", async () => {
+    const reader = TreeReader.start();
+    expect(reader).not.toBeNull();
+    let threaded: ConfigFile[];
+    try {
+      threaded = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
+    } finally {
+      reader?.close();
+    }
+    const single = await readConfigTree(dir, catalog, { reader: null });
     expect(threaded.map((f) => f.path)).toEqual(single.map((f) => f.path));
-    expect(threaded.map((f) => Buffer.from(f.content).toString("utf8"))).toEqual(single.map((f) => Buffer.from(f.content).toString("utf8")));
-    // Workers (and the calling thread's share) found the clean files; one thread leaves that to validation.
-    expect(threaded.filter((f) => f.checked).length).toBeGreaterThan(80);
-    expect(single.some((f) => f.checked)).toBe(false);
+    expect(threaded.map(contentText)).toEqual(single.map(contentText));
+    expect(threaded.map((f) => f.checked?.body ?? null)).toEqual(single.map((f) => f.checked?.body ?? null));
+    // Not vacuous: clean files were found valid on their own, and the odd ones came back as bytes.
+    expect(threaded.filter((f) => f.checked).length).toBeGreaterThan(60);
+    expect(threaded.filter((f) => typeof f.content !== "string").map((f) => f.path)).toEqual(["models/huge.yaml", "models/latin1.yaml"]);
     const connections = ["warehouse", "crm", "erp", "lake", "hubspot"];
     const a = runValidation({ catalog, basePath: "", files: threaded, deleted: [], current: [], connections });
     const b = runValidation({ catalog, basePath: "", files: single, deleted: [], current: [], connections, fastPath: false });
     expect(a).toStrictEqual(b);
+    expect(a.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["encoding", "file-too-large"]));
+  });
+
+  it("reads everything in this thread when the reader thread has stopped", async () => {
+    const reader = TreeReader.start();
+    reader?.close();
+    const files = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
+    const single = await readConfigTree(dir, catalog, { reader: null });
+    expect(files.map(contentText)).toEqual(single.map(contentText));
   });
 });
 
