@@ -9,20 +9,36 @@ export interface FieldOccurrence {
 /** Every value at a catalog field path (`*` = each array item) that is present in `value`. */
 export function occurrences(value: JsonValue, path: FieldPath): FieldOccurrence[] {
   const out: FieldOccurrence[] = [];
-  const walk = (node: JsonValue, i: number, at: (string | number)[]): void => {
-    if (i === path.length) {
-      out.push({ path: at, value: node });
-      return;
-    }
+  // One path stack, copied only for what is found: most lookups (secrets) find nothing.
+  collect(value, path, 0, [], out);
+  return out;
+}
+
+function collect(node: JsonValue, path: FieldPath, from: number, at: (string | number)[], out: FieldOccurrence[]): void {
+  let current = node;
+  const depth = at.length;
+  for (let i = from; i < path.length; i++) {
     const part = path[i] as string;
     if (part === "*") {
-      if (Array.isArray(node)) node.forEach((item, index) => walk(item, i + 1, [...at, index]));
-    } else if (node !== null && typeof node === "object" && !Array.isArray(node) && Object.hasOwn(node, part)) {
-      walk(node[part] as JsonValue, i + 1, [...at, part]);
+      if (Array.isArray(current)) {
+        for (let index = 0; index < current.length; index++) {
+          at.push(index);
+          collect(current[index] as JsonValue, path, i + 1, at, out);
+          at.pop();
+        }
+      }
+      at.length = depth;
+      return;
     }
-  };
-  walk(value, 0, []);
-  return out;
+    if (current === null || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, part)) {
+      at.length = depth;
+      return;
+    }
+    current = current[part] as JsonValue;
+    at.push(part);
+  }
+  out.push({ path: at.slice(), value: current });
+  at.length = depth;
 }
 
 export function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {

@@ -16,8 +16,9 @@ const EXTENSION = /\.(yaml|yml|json)$/;
  * Anything else (other folders, subfolders, other extensions) is not config: null.
  */
 export function locateFile(catalog: Catalog, basePath: string, path: string): FileLocation | null {
-  const base = basePath.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
-  let rel = path.replace(/\\/g, "/").replace(/^\.\//, "");
+  // Most calls (a whole tree, no base path) need none of the normalising below.
+  const base = basePath === "" ? "" : basePath.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
+  let rel = path.includes("\\") || path.startsWith("./") ? path.replace(/\\/g, "/").replace(/^\.\//, "") : path;
   if (base !== "") {
     if (!rel.startsWith(`${base}/`)) return null;
     rel = rel.slice(base.length + 1);

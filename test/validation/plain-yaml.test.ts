@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { JsonValue } from "../../src/core/types.js";
 import { MAX_FILE_BYTES, parseConfigFile } from "../../src/validation/parse.js";
-import { readPlainYaml } from "../../src/validation/plain-yaml.js";
+import { EVERY_BRANCH, readPlainYaml } from "../../src/validation/plain-yaml.js";
 
 /*
  * The plain-subset reader may decline anything, but whatever it answers must be exactly what the
@@ -58,6 +58,10 @@ describe("readPlainYaml", () => {
       if (expectAgrees(readFileSync(file, "utf8"))) answered++;
     }
     expect(answered).toBeGreaterThan(10);
+  });
+
+  it("reads its own warm-up document, so that document really takes every branch", () => {
+    expect(expectAgrees(EVERY_BRANCH)).toBe(true);
   });
 
   it.each([
