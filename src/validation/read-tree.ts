@@ -53,24 +53,21 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
   });
 
   const files: (ConfigFile | undefined)[] = new Array<ConfigFile | undefined>(paths.length);
+  const take = (i: number, content: string | Buffer): void => {
+    files[i] = checkedFile(catalog, paths[i] as string, content);
+  };
   const large = paths.length >= (options.readerFrom ?? READER_THREAD_FILES);
   const own = options.reader === undefined && large ? TreeReader.start() : null;
   const reader = options.reader === undefined ? own : large ? options.reader : null;
-  try {
-    if (reader) {
-      for await (const batch of reader.contents(locations)) {
-        batch.contents.forEach((content, k) => {
-          if (content !== null) files[batch.first + k] = checkedFile(catalog, paths[batch.first + k] as string, content);
-        });
-      }
+  if (reader) {
+    try {
+      reader.readAll(locations, take);
+    } finally {
+      own?.close();
     }
-  } finally {
-    own?.close();
-  }
-  // Whatever the thread did not read (no thread, a file it failed on, a thread that stopped).
-  const inline = new CappedReader();
-  for (let i = 0; i < paths.length; i++) {
-    files[i] ??= checkedFile(catalog, paths[i] as string, inline.readText(locations[i] as string));
+  } else {
+    const inline = new CappedReader();
+    for (let i = 0; i < paths.length; i++) take(i, inline.readText(locations[i] as string));
   }
   return files as ConfigFile[];
 }

@@ -1,36 +1,44 @@
 /**
- * Worker thread entry of `TreeReader`: reads the files it is sent, in order, and sends their
- * bytes back in batches (each one transferred buffer), so the main thread parses while this
- * thread waits on the disk. It loads nothing but the reader: its start-up stays short.
+ * Worker thread entry of `TreeReader`: reads files of a job from the front while the main thread
+ * takes them from the back, each file claimed in shared memory by whichever thread gets there
+ * first, and sends its bytes back in batches (each one transferred buffer). It loads nothing but
+ * the reader: its start-up stays short.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { MAX_FILE_BYTES } from "./limits.js";
 import { CappedReader } from "./read-capped.js";
 
 export interface ReadJob {
-  /** Absolute or relative file paths, read in this order. */
+  /** File paths, claimed from the front by this thread. */
   files: string[];
+  /**
+   * One slot per file (0 free, else claimed), then one counter of batches posted, which the
+   * main thread waits on.
+   */
+  claims: Int32Array;
+  /** Where batches go (read synchronously by the main thread). */
+  port: MessagePort;
 }
 
 export interface ReadBatch {
-  /** Index (in the job's files) of the batch's first file. */
+  /** Index (in the job's files) of the batch's first file; the batch's files follow in order. */
   first: number;
   /** Where each file's bytes end in `data`; -1 when it could not be read (the caller retries it). */
   ends: Int32Array;
   data: ArrayBuffer;
 }
 
-export type ReadMessage = { batch: ReadBatch } | { done: true };
-
 /** A first batch this small lets the main thread start parsing at once; later ones are larger. */
 const FIRST_BATCH_FILES = 32;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 512 * 1024;
 
-const port = parentPort;
-if (port) port.on("message", (job: ReadJob) => readAll(port, job));
+parentPort?.on("message", (job: ReadJob) => readFromFront(job));
+// Started: `TreeReader.started()` waits for this.
+parentPort?.postMessage("started");
 
-function readAll(out: NonNullable<typeof parentPort>, job: ReadJob): void {
+function readFromFront({ files, claims, port }: ReadJob): void {
+  const posted = files.length;
   const reader = new CappedReader();
   let data = Buffer.allocUnsafe(BATCH_BYTES);
   let ends: number[] = [];
@@ -38,22 +46,25 @@ function readAll(out: NonNullable<typeof parentPort>, job: ReadJob): void {
   let first = 0;
   let limit = FIRST_BATCH_FILES;
   const flush = (): void => {
-    // A copy of the used part (small next to the reads): the batch buffer is reused.
+    // Copies of the used part (small next to the reads): the batch buffer is reused.
     const copy = new ArrayBuffer(used);
     new Uint8Array(copy).set(data.subarray(0, used));
     const endsBuffer = new ArrayBuffer(ends.length * Int32Array.BYTES_PER_ELEMENT);
     new Int32Array(endsBuffer).set(ends);
     const batch: ReadBatch = { first, ends: new Int32Array(endsBuffer), data: copy };
-    out.postMessage({ batch } satisfies ReadMessage, [copy, endsBuffer]);
+    port.postMessage(batch, [copy, endsBuffer]);
+    Atomics.add(claims, posted, 1);
+    Atomics.notify(claims, posted);
     first += ends.length;
     ends = [];
     used = 0;
     limit = BATCH_FILES;
   };
-  for (const file of job.files) {
+  // Up to the first file the main thread has claimed from the back: all after it are its own.
+  for (let i = 0; i < files.length && Atomics.compareExchange(claims, i, 0, 1) === 0; i++) {
     let bytes: Buffer | null = null;
     try {
-      bytes = reader.read(file);
+      bytes = reader.read(files[i] as string);
     } catch {
       // Read again by the caller, which then reports why it failed.
     }
@@ -70,5 +81,5 @@ function readAll(out: NonNullable<typeof parentPort>, job: ReadJob): void {
     if (ends.length >= limit) flush();
   }
   if (ends.length > 0) flush();
-  out.postMessage({ done: true } satisfies ReadMessage);
+  port.close();
 }

@@ -1,32 +1,34 @@
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
-import { decodeCapped } from "./read-capped.js";
+import { MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
+import { CappedReader, decodeCapped } from "./read-capped.js";
 import { startWorker } from "./start-worker.js";
-import type { ReadBatch, ReadJob, ReadMessage } from "./tree-reader-worker.js";
+import type { ReadBatch, ReadJob } from "./tree-reader-worker.js";
 
-export interface ContentBatch {
-  /** Index of the batch's first file in the list given to `contents`. */
-  first: number;
-  /** Each file's text (or bytes, see `decodeCapped`); null where the thread could not read it. */
-  contents: (string | Buffer | null)[];
-}
+/** How long the calling thread waits for the reader thread without any news before reading the rest itself. */
+const STALL_MS = 2_000;
+/** Each wait is this long at most, so news is checked in between. */
+const WAIT_MS = 20;
 
 /**
  * A thread that reads a tree's files while the calling thread parses them: reading is system
  * calls, which the other core runs in parallel, while parsing stays in one thread (two threads
- * parsing lost to one on 2 cores: each warms its own JIT). Start it early, so its start-up
- * overlaps the caller's own (`gitsync validate` starts it before loading the catalog); read one
- * list of files with `contents`; close it.
+ * parsing lost to one on 2 cores: each warms its own JIT). The reader takes files from the front,
+ * the calling thread from the back whenever it has nothing to parse, so neither waits for the
+ * other. Start it early, so its start-up overlaps the caller's own (`gitsync validate` starts it
+ * before loading the catalog); read one list of files with `readAll`; close it.
  */
 export class TreeReader {
-  private failed = false;
-  private wake: (() => void) | null = null;
+  private readonly ready: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
-    // Kept: an error before `contents` runs must not become an uncaught one.
-    worker.on("error", () => this.fail());
-    worker.on("exit", () => this.fail());
-    // Idle, it never keeps the process alive.
+    // Errors are not needed here (a stalled reader is noticed by its silence), but one without
+    // a listener would be thrown as uncaught.
+    worker.on("error", () => {});
+    this.ready = new Promise((resolve) => {
+      worker.once("message", () => resolve());
+      worker.once("exit", () => resolve());
+    });
+    // It never keeps the process alive.
     worker.unref();
   }
 
@@ -40,57 +42,71 @@ export class TreeReader {
     }
   }
 
-  /**
-   * The files' contents, batch by batch, in order. Ends early and quietly if the thread fails: the
-   * caller reads whatever it did not get (and so reports any error itself).
-   */
-  async *contents(files: string[]): AsyncGenerator<ContentBatch> {
-    if (this.failed) return;
-    const queue: ReadMessage[] = [];
-    const onMessage = (message: ReadMessage): void => {
-      queue.push(message);
-      this.wake?.();
-    };
-    this.worker.on("message", onMessage);
+  /** Settles once the thread has started (or stopped). Only tests need to wait for it. */
+  started(): Promise<void> {
     this.worker.ref();
+    return this.ready.finally(() => this.worker.unref());
+  }
+
+  /**
+   * Reads every file, handing each one's content (see `decodeCapped`) to `take` with its index,
+   * in no particular order; synchronous. A file the reader thread could not read is read here,
+   * so its error is thrown here; so are the files of a reader that stalls or stopped. Returns how
+   * many files the reader thread delivered.
+   */
+  readAll(files: string[], take: (index: number, content: string | Buffer) => void): number {
+    const count = files.length;
+    const claims = new Int32Array(new SharedArrayBuffer((count + 1) * Int32Array.BYTES_PER_ELEMENT));
+    const { port1, port2 } = new MessageChannel();
+    const reader = new CappedReader();
+    const done = new Uint8Array(count);
+    let filled = 0;
+    let delivered = 0;
+    const own = (i: number): void => {
+      take(i, reader.readText(files[i] as string));
+      done[i] = 1;
+      filled++;
+    };
     try {
-      this.worker.postMessage({ files } satisfies ReadJob);
-      for (;;) {
-        const message = queue.shift();
-        if (message === undefined) {
-          if (this.failed) return;
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = null;
-        } else if ("done" in message) {
-          return;
+      this.worker.postMessage({ files, claims, port: port2 } satisfies ReadJob, [port2]);
+      let back = count - 1;
+      let received = 0;
+      let lastNews = performance.now();
+      while (filled < count) {
+        const batch = receiveMessageOnPort(port1)?.message as ReadBatch | undefined;
+        if (batch) {
+          received++;
+          lastNews = performance.now();
+          const bytes = Buffer.from(batch.data);
+          let start = 0;
+          batch.ends.forEach((end, k) => {
+            const i = batch.first + k;
+            if (end < 0) return own(i);
+            take(i, decodeCapped(bytes, start, end));
+            done[i] = 1;
+            filled++;
+            delivered++;
+            start = end;
+          });
+        } else if (back >= 0 && Atomics.compareExchange(claims, back, 0, 2) === 0) {
+          // Nothing to parse yet: read one file from the back.
+          own(back--);
+        } else if (performance.now() - lastNews > STALL_MS) {
+          break;
         } else {
-          yield decodeBatch(message.batch);
+          back = -1;
+          Atomics.wait(claims, count, received, WAIT_MS);
         }
       }
     } finally {
-      this.worker.off("message", onMessage);
-      this.worker.unref();
+      port1.close();
     }
+    // A reader that stalled or stopped: the files it claimed and did not send.
+    for (let i = 0; i < count; i++) if (done[i] === 0) own(i);
+    return delivered;
   }
 
   close(): void {
     void this.worker.terminate();
   }
-
-  private fail(): void {
-    this.failed = true;
-    this.wake?.();
-  }
-}
-
-function decodeBatch(batch: ReadBatch): ContentBatch {
-  const bytes = Buffer.from(batch.data);
-  let start = 0;
-  const contents = Array.from(batch.ends, (end) => {
-    if (end < 0) return null;
-    const content = decodeCapped(bytes, start, end);
-    start = end;
-    return content;
-  });
-  return { first: batch.first, contents };
 }

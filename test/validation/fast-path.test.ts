@@ -90,7 +90,16 @@ describe("readConfigTree with a reader thread", () => {
     expect(reader).not.toBeNull();
     let threaded: ConfigFile[];
     try {
+      // Started, so that it takes files from the front while this thread takes them from the back.
+      await reader?.started();
       threaded = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
+      const contents: (string | Buffer)[] = [];
+      const paths = threaded.map((f) => join(dir, f.path));
+      const delivered = reader?.readAll(paths, (i, content) => (contents[i] = content)) ?? 0;
+      expect(delivered).toBeGreaterThan(0);
+      expect(contents.map((c) => (typeof c === "string" ? c : c.toString("base64")))).toEqual(
+        threaded.map((f) => (typeof f.content === "string" ? f.content : Buffer.from(f.content).toString("base64"))),
+      );
     } finally {
       reader?.close();
     }
