@@ -36,9 +36,9 @@ export class Catalog {
 
   static async load(options: CatalogOptions = {}): Promise<Catalog> {
     const formats: KindFormats = { cron: memoized(isCronExpression, 10_000) };
-    const builtins = await readSchemaFiles(await schemaFiles(builtinKindsDir(), true));
+    const builtins = readSchemaFiles(schemaFiles(builtinKindsDir(), true));
     const schemas = [...builtins];
-    if (options.extraDir !== undefined) schemas.push(...(await readSchemaFiles(await schemaFiles(options.extraDir, false))));
+    if (options.extraDir !== undefined) schemas.push(...readSchemaFiles(schemaFiles(options.extraDir, false)));
 
     // Built-in kinds alone: their validators generated at build time, if made from these very
     // files. With extra kinds everything compiles in one ajv instance, as ids must not clash.

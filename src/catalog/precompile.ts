@@ -14,7 +14,7 @@ export async function precompileKinds(outFile: string): Promise<void> {
   const { _ } = await import("ajv/dist/2020.js");
   // A CommonJS module: its `exports.default` is the function.
   const standaloneCode = (await import("ajv/dist/standalone/index.js")).default.default;
-  const schemas = await readSchemaFiles(await schemaFiles(builtinKindsDir(), true));
+  const schemas = readSchemaFiles(schemaFiles(builtinKindsDir(), true));
   // `formats` is the parameter of the generated `create`: each catalog passes its own.
   const ajv = await kindAjv({ cron: () => true }, { code: { source: true, formats: _`formats` } });
   const refs: Record<string, string> = {};

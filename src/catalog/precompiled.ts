@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { KindFormats } from "./ajv.js";
+import { packageRoot } from "./package-root.js";
 
 /**
  * Built-in kinds' validators generated at build time (`npm run build`) as ajv standalone code,
@@ -36,12 +36,22 @@ export function schemaSetHash(schemas: readonly { file: string; text: string }[]
 }
 
 /**
+ * Where the build writes the generated validators: beside the compiled catalog module. Found from
+ * the package root, not from this module, since the bundled `gitsync validate` runs this code from
+ * another folder. Run from source there is none to use (the build may be stale).
+ */
+export function precompiledFile(): string | null {
+  if (import.meta.url.endsWith(".ts")) return null;
+  return join(packageRoot(), "dist", "src", "catalog", PRECOMPILED_FILE);
+}
+
+/**
  * The built-in validators, by kind id, when a precompiled file exists beside this module and was
  * generated from exactly these schemas; null otherwise (the caller compiles at run time).
  */
 export function loadPrecompiled(hash: string, formats: KindFormats): Record<string, ValidateFunction> | null {
-  const file = fileURLToPath(new URL(`./${PRECOMPILED_FILE}`, import.meta.url));
-  if (!existsSync(file)) return null;
+  const file = precompiledFile();
+  if (file === null || !existsSync(file)) return null;
   const module = createRequire(import.meta.url)(file) as Partial<PrecompiledModule>;
   if (module.hash !== hash || typeof module.create !== "function") return null;
   return module.create({ cron: { type: "string", validate: formats.cron } });

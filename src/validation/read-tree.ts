@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
 import { join, sep } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ConfigFile } from "./engine.js";
@@ -34,7 +34,8 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
   for (const kind of catalog.kinds()) {
     let entries;
     try {
-      entries = await readdir(join(dir, kind.folder), { withFileTypes: true });
+      // Synchronous: a few folders, where each asynchronous call costs more than the listing.
+      entries = readdirSync(join(dir, kind.folder), { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") continue;
       throw error;
