@@ -40,7 +40,7 @@ export function schemaSetHash(schemas: readonly { file: string; text: string }[]
  * the package root, not from this module, since the bundled `gitsync validate` runs this code from
  * another folder. Run from source there is none to use (the build may be stale).
  */
-export function precompiledFile(): string | null {
+function precompiledFile(): string | null {
   if (import.meta.url.endsWith(".ts")) return null;
   return join(packageRoot(), "dist", "src", "catalog", PRECOMPILED_FILE);
 }

@@ -4,11 +4,11 @@ import { readPlainYaml } from "./plain-yaml.js";
 
 /*
  * The fast path reads a file without positions: first with the plain-subset reader
- * (plain-yaml.ts), else with js-yaml or JSON.parse, about ten times faster than the `yaml`
- * document parser. It answers only for files it can prove the
- * `yaml` path would read to the same value with no diagnostic; anything else (null) goes the
- * `yaml` way. So every construct where the two parsers could disagree sends the file back:
- * the checks below are deliberately coarse, a false alarm only costs speed.
+ * (plain-yaml.ts), else with js-yaml or JSON.parse, all many times faster than the `yaml`
+ * document parser. It answers only for files it can prove the `yaml` path would read to the same
+ * value with no diagnostic; anything else (null) goes the `yaml` way. So every construct where
+ * the parsers could disagree sends the file back: the checks below are deliberately coarse, a
+ * false alarm only costs speed.
  */
 
 /** Characters the parsers may treat differently: controls, BOM, line/paragraph separators, surrogates. */
