@@ -212,6 +212,8 @@ function withoutPaths(value: JsonObject, paths: InstancePath[]): JsonObject {
 }
 
 function deletedResources(input: EngineInput, entries: Entry[]): ResourceRef[] {
+  // A whole tree deletes nothing: no need to index its thousands of entries.
+  if (input.deleted.length === 0) return [];
   const recreated = new Set(entries.map((e) => `${e.kind.id}\0${e.name}`));
   const out: ResourceRef[] = [];
   const seen = new Set<string>();
