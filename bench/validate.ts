@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<void> {
 
   const inProcess = (options: Parameters<typeof readConfigTree>[2]) => async () => {
     const files = await readConfigTree(tree, catalog, options);
-    const result = validateTree({ catalog, files, connections: CONNECTIONS });
+    const result = validateTree({ catalog, files, connections: CONNECTIONS, resources: false });
     if (result.files !== count || result.diagnostics.length > 0) {
       throw new Error(`expected ${count} clean files, got ${result.files} files and ${result.diagnostics.length} diagnostics`);
     }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
@@ -14,25 +13,26 @@ import { packageRoot } from "./package-root.js";
 export const PRECOMPILED_FILE = "kinds.precompiled.cjs";
 
 /** Bump when the generated module's shape changes, so an older file is never used. */
-const FORMAT_VERSION = "1";
+const FORMAT_VERSION = "2";
 
 interface PrecompiledModule {
-  hash: string;
+  stamp: string;
   /** Formats as ajv holds them (`addFormat`'s definitions): the generated code calls `.validate`. */
   create(formats: Record<string, { type: "string"; validate: (value: string) => boolean }>): Record<string, ValidateFunction>;
 }
 
 /**
  * What the validators were generated from: the generator's format, the ajv version (its runtime
- * helpers are required by the generated code) and each schema file's name and exact text. A
- * precompiled file is used only when this matches, so an edited schema is never served stale.
+ * helpers are required by the generated code) and each schema file's name and exact text, written
+ * out in full. A precompiled file is used only when its stamp is equal, so an edited schema is
+ * never served stale. The whole text rather than a digest: comparing 30 kB costs nothing, while
+ * loading node:crypto for a digest cost the command ~10 ms of start-up.
  */
-export function schemaSetHash(schemas: readonly { file: string; text: string }[]): string {
-  const hash = createHash("sha256");
+export function schemaSetStamp(schemas: readonly { file: string; text: string }[]): string {
   const ajvVersion = (createRequire(import.meta.url)("ajv/package.json") as { version: string }).version;
-  hash.update(`gitsync-kinds ${FORMAT_VERSION} ajv ${ajvVersion}\n`);
-  for (const { file, text } of schemas) hash.update(`${basename(file)}\n${text.length}\n${text}\n`);
-  return hash.digest("hex");
+  let stamp = `gitsync-kinds ${FORMAT_VERSION} ajv ${ajvVersion}\n`;
+  for (const { file, text } of schemas) stamp += `${basename(file)}\n${text.length}\n${text}\n`;
+  return stamp;
 }
 
 /**
@@ -49,10 +49,10 @@ function precompiledFile(): string | null {
  * The built-in validators, by kind id, when a precompiled file exists beside this module and was
  * generated from exactly these schemas; null otherwise (the caller compiles at run time).
  */
-export function loadPrecompiled(hash: string, formats: KindFormats): Record<string, ValidateFunction> | null {
+export function loadPrecompiled(stamp: string, formats: KindFormats): Record<string, ValidateFunction> | null {
   const file = precompiledFile();
   if (file === null || !existsSync(file)) return null;
   const module = createRequire(import.meta.url)(file) as Partial<PrecompiledModule>;
-  if (module.hash !== hash || typeof module.create !== "function") return null;
+  if (module.stamp !== stamp || typeof module.create !== "function") return null;
   return module.create({ cron: { type: "string", validate: formats.cron } });
 }

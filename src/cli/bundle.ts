@@ -2,15 +2,22 @@
  * Build step (`npm run build`, after tsc): bundles the compiled `gitsync validate` command with
  * the modules it loads into one file, in place of dist/src/cli/validate.js. A fresh process then
  * loads one module instead of about thirty, which took ~40 ms of the command's start-up
- * (docs/validation-performance.md). Packages stay external; source maps chain to src.
+ * (docs/validation-performance.md). Packages stay external but croner, which every tree with a
+ * cron schedule needs: resolved from node_modules as its own module it cost ~10 ms of start-up.
+ * Source maps chain to src.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { packageRoot } from "../catalog/package-root.js";
 
+/** Packages bundled into the command rather than loaded from node_modules. */
+const INLINED = new Set(["croner"]);
+
 export async function bundleValidateCommand(root: string = packageRoot()): Promise<void> {
   const file = join(root, "dist", "src", "cli", "validate.js");
+  const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   await build({
     entryPoints: [file],
     outfile: file,
@@ -19,7 +26,8 @@ export async function bundleValidateCommand(root: string = packageRoot()): Promi
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    // A package name also covers its subpaths (`ajv/dist/...`).
+    external: Object.keys(dependencies).filter((name) => !INLINED.has(name)),
     sourcemap: true,
     logLevel: "warning",
   });

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { GitsyncError } from "../core/errors.js";
 import type { Diagnostic } from "../core/types.js";
@@ -62,12 +62,8 @@ async function validate(argv: string[], io: Io): Promise<number> {
   if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not '${format}'`);
   if (args.positionals.length > 1) throw new UsageError(`one folder at most, got ${args.positionals.length}`);
   const dir = args.positionals[0] ?? ".";
-  const isDir = await stat(dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) throw new UsageError(`no such folder: ${dir}`);
-  const connections = args.values.connections === undefined ? null : await readConnections(args.values.connections);
+  if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
+  const connections = args.values.connections === undefined ? null : readConnections(args.values.connections);
 
   // Started before the catalog and the engine are loaded, so its start-up overlaps theirs.
   const reader = TreeReader.start();
@@ -77,7 +73,7 @@ async function validate(argv: string[], io: Io): Promise<number> {
     const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
     const catalog = await Catalog.load(extraDir ? { extraDir } : {});
     const files = await readConfigTree(dir, catalog, { reader });
-    result = validateTree({ catalog, files, connections });
+    result = validateTree({ catalog, files, connections, resources: false });
   } finally {
     reader?.close();
   }
@@ -93,6 +89,15 @@ async function validate(argv: string[], io: Io): Promise<number> {
   return errors === 0 ? 0 : 1;
 }
 
+/** Synchronous, as the rest of the command is: node:fs/promises alone cost ~3 ms of its start-up. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function textLine(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`;
 }
@@ -102,10 +107,10 @@ function jsonDiagnostic(d: Diagnostic): Diagnostic {
 }
 
 /** `["a", "b"]` or the connections export, `[{ "name": "a", "type": ... }]`. */
-async function readConnections(file: string): Promise<string[]> {
+function readConnections(file: string): string[] {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, "utf8"));
+    data = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new UsageError(`--connections ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,10 +1,11 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { formatFieldPath, type Kind } from "../catalog/kind.js";
-import { RESOURCE_NAME, type Diagnostic, type JsonObject, type JsonValue } from "../core/types.js";
+import { RESOURCE_NAME, type Diagnostic, type FileFormat, type JsonObject, type JsonValue } from "../core/types.js";
 import { findCycles } from "./cycles.js";
 import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
-import { occurrences, startsWith } from "./fields.js";
-import { cleanFile, type CleanFile } from "./fast-check.js";
+import { occurrences, referencesOf, startsWith, type FoundReference } from "./fields.js";
+import { cleanFile } from "./fast-check.js";
+import { parseFast } from "./fast-parse.js";
 import { locateFile } from "./locate.js";
 import { lazyPositions, parseConfigFile } from "./parse.js";
 import type { InstancePath, Position, Positions } from "./positions.js";
@@ -14,16 +15,23 @@ export interface ConfigFile {
   path: string;
   /** Raw bytes are checked for UTF-8; a string is taken as already decoded. */
   content: string | Uint8Array;
-  /** Set by `readConfigTree`, which checks each file on its own as it reads it, when the file passed. */
+  /**
+   * Set by `readConfigTree`, which checks each file on its own as it reads it, when the file
+   * passed; `content` is then its text.
+   */
   checked?: CheckedFile;
 }
 
-/** A file found valid on its own, against `catalog`, as the resource `kind`/`name`. */
+/**
+ * A file found valid on its own, against `catalog`, as the resource `kind`/`name`. Its body is
+ * not kept: the cross-file rules need only its references, and a tree's bodies kept until the
+ * end cost more in garbage collection than reading the few that are asked for again.
+ */
 export interface CheckedFile {
   catalog: Catalog;
   kind: string;
   name: string;
-  body: JsonObject;
+  references: FoundReference[];
 }
 
 export interface ParsedResource {
@@ -54,6 +62,8 @@ export interface EngineInput {
   connections: readonly string[] | null;
   /** False forces every file through the `yaml` path (to prove both paths agree). Default true. */
   fastPath?: boolean;
+  /** False when only diagnostics are wanted: `resources` comes back empty. Default true. */
+  resources?: boolean;
 }
 
 export interface EngineResult {
@@ -68,8 +78,17 @@ interface Entry {
   path: string;
   kind: Kind;
   name: string;
-  body: JsonObject;
+  /** Without secrets; null when the result's `resources` are not wanted and it was not parsed here. */
+  body: JsonObject | null;
+  references: FoundReference[];
   positions: Positions;
+}
+
+/** A file valid on its own, read without positions. */
+interface CleanEntry {
+  text: string;
+  body: JsonObject | null;
+  references: FoundReference[];
 }
 
 /**
@@ -122,9 +141,11 @@ export function runValidation(input: EngineInput): EngineResult {
 
     // Most files in a large tree are valid: read them without positions, and take the full
     // path (which finds and locates every problem) only for the others.
-    const clean = input.fastPath === false ? null : (checkedFile(file, catalog, kind, name) ?? cleanFile(file.content, where.format, kind, name));
+    const clean = input.fastPath === false ? null : cleanEntry(file, catalog, kind, name, where.format, input.resources !== false);
     if (clean) {
-      if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body: clean.body, positions: lazyPositions(clean.text) });
+      if (goodName && first === undefined) {
+        entries.push({ path: file.path, kind, name, body: clean.body, references: clean.references, positions: lazyPositions(clean.text) });
+      }
       continue;
     }
 
@@ -133,7 +154,7 @@ export function runValidation(input: EngineInput): EngineResult {
     if (!parsed.value) continue;
     const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
     parsed.positions.release();
-    if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body, positions: parsed.positions });
+    if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body, references: referencesOf(kind, body), positions: parsed.positions });
   }
 
   const deleted = deletedResources(input, entries);
@@ -145,23 +166,28 @@ export function runValidation(input: EngineInput): EngineResult {
   diagnostics.sort(compareDiagnostics);
   return {
     diagnostics,
-    resources: entries.map((e) => ({
-      kind: e.kind.id,
-      name: e.name,
-      path: e.path,
-      body: e.body,
-      project: typeof e.body["project"] === "string" ? e.body["project"] : null,
-    })),
+    resources: input.resources === false ? [] : entries.flatMap(resourceOf),
     deleted,
     files: examined,
   };
 }
 
-function checkedFile(file: ConfigFile, catalog: Catalog, kind: Kind, name: string): CleanFile | null {
+function resourceOf(e: Entry): ParsedResource[] {
+  const body = e.body;
+  if (!body) return [];
+  return [{ kind: e.kind.id, name: e.name, path: e.path, body, project: typeof body["project"] === "string" ? body["project"] : null }];
+}
+
+function cleanEntry(file: ConfigFile, catalog: Catalog, kind: Kind, name: string, format: FileFormat, bodies: boolean): CleanEntry | null {
   const checked = file.checked;
-  if (!checked || checked.catalog !== catalog || checked.kind !== kind.id || checked.name !== name) return null;
-  const text = typeof file.content === "string" ? file.content : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength).toString("utf8");
-  return { body: checked.body, text };
+  const content = file.content;
+  if (checked && checked.catalog === catalog && checked.kind === kind.id && checked.name === name && typeof content === "string") {
+    // Proven clean when it was read: parsed again only for its body.
+    const body = bodies ? parseFast(content, format) : null;
+    if (!bodies || body) return { text: content, body, references: checked.references };
+  }
+  const clean = cleanFile(content, format, kind, name);
+  return clean && { text: clean.text, body: clean.body, references: referencesOf(kind, clean.body) };
 }
 
 /** Secrets, schema and name rules for one parsed file. Returns the body without secrets. */
@@ -228,18 +254,19 @@ function deletedResources(input: EngineInput, entries: Entry[]): ResourceRef[] {
   return out;
 }
 
-type TenantIndex = Map<string, Map<string, JsonObject>>;
+/** Kind id, then name: each resource of the tenant as it would be, from a file or left as it is. */
+type TenantIndex = Map<string, Map<string, Entry | CurrentResource>>;
 
 function resultingTenant(input: EngineInput, entries: Entry[], deleted: ResourceRef[]): TenantIndex {
   const index: TenantIndex = new Map();
-  const put = (kind: string, name: string, body: JsonObject): void => {
+  const put = (kind: string, name: string, member: Entry | CurrentResource): void => {
     let names = index.get(kind);
     if (!names) index.set(kind, (names = new Map()));
-    names.set(name, body);
+    names.set(name, member);
   };
-  for (const r of input.current) put(r.kind, r.name, r.body);
+  for (const r of input.current) put(r.kind, r.name, r);
   for (const d of deleted) index.get(d.kind)?.delete(d.name);
-  for (const e of entries) put(e.kind.id, e.name, e.body);
+  for (const e of entries) put(e.kind.id, e.name, e);
   return index;
 }
 
@@ -247,35 +274,30 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
   const connections = input.connections === null ? null : new Set(input.connections);
   let skipped: { file: string; at: Position } | null = null;
   for (const entry of entries) {
-    for (const ref of entry.kind.references) {
-      const target = input.catalog.byId(ref.target);
+    for (const found of entry.references) {
+      const target = input.catalog.byId(found.field.target);
       if (!target) continue;
-      for (const found of occurrences(entry.body, ref.path)) {
-        if (typeof found.value !== "string") continue;
-        // Only a diagnostic needs the field's name: most references resolve.
-        const field = (): string => formatFieldPath(found.path);
-        if (!target.exported) {
-          if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
-          else if (!connections.has(found.value)) {
-            out.push(
-              diagnostic(
-                entry.path,
-                entry.positions.value(found.path),
-                "missing-reference",
-                `${target.id} '${found.value}' named by field '${field()}' is not in the connections list`,
-              ),
-            );
-          }
-        } else if (!index.get(target.id)?.has(found.value)) {
+      if (!target.exported) {
+        if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
+        else if (!connections.has(found.value)) {
           out.push(
             diagnostic(
               entry.path,
               entry.positions.value(found.path),
               "missing-reference",
-              `${target.id} '${found.value}' named by field '${field()}' does not exist (no ${target.folder}/${found.value}.yaml)`,
+              `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' is not in the connections list`,
             ),
           );
         }
+      } else if (!index.get(target.id)?.has(found.value)) {
+        out.push(
+          diagnostic(
+            entry.path,
+            entry.positions.value(found.path),
+            "missing-reference",
+            `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' does not exist (no ${target.folder}/${found.value}.yaml)`,
+          ),
+        );
       }
     }
   }
@@ -334,12 +356,16 @@ function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out
   for (const kind of catalog.kinds()) {
     const selfRefs = kind.references.filter((r) => r.target === kind.id);
     if (selfRefs.length === 0) continue;
-    const bodies = index.get(kind.id);
-    if (!bodies) continue;
+    const members = index.get(kind.id);
+    if (!members) continue;
     const edges = new Map<string, string[]>();
-    for (const [name, body] of bodies) {
+    for (const [name, member] of members) {
       const targets: string[] = [];
-      for (const ref of selfRefs) for (const f of occurrences(body, ref.path)) if (typeof f.value === "string") targets.push(f.value);
+      if ("references" in member) {
+        for (const f of member.references) if (f.field.target === kind.id) targets.push(f.value);
+      } else {
+        for (const ref of selfRefs) for (const f of occurrences(member.body, ref.path)) if (typeof f.value === "string") targets.push(f.value);
+      }
       edges.set(name, targets);
     }
     const inFiles = new Map(entries.filter((e) => e.kind === kind).map((e) => [e.name, e]));
@@ -350,14 +376,8 @@ function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out
       const from = cycle.slice(at, -1).concat(cycle.slice(0, at), cycle[at] as string);
       const entry = inFiles.get(from[0] as string) as Entry;
       const next = from[1] as string;
-      let position = entry.positions.start();
-      for (const ref of selfRefs) {
-        const hit = occurrences(entry.body, ref.path).find((f) => f.value === next);
-        if (hit) {
-          position = entry.positions.value(hit.path);
-          break;
-        }
-      }
+      const hit = entry.references.find((f) => f.field.target === kind.id && f.value === next);
+      const position = hit ? entry.positions.value(hit.path) : entry.positions.start();
       out.push(diagnostic(entry.path, position, "dependency-cycle", `${kind.id} dependency cycle: ${from.join(" → ")}`));
     }
   }

@@ -1,5 +1,6 @@
+import type { Kind, ReferenceField } from "../catalog/kind.js";
 import type { FieldPath } from "../catalog/schema-walk.js";
-import type { JsonValue } from "../core/types.js";
+import type { JsonObject, JsonValue } from "../core/types.js";
 
 export interface FieldOccurrence {
   path: (string | number)[];
@@ -43,4 +44,25 @@ function collect(node: JsonValue, path: FieldPath, from: number, at: (string | n
 
 export function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
+}
+
+/** A value found in one of a kind's reference fields: what the cross-file rules check. */
+export interface FoundReference {
+  field: ReferenceField;
+  path: (string | number)[];
+  value: string;
+}
+
+/**
+ * The names a resource's reference fields hold (strings only: anything else already failed its
+ * schema). The cross-file rules need nothing else of a body, so a tree's bodies need not be kept.
+ */
+export function referencesOf(kind: Kind, body: JsonObject): FoundReference[] {
+  const out: FoundReference[] = [];
+  for (const field of kind.references) {
+    for (const found of occurrences(body, field.path)) {
+      if (typeof found.value === "string") out.push({ field, path: found.path, value: found.value });
+    }
+  }
+  return out;
 }

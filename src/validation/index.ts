@@ -23,6 +23,8 @@ export function validateTree(input: {
   files: readonly ConfigFile[];
   basePath?: string;
   connections?: readonly string[] | null;
+  /** False when only the diagnostics are wanted (`gitsync validate`): `resources` is then empty. */
+  resources?: boolean;
 }): TreeResult {
   const result = runValidation({
     catalog: input.catalog,
@@ -31,6 +33,7 @@ export function validateTree(input: {
     deleted: [],
     current: [],
     connections: input.connections ?? null,
+    resources: input.resources ?? true,
   });
   return { diagnostics: result.diagnostics, resources: result.resources, files: result.files };
 }

@@ -176,9 +176,9 @@ export function readPlainYaml(text: string): JsonObject | null {
 
     const column = keyStart - lineStart;
     const mapping = nodes[top] as JsonObject;
-    const key = text.slice(keyStart, end);
+    const key = keyAt(text, keyStart, end);
     // `!== undefined` also refuses inherited names such as `toString`: declining is always safe.
-    if (end - keyStart > MAX_KEY_LENGTH || REFUSED_KEYS.has(key) || mapping[key] !== undefined) return null;
+    if (key === null || mapping[key] !== undefined) return null;
     const start = skipSpaces(text, end + 1, lineEnd);
     if (start === lineEnd || text.charCodeAt(start) === HASH) {
       awaiting = mapping;
@@ -335,6 +335,31 @@ function singleQuoted(rest: string): Read {
     }
     return LINE_END.test(rest.slice(quote + 1)) ? out : DECLINE;
   }
+}
+
+/**
+ * Keys already read, by a hash of their characters. A tree repeats a few dozen keys thousands of
+ * times, and a key sliced from the text costs a hash and a string-table lookup each time it is
+ * stored or looked up (most of the reader's time in a fresh process); one found here is already
+ * internalized, and has already passed REFUSED_KEYS. Fixed size: it only ever saves work.
+ */
+const KEY_SLOTS = 1024;
+const knownKeys: string[] = new Array<string>(KEY_SLOTS).fill("");
+
+/** The key from `start` to `end` (its characters already checked by `keyEnd`); null if refused. */
+function keyAt(text: string, start: number, end: number): string | null {
+  let hash = 0;
+  for (let j = start; j < end; j++) hash = (Math.imul(hash, 31) + text.charCodeAt(j)) | 0;
+  const slot = hash & (KEY_SLOTS - 1);
+  const known = knownKeys[slot] as string;
+  if (known.length === end - start && text.startsWith(known, start)) return known;
+  if (end - start > MAX_KEY_LENGTH) return null;
+  const key = text.slice(start, end);
+  if (REFUSED_KEYS.has(key)) return null;
+  // The internalized copy: a slice could keep its whole file's text alive.
+  const own = Object.keys({ [key]: 0 })[0] as string;
+  knownKeys[slot] = own;
+  return own;
 }
 
 // Every helper takes the line's end: reading past a string's end would deoptimise hot code.

@@ -3,6 +3,7 @@ import { join, sep } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ConfigFile } from "./engine.js";
 import { cleanFile } from "./fast-check.js";
+import { referencesOf } from "./fields.js";
 import { locateFile } from "./locate.js";
 import { CappedReader } from "./read-capped.js";
 import { TreeReader } from "./tree-reader.js";
@@ -75,11 +76,12 @@ export async function readConfigTree(dir: string, catalog: Catalog, options: Rea
 
 /** The file, with the verdict of the checks that need no positions when it passes them all. */
 function checkedFile(catalog: Catalog, path: string, content: string | Buffer): ConfigFile {
-  const file: ConfigFile = { path, content };
   const where = locateFile(catalog, "", path);
   if (where?.kind.exported) {
     const clean = cleanFile(content, where.format, where.kind, where.name);
-    if (clean) file.checked = { catalog, kind: where.kind.id, name: where.name, body: clean.body };
+    if (clean) {
+      return { path, content: clean.text, checked: { catalog, kind: where.kind.id, name: where.name, references: referencesOf(where.kind, clean.body) } };
+    }
   }
-  return file;
+  return { path, content };
 }

@@ -106,7 +106,7 @@ describe("readConfigTree with a reader thread", () => {
     const single = await readConfigTree(dir, catalog, { reader: null });
     expect(threaded.map((f) => f.path)).toEqual(single.map((f) => f.path));
     expect(threaded.map(contentText)).toEqual(single.map(contentText));
-    expect(threaded.map((f) => f.checked?.body ?? null)).toEqual(single.map((f) => f.checked?.body ?? null));
+    expect(threaded.map((f) => f.checked?.references ?? null)).toEqual(single.map((f) => f.checked?.references ?? null));
     // Not vacuous: clean files were found valid on their own, and the odd ones came back as bytes.
     expect(threaded.filter((f) => f.checked).length).toBeGreaterThan(60);
     expect(threaded.filter((f) => typeof f.content !== "string").map((f) => f.path)).toEqual(["models/huge.yaml", "models/latin1.yaml"]);

@@ -80,6 +80,8 @@ describe("readPlainYaml", () => {
     ["keys with dots, hyphens and underscores", "a.b: 1\nc-d: 2\n_e: 3\nF9: 4\n"],
     ["a long value line", `a: ${"x".repeat(3000)}\n`],
     ["no final line break", "a: 1\nb:\n  - x"],
+    // `aaa` and `bcb` share a slot of the reader's key cache: each must still be read as itself.
+    ["keys that share a slot of the key cache, in turn", "aaa: 1\nbcb: 2\nx:\n  aaa: 3\n  bcb: 4\n"],
   ])("agrees on %s", (_name, text) => {
     expect(expectAgrees(text)).toBe(true);
   });
@@ -108,6 +110,13 @@ describe("readPlainYaml", () => {
     ["controls, BOM, separators", "\ufeffa: 1\n", "a: \u2028\n", "a: \u0007\n"],
   ])("declines %s", (_name, ...texts) => {
     for (const text of texts) expect(readPlainYaml(text), JSON.stringify(text)).toBeNull();
+  });
+
+  it("still declines a refused key or a duplicate when the key is already in its key cache", () => {
+    expect(readPlainYaml("name: a\nconstructor: b\n")).toBeNull();
+    expect(readPlainYaml("constructor: b\n")).toBeNull();
+    expect(readPlainYaml("name: a\nname: b\n")).toBeNull();
+    expect(readPlainYaml("name: a\n")).toEqual({ name: "a" });
   });
 
   it("agrees with the yaml path on thousands of generated documents, written out and then damaged", () => {
