@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import type { Kind } from "../catalog/kind.js";
 import type { FileFormat, JsonObject } from "../core/types.js";
 import { parseFast } from "./fast-parse.js";
-import { occurrences } from "./fields.js";
+import { hasOccurrence } from "./fields.js";
 import { MAX_FILE_BYTES } from "./parse.js";
 
 export interface CleanFile {
@@ -29,7 +29,7 @@ export function cleanFile(content: string | Uint8Array, format: FileFormat, kind
   }
   const body = parseFast(text, format);
   if (!body) return null;
-  for (const path of kind.secrets) if (occurrences(body, path).length > 0) return null;
+  for (const path of kind.secrets) if (hasOccurrence(body, path)) return null;
   if (!kind.validate(body)) return null;
   const declared = body["name"];
   if (typeof declared === "string" && declared !== name) return null;

@@ -10,12 +10,22 @@ export interface FieldOccurrence {
 /** Every value at a catalog field path (`*` = each array item) that is present in `value`. */
 export function occurrences(value: JsonValue, path: FieldPath): FieldOccurrence[] {
   const out: FieldOccurrence[] = [];
-  // One path stack, copied only for what is found: most lookups (secrets) find nothing.
-  collect(value, path, 0, [], out);
+  visit(value, path, 0, [], (found, at) => out.push({ path: at.slice(), value: found }));
   return out;
 }
 
-function collect(node: JsonValue, path: FieldPath, from: number, at: (string | number)[], out: FieldOccurrence[]): void {
+/** Whether anything is present at the path: what the secrets check asks of every file. */
+export function hasOccurrence(value: JsonValue, path: FieldPath): boolean {
+  let found = false;
+  visit(value, path, 0, [], () => (found = true));
+  return found;
+}
+
+/**
+ * Calls `onFound` with each value at the path and where it is. One path stack, `at`, shared by
+ * the whole walk: callers copy it only for what they keep.
+ */
+function visit(node: JsonValue, path: FieldPath, from: number, at: (string | number)[], onFound: (value: JsonValue, at: (string | number)[]) => void): void {
   let current = node;
   const depth = at.length;
   for (let i = from; i < path.length; i++) {
@@ -24,7 +34,7 @@ function collect(node: JsonValue, path: FieldPath, from: number, at: (string | n
       if (Array.isArray(current)) {
         for (let index = 0; index < current.length; index++) {
           at.push(index);
-          collect(current[index] as JsonValue, path, i + 1, at, out);
+          visit(current[index] as JsonValue, path, i + 1, at, onFound);
           at.pop();
         }
       }
@@ -38,7 +48,7 @@ function collect(node: JsonValue, path: FieldPath, from: number, at: (string | n
     current = current[part] as JsonValue;
     at.push(part);
   }
-  out.push({ path: at.slice(), value: current });
+  onFound(current, at);
   at.length = depth;
 }
 
@@ -49,7 +59,7 @@ export function startsWith(path: readonly (string | number)[], prefix: readonly 
 /** A value found in one of a kind's reference fields: what the cross-file rules check. */
 export interface FoundReference {
   field: ReferenceField;
-  path: (string | number)[];
+  path: readonly (string | number)[];
   value: string;
 }
 
@@ -60,9 +70,11 @@ export interface FoundReference {
 export function referencesOf(kind: Kind, body: JsonObject): FoundReference[] {
   const out: FoundReference[] = [];
   for (const field of kind.references) {
-    for (const found of occurrences(body, field.path)) {
-      if (typeof found.value === "string") out.push({ field, path: found.path, value: found.value });
-    }
+    // A path without `*` is where it is found: shared, not copied per resource.
+    const fixed = !field.path.includes("*");
+    visit(body, field.path, 0, [], (value, at) => {
+      if (typeof value === "string") out.push({ field, path: fixed ? field.path : at.slice(), value });
+    });
   }
   return out;
 }

@@ -346,11 +346,12 @@ function singleQuoted(rest: string): Read {
 const KEY_SLOTS = 1024;
 const knownKeys: string[] = new Array<string>(KEY_SLOTS).fill("");
 
-/** The key from `start` to `end` (its characters already checked by `keyEnd`); null if refused. */
+/** The hash `keyEnd` computed of the key it found last (one loop over the key, not two). */
+let lastKeyHash = 0;
+
+/** The key from `start` to `end` that `keyEnd` just found; null if refused. */
 function keyAt(text: string, start: number, end: number): string | null {
-  let hash = 0;
-  for (let j = start; j < end; j++) hash = (Math.imul(hash, 31) + text.charCodeAt(j)) | 0;
-  const slot = hash & (KEY_SLOTS - 1);
+  const slot = lastKeyHash & (KEY_SLOTS - 1);
   const known = knownKeys[slot] as string;
   if (known.length === end - start && text.startsWith(known, start)) return known;
   if (end - start > MAX_KEY_LENGTH) return null;
@@ -370,19 +371,32 @@ function keyAt(text: string, start: number, end: number): string | null {
  * `-`: keys that can only ever resolve to a string.
  */
 function keyEnd(text: string, from: number, lineEnd: number): number {
-  if (from >= lineEnd || !isKeyStart(text.charCodeAt(from))) return -1;
+  if (from >= lineEnd) return -1;
+  let c = text.charCodeAt(from);
+  if (c >= 128 || KEY_CHARACTERS[c] !== KEY_START) return -1;
+  let hash = c;
   let j = from + 1;
-  while (j < lineEnd && isKeyPart(text.charCodeAt(j))) j++;
-  if (j >= lineEnd || text.charCodeAt(j) !== COLON) return -1;
+  for (; j < lineEnd; j++) {
+    c = text.charCodeAt(j);
+    if (c >= 128 || KEY_CHARACTERS[c] === 0) break;
+    hash = (Math.imul(hash, 31) + c) | 0;
+  }
+  if (j >= lineEnd || c !== COLON) return -1;
+  lastKeyHash = hash;
   return j + 1 === lineEnd || text.charCodeAt(j + 1) === SPACE ? j : -1;
 }
 
-function isKeyStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-
-function isKeyPart(c: number): boolean {
-  return isKeyStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+const KEY_START = 1;
+const KEY_PART = 2;
+/**
+ * By ASCII code: KEY_START for a letter or `_`, KEY_PART for a digit, `-` or `.`, 0 otherwise. A
+ * table rather than comparisons: the reader mostly runs before the JIT has optimised it, where
+ * every call and branch costs.
+ */
+const KEY_CHARACTERS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  KEY_CHARACTERS[c] = /[A-Za-z_]/.test(ch) ? KEY_START : /[0-9.-]/.test(ch) ? KEY_PART : 0;
 }
 
 /** The first offset at or after `from` that is not a space (`lineEnd` if none). */

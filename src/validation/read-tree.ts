@@ -80,7 +80,7 @@ function checkedFile(catalog: Catalog, path: string, content: string | Buffer): 
   if (where?.kind.exported) {
     const clean = cleanFile(content, where.format, where.kind, where.name);
     if (clean) {
-      return { path, content: clean.text, checked: { catalog, kind: where.kind.id, name: where.name, references: referencesOf(where.kind, clean.body) } };
+      return { path, content: clean.text, checked: { catalog, location: where, references: referencesOf(where.kind, clean.body) } };
     }
   }
   return { path, content };
