@@ -23,9 +23,9 @@ export interface ConfigFile {
 }
 
 /**
- * A file found valid on its own, against `catalog`, as the resource `kind`/`name`. Its body is
- * not kept: the cross-file rules need only its references, and a tree's bodies kept until the
- * end cost more in garbage collection than reading the few that are asked for again.
+ * A file found valid on its own, against `catalog`, as the resource its `location` names. Its
+ * body is not kept: the cross-file rules need only its references, and a tree's bodies kept until
+ * the end cost more in garbage collection than reading again the few that are asked for.
  */
 export interface CheckedFile {
   catalog: Catalog;

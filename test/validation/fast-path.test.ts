@@ -115,6 +115,11 @@ describe("readConfigTree with a reader thread", () => {
     const b = runValidation({ catalog, basePath: "", files: single, deleted: [], current: [], connections, fastPath: false });
     expect(a).toStrictEqual(b);
     expect(a.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["encoding", "file-too-large"]));
+    // Bodies of checked files are read again only for `resources`: without them, the same diagnostics.
+    const c = runValidation({ catalog, basePath: "", files: threaded, deleted: [], current: [], connections, resources: false });
+    expect(c.diagnostics).toStrictEqual(a.diagnostics);
+    expect(c.resources).toEqual([]);
+    expect(a.resources.length).toBeGreaterThan(60);
   });
 
   it("reads everything in this thread when the reader thread has stopped", async () => {
