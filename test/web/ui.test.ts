@@ -207,13 +207,14 @@ describe.skipIf(reason !== null)("the web UI in Chromium", () => {
   it("works from the keyboard: skip link, visible focus, view titles take focus", async () => {
     const page = await ui.page();
     await signIn(page, ui.server.url);
-    expect(await page.evaluate("document.activeElement?.tagName")).toBe("H1");
+    // The title takes focus in an effect, which runs just after the view is painted.
+    await expect.poll(() => page.evaluate("document.activeElement?.tagName")).toBe("H1");
     // From the title, one step back is the last tab of the page's navigation.
     await page.keyboard.press("Shift+Tab");
     expect(await page.evaluate("document.activeElement?.textContent")).toBe("Git settings");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: "Git settings" }).waitFor();
-    expect(await page.evaluate("document.activeElement?.tagName")).toBe("H1");
+    await expect.poll(() => page.evaluate("document.activeElement?.tagName")).toBe("H1");
     const skip = page.getByRole("link", { name: "Skip to content" });
     await skip.focus();
     // Runs in the page, where the DOM exists; this file is typed for Node.
