@@ -81,7 +81,8 @@ interface Entry {
   /** Without secrets; null when the result's `resources` are not wanted and it was not parsed here. */
   body: JsonObject | null;
   references: FoundReference[];
-  positions: Positions;
+  /** Or, for a file read without positions, its text: see `positionsOf`. */
+  positions: Positions | string;
 }
 
 /** A file valid on its own, read without positions. */
@@ -148,7 +149,7 @@ export function runValidation(input: EngineInput): EngineResult {
     const clean = input.fastPath === false ? null : cleanEntry(file, checked, kind, name, where.format, input.resources !== false);
     if (clean) {
       if (goodName && first === undefined) {
-        entries.push({ path: file.path, kind, name, body: clean.body, references: clean.references, positions: lazyPositions(clean.text) });
+        entries.push({ path: file.path, kind, name, body: clean.body, references: clean.references, positions: clean.text });
       }
       continue;
     }
@@ -174,6 +175,12 @@ export function runValidation(input: EngineInput): EngineResult {
     deleted,
     files: examined,
   };
+}
+
+/** An entry's positions, made from its text on the first question: most entries are never asked. */
+function positionsOf(entry: Entry): Positions {
+  if (typeof entry.positions === "string") entry.positions = lazyPositions(entry.positions);
+  return entry.positions;
 }
 
 function resourceOf(e: Entry): ParsedResource[] {
@@ -281,12 +288,12 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
       const target = input.catalog.byId(found.field.target);
       if (!target) continue;
       if (!target.exported) {
-        if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
+        if (connections === null) skipped ??= { file: entry.path, at: positionsOf(entry).value(found.path) };
         else if (!connections.has(found.value)) {
           out.push(
             diagnostic(
               entry.path,
-              entry.positions.value(found.path),
+              positionsOf(entry).value(found.path),
               "missing-reference",
               `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' is not in the connections list`,
             ),
@@ -296,7 +303,7 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
         out.push(
           diagnostic(
             entry.path,
-            entry.positions.value(found.path),
+            positionsOf(entry).value(found.path),
             "missing-reference",
             `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' does not exist (no ${target.folder}/${found.value}.yaml)`,
           ),
@@ -380,7 +387,7 @@ function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out
       const entry = inFiles.get(from[0] as string) as Entry;
       const next = from[1] as string;
       const hit = entry.references.find((f) => f.field.target === kind.id && f.value === next);
-      const position = hit ? entry.positions.value(hit.path) : entry.positions.start();
+      const position = hit ? positionsOf(entry).value(hit.path) : positionsOf(entry).start();
       out.push(diagnostic(entry.path, position, "dependency-cycle", `${kind.id} dependency cycle: ${from.join(" → ")}`));
     }
   }
