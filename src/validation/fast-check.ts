@@ -31,7 +31,9 @@ export function cleanFile(content: string | Uint8Array, format: FileFormat, kind
   if (!body) return null;
   for (const path of kind.secrets) if (hasOccurrence(body, path)) return null;
   if (!kind.validate(body)) return null;
-  const declared = body["name"];
+  // Not `body.name`: each kind's bodies have their own shapes, and a property load that met them
+  // kind by kind threw away the optimised check at each new kind (then compiled it again).
+  const declared: unknown = Reflect.get(body, "name");
   if (typeof declared === "string" && declared !== name) return null;
   return { body, text };
 }
