@@ -370,13 +370,8 @@ function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out
     if (!members) continue;
     const edges = new Map<string, string[]>();
     for (const [name, member] of members) {
-      const targets: string[] = [];
-      if ("references" in member) {
-        for (const f of member.references) if (f.field.target === kind.id) targets.push(f.value);
-      } else {
-        for (const ref of selfRefs) for (const f of occurrences(member.body, ref.path)) if (typeof f.value === "string") targets.push(f.value);
-      }
-      edges.set(name, targets);
+      const references = "references" in member ? member.references : referencesOf(kind, member.body);
+      edges.set(name, references.filter((f) => f.field.target === kind.id).map((f) => f.value));
     }
     const inFiles = new Map(entries.filter((e) => e.kind === kind).map((e) => [e.name, e]));
     for (const cycle of findCycles(edges)) {
