@@ -14,27 +14,37 @@ export class CappedReader {
 
   /** The file's bytes, in the reader's own buffer: valid until its next read. */
   read(file: string): Buffer {
-    const fd = openSync(file, "r");
-    let length = 0;
-    try {
-      // Until end of file, or one byte past the limit. A regular file's read comes back short only
-      // at its end, so a small file takes one read, not a second one returning 0: that second
-      // system call was a third of a 10,000-file tree's reads.
-      for (;;) {
-        const wanted = this.scratch.length - length;
-        const n = readSync(fd, this.scratch, length, wanted, null);
-        length += n;
-        if (n === 0 || n < wanted || length >= this.scratch.length) break;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return this.scratch.subarray(0, length);
+    return this.scratch.subarray(0, readCappedInto(file, this.scratch, 0));
   }
 
   readText(file: string): string | Buffer {
     return decodeCapped(this.read(file), 0, -1);
   }
+}
+
+/**
+ * Reads the file into `buffer` at `offset`, at most one byte past the size limit (the buffer must
+ * have that much room there), and returns how many bytes it read.
+ */
+export function readCappedInto(file: string, buffer: Buffer, offset: number): number {
+  const end = offset + MAX_FILE_BYTES + 1;
+  if (end > buffer.length) throw new RangeError(`readCappedInto: ${end - buffer.length} bytes short at offset ${offset}`);
+  const fd = openSync(file, "r");
+  let length = 0;
+  try {
+    // Until end of file, or one byte past the limit. A regular file's read comes back short only
+    // at its end, so a small file takes one read, not a second one returning 0: that second
+    // system call was a third of a 10,000-file tree's reads.
+    for (;;) {
+      const wanted = end - offset - length;
+      const n = readSync(fd, buffer, offset + length, wanted, null);
+      length += n;
+      if (n === 0 || n < wanted || offset + length >= end) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return length;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { MAX_FILE_BYTES } from "./limits.js";
-import { CappedReader } from "./read-capped.js";
+import { readCappedInto } from "./read-capped.js";
 
 export interface ReadJob {
   /** File paths, claimed from the front by this thread. */
@@ -39,8 +39,9 @@ parentPort?.postMessage("started");
 
 function readFromFront({ files, claims, port }: ReadJob): void {
   const posted = files.length;
-  const reader = new CappedReader();
-  let data = Buffer.allocUnsafe(BATCH_BYTES);
+  // Files are read straight into the batch: room for a whole batch, then for one more file of the
+  // largest size read.
+  const data = Buffer.allocUnsafe(BATCH_BYTES + MAX_FILE_BYTES + 1);
   let ends: number[] = [];
   let used = 0;
   let first = 0;
@@ -62,23 +63,14 @@ function readFromFront({ files, claims, port }: ReadJob): void {
   };
   // Up to the first file the main thread has claimed from the back: all after it are its own.
   for (let i = 0; i < files.length && Atomics.compareExchange(claims, i, 0, 1) === 0; i++) {
-    let bytes: Buffer | null = null;
     try {
-      bytes = reader.read(files[i] as string);
+      used += readCappedInto(files[i] as string, data, used);
+      ends.push(used);
     } catch {
       // Read again by the caller, which then reports why it failed.
+      ends.push(-1);
     }
-    if (bytes && used + bytes.length > data.length) {
-      if (ends.length > 0) flush();
-      // A file larger than a batch (at most the size limit plus one byte) gets a buffer of its size.
-      if (bytes.length > data.length) data = Buffer.allocUnsafe(Math.max(bytes.length, MAX_FILE_BYTES + 1));
-    }
-    if (bytes) {
-      bytes.copy(data, used);
-      used += bytes.length;
-    }
-    ends.push(bytes ? used : -1);
-    if (ends.length >= limit) flush();
+    if (ends.length >= limit || used >= BATCH_BYTES) flush();
   }
   if (ends.length > 0) flush();
   port.close();
