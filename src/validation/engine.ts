@@ -364,8 +364,7 @@ function checkDeletedStillReferenced(
 /** Cycles through fields that name resources of their own kind (job `dependsOn`). */
 function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out: Diagnostic[]): void {
   for (const kind of catalog.kinds()) {
-    const selfRefs = kind.references.filter((r) => r.target === kind.id);
-    if (selfRefs.length === 0) continue;
+    if (!kind.references.some((r) => r.target === kind.id)) continue;
     const members = index.get(kind.id);
     if (!members) continue;
     const edges = new Map<string, string[]>();

@@ -95,7 +95,18 @@ describe("readConfigTree with a reader thread", () => {
       threaded = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
       const contents: (string | Buffer)[] = [];
       const paths = threaded.map((f) => join(dir, f.path));
-      const delivered = reader?.readAll(paths, (i, content) => (contents[i] = content)) ?? 0;
+      // On a loaded machine this thread could read all 162 small files from the back before the
+      // reader thread takes its first: the first file handed over pauses this thread, as parsing
+      // a large file would, so the reader thread's part is certain.
+      let paused = false;
+      const delivered =
+        reader?.readAll(paths, (i, content) => {
+          if (!paused) {
+            paused = true;
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+          }
+          contents[i] = content;
+        }) ?? 0;
       expect(delivered).toBeGreaterThan(0);
       expect(contents.map((c) => (typeof c === "string" ? c : c.toString("base64")))).toEqual(
         threaded.map((f) => (typeof f.content === "string" ? f.content : Buffer.from(f.content).toString("base64"))),
