@@ -6,8 +6,8 @@
  * timed is the compiled CLI users run (`npm run build` first); tsx is used only in-process.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -74,12 +74,12 @@ export async function run(args: string[]): Promise<void> {
   let ours: Figure;
   let oneThread: Figure;
   try {
-    ours = await median(inProcess({ reader }));
-    oneThread = await median(inProcess({ reader: null }));
+    // In turn, so that neither gets all the cold runs: the JIT warms over the first few passes.
+    [ours, oneThread] = (await median([inProcess({ reader }), inProcess({ reader: null })])) as [Figure, Figure];
   } finally {
     reader?.close();
   }
-  const baseline = await median(() => baselineValidate(tree));
+  const [baseline] = (await median([() => baselineValidate(tree)])) as [Figure];
 
   const compiled = join(root, "dist", "src", "cli", "main.js");
   const commandArgs = [compiled, "validate", tree, "--format", "json", "--connections", connectionsFile];
@@ -108,7 +108,7 @@ export async function run(args: string[]): Promise<void> {
     `  ${label.padEnd(30)} ${rate(f).toLocaleString("en").padStart(7)} files/s  ${f.ms.toFixed(0).padStart(6)} ms` +
     `${f.maxRss ? `  ${(f.maxRss / 1024).toFixed(0)} MiB peak RSS` : ""}  (load ${f.load.toFixed(2)}${f.steal === undefined ? "" : `, steal ${f.steal.toFixed(0)}%`})`;
   console.log(`tree: ${count} files across ${catalog.kinds().filter((k) => k.exported).length} kinds (${tree}); ${availableParallelism()} cores`);
-  console.log(`in-process, median of ${RUNS} (read + validate):`);
+  console.log(`in-process, median of ${RUNS} in turn (read + validate):`);
   console.log(line("gitsync validate", ours));
   console.log(line("gitsync validate, one thread", oneThread));
   console.log(line("baseline yaml+ajv", baseline));
@@ -144,15 +144,18 @@ function withoutExtraCaCerts(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function median(fn: () => Promise<void>): Promise<Figure> {
-  const runs: Figure[] = [];
+/** The median of RUNS runs of each function, run in turn. */
+async function median(fns: (() => Promise<void>)[]): Promise<Figure[]> {
+  const runs: Figure[][] = fns.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    const cpu = cpuTimes();
-    const start = performance.now();
-    await fn();
-    runs.push({ ms: performance.now() - start, load: loadavg()[0] ?? 0, steal: stealSince(cpu) });
+    for (const [k, fn] of fns.entries()) {
+      const cpu = cpuTimes();
+      const start = performance.now();
+      await fn();
+      runs[k]?.push({ ms: performance.now() - start, load: loadavg()[0] ?? 0, steal: stealSince(cpu) });
+    }
   }
-  return middle(runs);
+  return runs.map(middle);
 }
 
 /** The median of COMMAND_RUNS runs of each child, run in turn. */
@@ -172,22 +175,22 @@ function middle(runs: Figure[]): Figure {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as Figure;
 }
 
-/** The plain script: sequential reads, yaml.parse, one compiled ajv validator per folder. */
+/** The plain script: sequential synchronous reads, yaml.parse, one compiled ajv validator per folder. */
 async function baselineValidate(tree: string): Promise<void> {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   ajv.addFormat("cron", { type: "string", validate: isCronExpression });
   const kindsDir = join(packageRoot(), "src", "catalog", "kinds");
   const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-  for (const file of await readdir(kindsDir)) {
-    const schema = JSON.parse(await readFile(join(kindsDir, file), "utf8")) as Record<string, unknown>;
+  for (const file of readdirSync(kindsDir)) {
+    const schema = JSON.parse(readFileSync(join(kindsDir, file), "utf8")) as Record<string, unknown>;
     validators.set(schema["x-gitsync-folder"] as string, ajv.compile(schema));
   }
   let invalid = 0;
-  for (const folder of await readdir(tree)) {
+  for (const folder of readdirSync(tree)) {
     const validate = validators.get(folder);
     if (!validate) continue;
-    for (const name of await readdir(join(tree, folder))) {
-      if (!validate(parse(await readFile(join(tree, folder, name), "utf8")))) invalid++;
+    for (const name of readdirSync(join(tree, folder))) {
+      if (!validate(parse(readFileSync(join(tree, folder, name), "utf8")))) invalid++;
     }
   }
   if (invalid > 0) throw new Error(`baseline found ${invalid} invalid files`);
