@@ -75,11 +75,11 @@ export async function run(args: string[]): Promise<void> {
   let oneThread: Figure;
   try {
     // In turn, so that neither gets all the cold runs: the JIT warms over the first few passes.
-    [ours, oneThread] = (await median([inProcess({ reader }), inProcess({ reader: null })])) as [Figure, Figure];
+    [ours, oneThread] = (await inTurn(RUNS, [timed(inProcess({ reader })), timed(inProcess({ reader: null }))])) as [Figure, Figure];
   } finally {
     reader?.close();
   }
-  const [baseline] = (await median([() => baselineValidate(tree)])) as [Figure];
+  const [baseline] = (await inTurn(RUNS, [timed(() => baselineValidate(tree))])) as [Figure];
 
   const compiled = join(root, "dist", "src", "cli", "main.js");
   const commandArgs = [compiled, "validate", tree, "--format", "json", "--connections", connectionsFile];
@@ -91,9 +91,11 @@ export async function run(args: string[]): Promise<void> {
   const plainEnv = process.env["NODE_EXTRA_CA_CERTS"] ? withoutExtraCaCerts() : null;
   const envs = plainEnv ? [process.env, plainEnv] : [process.env];
   // Interleaved, one run of each in turn: a shared machine's speed drifts within a minute.
-  const children = await medianChildren(
-    root,
-    envs.flatMap((env) => [...(hasCli ? [{ args: commandArgs, env }] : []), { args: scriptArgs, env }, { args: ["-e", "0"], env }]),
+  const children = await inTurn(
+    COMMAND_RUNS,
+    envs
+      .flatMap((env) => [...(hasCli ? [{ args: commandArgs, env }] : []), { args: scriptArgs, env }, { args: ["-e", "0"], env }])
+      .map(({ args, env }) => () => child(root, args, env)),
   );
   const take = () => children.shift() as Figure;
   const cli = hasCli ? take() : null;
@@ -144,31 +146,26 @@ function withoutExtraCaCerts(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The median of RUNS runs of each function, run in turn. */
-async function median(fns: (() => Promise<void>)[]): Promise<Figure[]> {
-  const runs: Figure[][] = fns.map(() => []);
-  for (let i = 0; i < RUNS; i++) {
-    for (const [k, fn] of fns.entries()) {
+/** The median of `runs` runs of each measurement, taken in turn. */
+async function inTurn(runs: number, measures: (() => Promise<Figure>)[]): Promise<Figure[]> {
+  const figures: Figure[][] = measures.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, measure] of measures.entries()) {
       const cpu = cpuTimes();
-      const start = performance.now();
-      await fn();
-      runs[k]?.push({ ms: performance.now() - start, load: loadavg()[0] ?? 0, steal: stealSince(cpu) });
+      const figure = await measure();
+      figures[k]?.push({ ...figure, steal: stealSince(cpu) });
     }
   }
-  return runs.map(middle);
+  return figures.map(middle);
 }
 
-/** The median of COMMAND_RUNS runs of each child, run in turn. */
-async function medianChildren(cwd: string, children: { args: string[]; env: NodeJS.ProcessEnv }[]): Promise<Figure[]> {
-  const runs: Figure[][] = children.map(() => []);
-  for (let i = 0; i < COMMAND_RUNS; i++) {
-    for (const [k, { args, env }] of children.entries()) {
-      const cpu = cpuTimes();
-      const figure = await child(cwd, args, env);
-      runs[k]?.push({ ...figure, steal: stealSince(cpu) });
-    }
-  }
-  return runs.map(middle);
+/** A measurement of fn's wall time in this process. */
+function timed(fn: () => Promise<void>): () => Promise<Figure> {
+  return async () => {
+    const start = performance.now();
+    await fn();
+    return { ms: performance.now() - start, load: loadavg()[0] ?? 0 };
+  };
 }
 
 function middle(runs: Figure[]): Figure {
