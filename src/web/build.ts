@@ -26,6 +26,7 @@ export async function buildWeb(outDir: string = join(packageRoot(), "dist", "web
   });
   await copyFile(join(source, "static", "index.html"), join(outDir, "index.html"));
   await copyFile(join(source, "static", "app.css"), join(outDir, "assets", "app.css"));
+  await copyFile(join(source, "static", "favicon.svg"), join(outDir, "assets", "favicon.svg"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -18,6 +18,15 @@ describe("gitsync serve, built and started as a user starts it", () => {
     expect((await callBuilt(server, "GET", "/api/v1/tenants", { token: null })).status).toBe(401);
   });
 
+  it("serves the page with its favicon", async () => {
+    const page = await callBuilt(server, "GET", "/", { token: null });
+    expect(page.text).toContain('rel="icon"');
+    const icon = await callBuilt(server, "GET", "/assets/favicon.svg", { token: null });
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(icon.text).toContain("<svg");
+  });
+
   it("stops cleanly on SIGTERM", async () => {
     const other = await serveBuilt({ env: { GITSYNC_DEMO: "false" } });
     expect(await other.stop()).toBe(0);
