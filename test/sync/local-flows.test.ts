@@ -212,6 +212,9 @@ describe("sync flows on the local provider", () => {
     const done = await w.store.getSyncLog("acme", queued.id);
     expect(done).toMatchObject({ status: "done", branch: "acme/2026.11.23.1" });
     expect(done?.prUrl).toBeTruthy();
+    expect(git(dir, ["--git-dir", w.gitDir("acme"), "log", "-1", "--format=%B", "acme/2026.11.23.1"])).toBe(
+      "Snapshot of acme (2026.11.23.1)\n\n- Create model leads\n- Update model orders\n\nGitsync-Tenant: acme",
+    );
     const [pull] = await w.store.listLocalPulls("acme", "open");
     expect(pull?.title).toContain("acme");
     const body = pull!.body;
