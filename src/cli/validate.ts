@@ -8,8 +8,8 @@ const usage = `usage: gitsync validate [dir] [--format text|json] [--connections
 
 Validates the config files of a checkout offline. dir defaults to the current folder.
   --format text|json     text: one 'file:line:col: severity code: message' per line (default)
-  --connections file     a JSON array of connection names, or of objects with a 'name'
-                         (the connections export); without it connection references are skipped
+  --connections file     the connections export (GET .../connections/export), or a JSON
+                         array of names; without it connection references are skipped
 Extra kinds are read from GITSYNC_SCHEMAS_DIR when set.
 Exit status: 0 valid, 1 invalid, 2 usage error.
 `;
@@ -106,7 +106,10 @@ function jsonDiagnostic(d: Diagnostic): Diagnostic {
   return { file: d.file, line: d.line, column: d.column, code: d.code, severity: d.severity, message: d.message };
 }
 
-/** `["a", "b"]` or the connections export, `[{ "name": "a", "type": ... }]`. */
+/**
+ * The connections export as `GET .../connections/export` returns it, `{"connections": [{"name",
+ * ...}]}`, or a plain array of names or of such objects.
+ */
 function readConnections(file: string): string[] {
   let data: unknown;
   try {
@@ -114,12 +117,23 @@ function readConnections(file: string): string[] {
   } catch (error) {
     throw new UsageError(`--connections ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!Array.isArray(data)) throw new UsageError(`--connections ${file}: expected a JSON array`);
-  return data.map((item, i) => {
+  const list = exportedList(data);
+  if (!list) {
+    throw new UsageError(`--connections ${file}: expected the connections export ({"connections": [...]}) or a JSON array of names`);
+  }
+  return list.items.map((item, i) => {
     if (typeof item === "string") return item;
     if (typeof item === "object" && item !== null && typeof (item as { name?: unknown }).name === "string") {
       return (item as { name: string }).name;
     }
-    throw new UsageError(`--connections ${file}: item ${i} is neither a name nor an object with a 'name'`);
+    throw new UsageError(`--connections ${file}: ${list.field === "" ? `item ${i}` : `${list.field}[${i}]`} is neither a name nor an object with a 'name'`);
   });
+}
+
+/** The names' list and, for the export, the field holding it (for error messages). */
+function exportedList(data: unknown): { items: unknown[]; field: string } | null {
+  if (Array.isArray(data)) return { items: data, field: "" };
+  if (typeof data !== "object" || data === null) return null;
+  const items = (data as { connections?: unknown }).connections;
+  return Array.isArray(items) ? { items, field: "connections" } : null;
 }

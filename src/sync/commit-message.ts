@@ -36,6 +36,37 @@ export function buildCommitMessage(input: { subject: string; body?: string; tena
   return `${parts.join("\n\n")}\n`;
 }
 
+/** A resource a commit creates, updates or deletes. */
+export interface CommittedChange {
+  action: "create" | "update" | "delete";
+  kind: string;
+  name: string;
+}
+
+const VERB = { create: "Create", update: "Update", delete: "Delete" } as const;
+const PAST = { create: "created", update: "updated", delete: "deleted" } as const;
+
+/**
+ * "Create model accounts" for one resource; "Delete 2 resources" when all share an action;
+ * "Update 3 resources (1 created, 2 updated)" when they do not.
+ */
+export function changeSubject(changes: readonly CommittedChange[]): string {
+  const [first] = changes;
+  if (!first) return "Update no resources";
+  if (changes.length === 1) return `${VERB[first.action]} ${first.kind} ${first.name}`;
+  const counts = (["create", "update", "delete"] as const)
+    .map((action) => [action, changes.filter((c) => c.action === action).length] as const)
+    .filter(([, n]) => n > 0);
+  const total = `${changes.length} resources`;
+  if (counts.length === 1) return `${VERB[first.action]} ${total}`;
+  return `Update ${total} (${counts.map(([action, n]) => `${n} ${PAST[action]}`).join(", ")})`;
+}
+
+/** One line per resource with its action, in the order given: "- Delete sync old-sync". */
+export function changeBody(changes: readonly CommittedChange[]): string {
+  return changes.map((c) => `- ${VERB[c.action]} ${c.kind} ${c.name}`).join("\n");
+}
+
 /** The tenant named by a commit message's trailer, or null for a commit gitsync did not make. */
 export function tenantOfCommit(message: string): string | null {
   const match = new RegExp(`^${TENANT_TRAILER}: *([a-z0-9][a-z0-9-]*) *$`, "m").exec(message);

@@ -3,7 +3,7 @@ import { resourcePath, serializeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import type { TenantLocks } from "./deps.js";
 import type { InboundSync } from "./inbound.js";
-import { buildCommitMessage, distinctActors } from "./commit-message.js";
+import { buildCommitMessage, changeBody, changeSubject, distinctActors, type CommittedChange } from "./commit-message.js";
 
 /**
  * OUTBOUND (direct mode): API writes leave rows in the outbox in the same transaction; after
@@ -100,8 +100,9 @@ export class OutboundSync {
         if (entries.length === 0) return { status: "noop", reason: "nothing to commit" };
       }
 
-      const { changes, labels } = await this.changesFor(tenant, git, provider, repo, head, entries);
+      const { changes, resources } = await this.changesFor(tenant, git, provider, repo, head, entries);
       const ids = entries.map((e) => e.id);
+      const labels = resources.map((r) => `${r.kind}/${r.name}`);
       if (changes.length === 0) {
         await store.markOutboxDone(ids, null);
         return { status: "noop", reason: "the branch already holds every change" };
@@ -114,8 +115,8 @@ export class OutboundSync {
           branch: git.branch,
           expectedHead: head,
           message: buildCommitMessage({
-            subject: labels.length === 1 ? `Update ${labels[0]}` : `Update ${labels.length} resources`,
-            body: labels.length === 1 ? undefined : labels.map((l) => `- ${l}`).join("\n"),
+            subject: changeSubject(resources),
+            body: changeBody(resources),
             tenant,
             coAuthors,
           }),
@@ -158,7 +159,7 @@ export class OutboundSync {
     repo: RepoRef,
     head: string,
     entries: OutboxEntry[],
-  ): Promise<{ changes: FileChange[]; labels: string[] }> {
+  ): Promise<{ changes: FileChange[]; resources: CommittedChange[] }> {
     const { catalog, store } = this.deps;
     const targets = new Map<string, { kind: string; name: string }>();
     for (const e of entries) targets.set(`${e.kind}/${e.name}`, { kind: e.kind, name: e.name });
@@ -178,7 +179,7 @@ export class OutboundSync {
     );
 
     const changes: FileChange[] = [];
-    const labels: string[] = [];
+    const resources: CommittedChange[] = [];
     for (const [label, paths] of candidates) {
       const t = targets.get(label)!;
       const kind = catalog.byId(t.kind)!;
@@ -186,7 +187,7 @@ export class OutboundSync {
       const present = paths.filter((p) => existing.has(p));
       if (!resource || resource.archived) {
         for (const path of present) changes.push({ action: "delete", path });
-        if (present.length > 0) labels.push(label);
+        if (present.length > 0) resources.push({ action: "delete", kind: t.kind, name: t.name });
         continue;
       }
       const path = resourcePath(git.path, kind.folder, t.name, git.format);
@@ -198,9 +199,10 @@ export class OutboundSync {
         changes.push({ action: "delete", path: other });
         changed = true;
       }
-      if (changed) labels.push(label);
+      // A file moved to the connection's format is an update: the resource was in git already.
+      if (changed) resources.push({ action: present.length > 0 ? "update" : "create", kind: t.kind, name: t.name });
     }
-    return { changes, labels };
+    return { changes, resources };
   }
 
   private retryLater(tenant: string, error: unknown): void {

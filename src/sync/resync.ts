@@ -2,7 +2,7 @@ import { GitsyncError, type Actor, type Diagnostic, type SyncLogEntry } from "..
 import { validateTree } from "../validation/index.js";
 import type { SyncDeps } from "./deps.js";
 import { applyPlan } from "./apply.js";
-import { buildCommitMessage } from "./commit-message.js";
+import { buildCommitMessage, changeBody } from "./commit-message.js";
 import { computePlan } from "./plan.js";
 import { resourceLabel } from "./inbound.js";
 import { diffTenantWithTree } from "./tenant-diff.js";
@@ -43,7 +43,7 @@ export class ResyncSync {
                 repository: git.repository,
                 branch: git.branch,
                 expectedHead: head,
-                message: buildCommitMessage({ subject: `Resync ${tenant} from the app`, tenant, coAuthors: [] }),
+                message: buildCommitMessage({ subject: `Resync ${tenant} from the app`, body: changeBody(diff.items), tenant, coAuthors: [] }),
                 author: actor,
                 committer: this.deps.committer,
                 changes: diff.changes,

@@ -1,6 +1,6 @@
 import type { Actor, FileContent, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
 import type { SyncDeps, TenantLocks } from "./deps.js";
-import { buildCommitMessage, snapshotBranchName } from "./commit-message.js";
+import { buildCommitMessage, changeBody, snapshotBranchName } from "./commit-message.js";
 import { countByProject, diffTenantWithTree, type ProjectPending, type TenantDiff, type TenantDiffItem } from "./tenant-diff.js";
 import { compareProjects } from "./plan.js";
 
@@ -62,7 +62,7 @@ export class SnapshotSync {
       repository: git.repository,
       branch,
       expectedHead: head,
-      message: buildCommitMessage({ subject: `Snapshot of ${tenant} (${day})`, tenant, coAuthors: [] }),
+      message: buildCommitMessage({ subject: `Snapshot of ${tenant} (${day})`, body: changeBody(diff.items), tenant, coAuthors: [] }),
       author: actor,
       committer: this.deps.committer,
       changes: diff.changes,

@@ -50,8 +50,10 @@ describe("precompiled kind validators", () => {
   it("give the same verdict and errors as run-time compilation on every fixture", async () => {
     const validators = generated.create({ cron: { type: "string", validate: isCronExpression } });
     const roots = [join("fixtures/configs/valid")];
-    for (const entry of await readdir("fixtures/configs/invalid", { withFileTypes: true })) {
-      if (entry.isDirectory()) roots.push(join("fixtures/configs/invalid", entry.name));
+    for (const group of ["invalid", "as-written"]) {
+      for (const entry of await readdir(join("fixtures/configs", group), { withFileTypes: true })) {
+        if (entry.isDirectory()) roots.push(join("fixtures/configs", group, entry.name));
+      }
     }
     let compared = 0;
     for (const root of roots) {

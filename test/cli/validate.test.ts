@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/validate.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -61,6 +62,65 @@ describe("gitsync validate on the fixtures", () => {
     const notExported = await cli([join(invalid, "not-exported")]);
     expect(secret.stdout).not.toContain("dapi-0123456789abcdef");
     expect(notExported.stdout).not.toContain("hunter2");
+  });
+});
+
+describe("gitsync validate on files as Hightouch and Loome write them", () => {
+  const asWritten = join(root, "fixtures", "configs", "as-written");
+
+  it.each(["hightouch", "loome"])("accepts the %s files, nulls included, silently", async (name) => {
+    const dir = join(asWritten, name);
+    const result = await cli([dir, ...connectionsArgs(dir)]);
+    expect(result).toMatchObject({ code: 0, stdout: "" });
+    expect(result.stderr).toBe("5 files checked: 0 errors, 0 warnings\n");
+  });
+});
+
+describe("gitsync validate --connections", () => {
+  const hightouch = join(root, "fixtures", "configs", "as-written", "hightouch");
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), "gitsync-connections-"));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  function written(name: string, data: unknown): string {
+    const file = join(scratch, name);
+    writeFileSync(file, JSON.stringify(data));
+    return file;
+  }
+
+  it("reads the connections export, and checks references against its names", async () => {
+    // The export as GET .../connections/export returns it, without the hubspot connection.
+    const file = written("export.json", {
+      connections: [
+        { name: "warehouse", type: "snowflake", role: null, host: null, port: null, database: null, username: null },
+        { name: "google-sheets", type: "google-sheets", role: null, host: null, port: null, database: null, username: null },
+      ],
+    });
+    const result = await cli([hightouch, "--connections", file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      "syncs/accounts-to-hubspot.yaml:2:14: error missing-reference: connection 'hubspot' named by field 'destination' is not in the connections list\n",
+    );
+  });
+
+  it("still reads a plain array of names or of objects with a name", async () => {
+    expect((await cli([hightouch, "--connections", written("names.json", ["warehouse", "hubspot", "google-sheets"])])).code).toBe(0);
+    const objects = written("objects.json", [{ name: "warehouse" }, { name: "hubspot" }, { name: "google-sheets" }]);
+    expect((await cli([hightouch, "--connections", objects])).code).toBe(0);
+  });
+
+  it.each([
+    [{ items: [] }, "expected the connections export"],
+    [{ connections: [{ type: "snowflake" }] }, "connections[0] is neither a name nor an object with a 'name'"],
+    [[42], "item 0 is neither a name"],
+  ])("exits 2 naming the file and the problem for %j", async (data, message) => {
+    const file = written("bad.json", data);
+    const result = await cli([hightouch, "--connections", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--connections ${file}: `);
+    expect(result.stderr).toContain(message);
   });
 });
 

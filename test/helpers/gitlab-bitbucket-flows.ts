@@ -52,7 +52,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       expect(commit.parents).toEqual([s.seed]);
       expect(commit.author).toBe("Ada Lovelace <ada@example.com>");
       expect(commit.message).toBe(
-        "Update 2 resources\n\n- model/orders\n- model/leads\n\nCo-authored-by: Bob Builder <bob@example.com>\nGitsync-Tenant: acme\n",
+        "Update 2 resources (1 created, 1 updated)\n\n- Update model orders\n- Create model leads\n\nCo-authored-by: Bob Builder <bob@example.com>\nGitsync-Tenant: acme\n",
       );
       expect(s.forge.files(head)).toEqual({
         "README.md": "# Configuration\n",

@@ -95,7 +95,7 @@ describe("sync flows on the local provider", () => {
     await w.service.outbound.idle();
     const gd = w.gitDir("acme");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%an <%ae>|%cn"])).toBe("Ada Lovelace <ada@example.com>|gitsync");
-    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toContain("Gitsync-Tenant: acme");
+    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toBe("Create model orders\n\n- Create model orders\n\nGitsync-Tenant: acme");
     expect(git(dir, ["--git-dir", gd, "show", "main:models/orders.yaml"]) + "\n").toBe(serializeResource(w.catalog, "model", orders as never, "yaml"));
     const [entry] = (await w.store.listSyncLog("acme", { limit: 1 })) ?? [];
     expect(entry).toMatchObject({ direction: "OUTBOUND", status: "done" });
@@ -106,7 +106,9 @@ describe("sync flows on the local provider", () => {
     await apiEdit(w, "acme", "model", { ...orders, name: "leads", tableName: "crm.leads" }, bob);
     await w.service.outbound.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
-    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toContain("Co-authored-by: Bob Builder <bob@example.com>");
+    expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toBe(
+      "Update 2 resources (1 created, 1 updated)\n\n- Update model orders\n- Create model leads\n\nCo-authored-by: Bob Builder <bob@example.com>\nGitsync-Tenant: acme",
+    );
 
     // An unchanged write makes no commit.
     await apiEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
@@ -210,6 +212,9 @@ describe("sync flows on the local provider", () => {
     const done = await w.store.getSyncLog("acme", queued.id);
     expect(done).toMatchObject({ status: "done", branch: "acme/2026.11.23.1" });
     expect(done?.prUrl).toBeTruthy();
+    expect(git(dir, ["--git-dir", w.gitDir("acme"), "log", "-1", "--format=%B", "acme/2026.11.23.1"])).toBe(
+      "Snapshot of acme (2026.11.23.1)\n\n- Create model leads\n- Update model orders\n\nGitsync-Tenant: acme",
+    );
     const [pull] = await w.store.listLocalPulls("acme", "open");
     expect(pull?.title).toContain("acme");
     const body = pull!.body;

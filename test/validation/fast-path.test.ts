@@ -25,11 +25,17 @@ function bothPaths(files: readonly ConfigFile[], connections: string[] | null) {
 
 function connectionsOf(dir: string): string[] | null {
   const file = join(dir, "connections.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as string[]) : null;
+  if (!existsSync(file)) return null;
+  // A plain list of names, or the connections export as the API returns it.
+  const data = JSON.parse(readFileSync(file, "utf8")) as string[] | { connections: { name: string }[] };
+  return Array.isArray(data) ? data : data.connections.map((c) => c.name);
 }
 
 describe("the fast path gives exactly what the yaml path gives", () => {
-  const dirs = [join(fixtures, "valid"), ...readdirSync(join(fixtures, "invalid")).map((d) => join(fixtures, "invalid", d))];
+  const dirs = [
+    join(fixtures, "valid"),
+    ...["invalid", "as-written"].flatMap((group) => readdirSync(join(fixtures, group)).map((d) => join(fixtures, group, d))),
+  ];
   it.each(dirs)("on the fixtures in %s", async (dir) => {
     const files = await readConfigTree(dir, catalog);
     const { fast, full } = bothPaths(files, connectionsOf(dir));
