@@ -1,4 +1,4 @@
-import type { Updateable } from "kysely";
+import { sql, type RawBuilder, type Updateable } from "kysely";
 import { PROVIDERS, type GitConnection } from "../../core/types.js";
 import * as rows from "../rows.js";
 import type { GitConnectionsTable } from "../schema.js";
@@ -38,13 +38,27 @@ export async function findGitConnections(
   return found.map((row) => ({ tenant: row.tenant, connection: rows.toGitConnection(row) }));
 }
 
-/** `token`: undefined keeps the stored one, null clears it. */
+/**
+ * The stored token where the row still names the same host and repository, else null: SET
+ * expressions read the row as it was before the update, so the comparison and the write are
+ * one statement and no concurrent change can slip between them.
+ */
+function tokenIfSameHost(git: GitConnection): RawBuilder<string | null> {
+  const baseUrl = git.baseUrl === null ? sql`base_url IS NULL` : sql`base_url = ${git.baseUrl}`;
+  return sql<string | null>`CASE WHEN provider = ${git.provider} AND repository = ${git.repository} AND ${baseUrl} THEN token ELSE NULL END`;
+}
+
+/**
+ * `token`: undefined keeps the stored one, null clears it. A token is only good for the host it
+ * was given for: when provider, baseUrl or repository change and no token comes with them, the
+ * stored one is dropped rather than sent to the new host.
+ */
 export async function putGitConnection(cx: StoreContext, tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection> {
   const patch: Updateable<GitConnectionsTable> = { ...gitColumns(connection), updated_at: now() };
-  if (token !== undefined) patch.token = token === null ? null : cx.secrets.seal(token, tokenContext(tenant));
+  const sealed = token === undefined ? tokenIfSameHost(connection) : token === null ? null : cx.secrets.seal(token, tokenContext(tenant));
   const row = await cx.db
     .updateTable("git_connections")
-    .set(patch)
+    .set({ ...patch, token: sealed })
     .where("tenant", "=", tenant)
     .returningAll()
     .executeTakeFirst();
