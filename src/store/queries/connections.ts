@@ -43,6 +43,10 @@ function sameEndpoint(existing: { type: string; host: string | null; port: numbe
   return existing.type === input.type && existing.host === (input.host ?? null) && existing.port === (input.port ?? null);
 }
 
+const FIELDS = ["type", "role", "host", "port", "database", "username"] as const;
+const sameFields = (a: Record<(typeof FIELDS)[number], unknown>, b: Record<(typeof FIELDS)[number], unknown>): boolean =>
+  FIELDS.every((field) => a[field] === b[field]);
+
 /**
  * Creates or replaces a connection. Credentials: undefined keeps the stored ones, unless the
  * type, host or port changed (credentials never follow a connection to another system); null
@@ -73,6 +77,8 @@ export async function putConnection(cx: StoreContext, tenant: string, input: Con
       needs_credentials: flag(credentials === null),
       updated_at: now(),
     };
+    // As for resources, writing back what is stored changes nothing, not even the version.
+    if (existing && credentials === existing.credentials && sameFields(existing, values)) return rows.toConnection(existing);
     const row = existing
       ? await tx.db
           .updateTable("connections")
