@@ -428,6 +428,20 @@ describe.each(backends)("Store on $name", (backend) => {
         expect(await store.getGitToken(t)).toBe("glpat-new");
       });
 
+      it("writes the git connection over the row as read, and refuses once it changed", async () => {
+        const t = await newTenant();
+        const read = { ...(await store.getGitConnection(t)), hasToken: false };
+        await store.putGitConnection(t, { ...read, branch: "develop" }, undefined, read);
+        expect((await store.getGitConnection(t)).branch).toBe("develop");
+        await expect(store.putGitConnection(t, { ...read, branch: "stale" }, undefined, read)).rejects.toBeInstanceOf(PreconditionFailedError);
+        const now = { ...(await store.getGitConnection(t)), hasToken: false };
+        await store.putGitConnection(t, now, "tok");
+        await expect(store.putGitConnection(t, { ...now, path: "p" }, undefined, now)).rejects.toBeInstanceOf(PreconditionFailedError);
+        await store.putGitConnection(t, { ...now, path: "p" }, undefined, { ...now, hasToken: true });
+        expect(await store.getGitConnection(t)).toMatchObject({ branch: "develop", path: "p" });
+        await expect(store.putGitConnection("no-such-tenant", now, undefined, now)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
       it("drops connection credentials when type, host or port change without new ones", async () => {
         const t = await newTenant();
         const conn = { name: "mover", type: "postgres", host: "db.example.com", port: 5432, database: "a" };

@@ -31,9 +31,15 @@ async function reply(store: Store, tenant: string): Promise<Reply> {
   return { status: 200, body: view, headers: { etag: gitEtag(view) } };
 }
 
-async function save(store: Store, tenant: string, write: GitWrite, ifMatch: string | string[] | undefined): Promise<Reply> {
-  checkIfMatch(ifMatch, gitEtag(await gitConnectionView(store, tenant)));
-  await store.putGitConnection(tenant, write.connection, write.token);
+type GitView = Awaited<ReturnType<typeof gitConnectionView>>;
+
+/**
+ * Writes over `read` when the request's If-Match names it, or always when `guard` is set (a
+ * PATCH merged into what it read): the store then refuses, with a 412, a row that changed since.
+ */
+async function save(store: Store, tenant: string, write: GitWrite, read: GitView, ifMatch: string | string[] | undefined, guard: boolean): Promise<Reply> {
+  checkIfMatch(ifMatch, gitEtag(read));
+  await store.putGitConnection(tenant, write.connection, write.token, guard || ifMatch !== undefined ? read : undefined);
   return reply(store, tenant);
 }
 
@@ -50,7 +56,8 @@ export const gitRoutes: Route[] = [
     access: "admin",
     handler: async ({ params, body, req }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
-      return save(store, tenant.slug, gitWrite(schemas, tenant.slug, body), req.headers["if-match"]);
+      const write = gitWrite(schemas, tenant.slug, body);
+      return save(store, tenant.slug, write, await gitConnectionView(store, tenant.slug), req.headers["if-match"], false);
     },
   },
   {
@@ -60,10 +67,11 @@ export const gitRoutes: Route[] = [
     handler: async ({ params, body, req }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
       const { rest, token } = splitToken(requirePatchObject(body));
-      const current = await store.getGitConnection(tenant.slug);
+      const read = await gitConnectionView(store, tenant.slug);
+      const { hasToken: _shown, ...current } = read;
       // A removed field takes its default, exactly as when a PUT leaves it out.
-      const merged = applyMergePatch({ ...current }, rest);
-      return save(store, tenant.slug, gitWrite(schemas, tenant.slug, { ...merged, ...token }), req.headers["if-match"]);
+      const merged = applyMergePatch(current, rest);
+      return save(store, tenant.slug, gitWrite(schemas, tenant.slug, { ...merged, ...token }), read, req.headers["if-match"], true);
     },
   },
 ];
