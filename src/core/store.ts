@@ -109,8 +109,11 @@ export interface Store extends LocalReviewStore {
   getGitConnection(tenant: string): Promise<GitConnection>;
   /** Every tenant whose git connection names this repository (webhooks find their tenants so). */
   findGitConnections(provider: ProviderName, repository: string): Promise<{ tenant: string; connection: GitConnection }[]>;
-  /** `token`: undefined keeps the stored one, null clears it. */
-  putGitConnection(tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection>;
+  /**
+   * `token`: undefined keeps the stored one (dropped when provider, baseUrl or repository
+   * change), null clears it. `expected`: write only over the row as it was read, else a 412.
+   */
+  putGitConnection(tenant: string, connection: GitConnection, token?: string | null, expected?: GitConnection & { hasToken: boolean }): Promise<GitConnection>;
   getGitToken(tenant: string): Promise<string | null>;
 
   /** Outbox rows not yet committed, oldest first. */

@@ -91,20 +91,25 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
   return Buffer.concat(chunks);
 }
 
+/** True when the content-type header names `mediaType` exactly (parameters aside). */
+const isMediaType = (header: string, mediaType: string): boolean => (header.split(";")[0] ?? "").trim().toLowerCase() === mediaType;
+
 /**
  * Reads a JSON body up to `limit` bytes: 415 for another content type, 413 over the limit,
  * 400 for bad JSON. An empty body reads as undefined. The parser's own message is not passed
- * on: it quotes the body, and the body may hold a credential.
+ * on: it quotes the body, and the body may hold a credential. `only` narrows the accepted type
+ * to one JSON media type (a PATCH's `application/merge-patch+json`), since the type says how
+ * the body is to be applied.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limit: number, only?: string): Promise<unknown> {
   if (!hasBody(req)) {
     drain(req);
     return undefined;
   }
   const type = req.headers["content-type"] ?? "";
-  if (!JSON_TYPE.test(type)) {
+  if (only === undefined ? !JSON_TYPE.test(type) : !isMediaType(type, only)) {
     drain(req);
-    throw new GitsyncError("unsupported_media_type", "request body must be application/json", {
+    throw new GitsyncError("unsupported_media_type", `request body must be ${only ?? "application/json"}`, {
       contentType: type.split(";")[0] ?? "",
     });
   }

@@ -32,7 +32,7 @@ const connectionName = { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,99}$" 
 const credentials = {
   type: ["object", "null"],
   writeOnly: true,
-  description: "Write-only: stored encrypted, never returned. Omit to keep the stored ones.",
+  description: "Write-only: stored encrypted, never returned. Omit to keep the stored ones (dropped when type, host or port change); null clears them.",
 };
 
 const gitFields = {
@@ -47,6 +47,25 @@ const gitFields = {
   baseUrl: { type: ["string", "null"], pattern: "^https?://[^\\s]+$" },
 };
 const gitRequired = ["provider", "repository", "branch", "path", "format", "outbound", "debounceMs", "deletions", "baseUrl"];
+/** What a body may leave out, and what it then means. */
+const gitDefaults = { repository: "", branch: "main", path: "", format: "yaml", outbound: "direct", debounceMs: 1000, deletions: "archive", baseUrl: null };
+const gitInputFields = Object.fromEntries(
+  Object.entries(gitFields).map(([key, schema]) => [key, key in gitDefaults ? { ...schema, default: gitDefaults[key as keyof typeof gitDefaults] } : schema]),
+);
+const readOnly = (type: string, description: string) => ({ type, readOnly: true, description: `${description}; accepted and ignored in a request` });
+const connectionReadOnly = {
+  needsCredentials: readOnly("boolean", "Set by the server"),
+  version: readOnly("integer", "The version; use If-Match to write only over it"),
+  updatedAt: readOnly("string", "Set by the server"),
+};
+const mergePatch = (description: string) => ({
+  required: true,
+  description,
+  content: { "application/merge-patch+json": { schema: { type: "object" } } },
+});
+
+const gitEtag = { ETag: { description: "A digest of the git connection as shown", schema: { type: "string" } } };
+const gitIfMatch = { ...ifMatch, description: "Write only if the git connection still has this ETag; else 412" };
 
 const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
 
@@ -72,7 +91,7 @@ export const openapi = {
       E409: errorResponse("It already exists"),
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
-      E415: errorResponse("The request body is not application/json"),
+      E415: errorResponse("The request body is not application/json (for PATCH: not application/merge-patch+json)"),
       E501: errorResponse("Not implemented"),
       E502: errorResponse("The git provider failed or answered unexpectedly"),
     },
@@ -127,7 +146,11 @@ export const openapi = {
           updatedAt: { type: "string" },
         },
       },
-      ResourceBody: { type: "object", description: "The file's content as JSON; `project` names its project" },
+      ResourceBody: {
+        type: "object",
+        description:
+          "The file's content as JSON; `project` names its project. A resource exactly as a GET returns it is taken as its `body` (the other fields are ignored). Secret fields left out keep their stored values.",
+      },
       ResourceList: {
         type: "object",
         required: ["items"],
@@ -172,13 +195,13 @@ export const openapi = {
         type: "object",
         required: ["name", "type"],
         additionalProperties: false,
-        properties: { name: connectionName, ...connectionFields, credentials },
+        properties: { name: connectionName, ...connectionFields, credentials, ...connectionReadOnly },
       },
       ConnectionUpdate: {
         type: "object",
         required: ["type"],
         additionalProperties: false,
-        properties: { name: connectionName, ...connectionFields, credentials },
+        properties: { name: connectionName, ...connectionFields, credentials, ...connectionReadOnly },
       },
       ConnectionExportItem: {
         type: "object",
@@ -208,15 +231,18 @@ export const openapi = {
       },
       GitConnectionInput: {
         type: "object",
-        required: gitRequired,
+        description: "Only provider is required (and repository where the provider needs one); the rest take their defaults.",
+        required: ["provider"],
         additionalProperties: false,
         properties: {
-          ...gitFields,
+          ...gitInputFields,
           token: {
             type: ["string", "null"],
             writeOnly: true,
-            description: "Write-only provider token; omit to keep the stored one, null to clear it",
+            description:
+              "Write-only provider token; omit to keep the stored one (dropped when provider, baseUrl or repository change), null to clear it",
           },
+          hasToken: readOnly("boolean", "Whether a token is stored"),
         },
       },
       SyncLogEntry: {
@@ -375,6 +401,13 @@ export const openapi = {
           ...errors(400, 401, 403, 404, 412, 413, 415),
         },
       },
+      patch: {
+        summary: "Change fields of a resource (editor) with a JSON Merge Patch of its content; the result is validated as a PUT is",
+        security: secured,
+        parameters: [ifMatch],
+        requestBody: mergePatch("RFC 7396 against the file's content: null removes a field, objects merge, anything else replaces"),
+        responses: { "200": ok("Changed", ref("Resource"), etag), ...errors(400, 401, 403, 404, 412, 413, 415) },
+      },
       delete: {
         summary: "Delete a resource (editor), per the git connection's deletion policy",
         security: secured,
@@ -442,6 +475,13 @@ export const openapi = {
           ...errors(400, 401, 403, 404, 412, 413, 415),
         },
       },
+      patch: {
+        summary: "Change fields of a connection (editor) with a JSON Merge Patch; credentials: null clears them",
+        security: secured,
+        parameters: [ifMatch],
+        requestBody: mergePatch("RFC 7396 against the connection as a GET shows it; the result is checked as a PUT body is"),
+        responses: { "200": ok("Changed", ref("Connection"), etag), ...errors(400, 401, 403, 404, 412, 413, 415) },
+      },
       delete: {
         summary: "Delete a connection (editor)",
         security: secured,
@@ -453,13 +493,21 @@ export const openapi = {
       get: {
         summary: "The git connection (admin); the token is never returned",
         security: secured,
-        responses: { "200": ok("The git connection", ref("GitConnection")), ...errors(401, 403, 404) },
+        responses: { "200": ok("The git connection", ref("GitConnection"), gitEtag), ...errors(401, 403, 404) },
       },
       put: {
-        summary: "Set the git connection (admin)",
+        summary: "Set the git connection (admin); left-out fields take their defaults",
         security: secured,
+        parameters: [gitIfMatch],
         requestBody: body("GitConnectionInput"),
-        responses: { "200": ok("Saved", ref("GitConnection")), ...errors(400, 401, 403, 404, 413, 415) },
+        responses: { "200": ok("Saved", ref("GitConnection"), gitEtag), ...errors(400, 401, 403, 404, 412, 413, 415) },
+      },
+      patch: {
+        summary: "Change fields of the git connection (admin) with a JSON Merge Patch; a removed field takes its default",
+        security: secured,
+        parameters: [gitIfMatch],
+        requestBody: mergePatch("RFC 7396 against the git connection as a GET shows it; token: null clears the token"),
+        responses: { "200": ok("Saved", ref("GitConnection"), gitEtag), ...errors(400, 401, 403, 404, 412, 413, 415) },
       },
     },
     "/api/v1/tenants/{tenant}/log": {

@@ -4,8 +4,9 @@ import { GitsyncError } from "../core/errors.js";
 import { authorize, type Access, type Principal } from "./auth.js";
 import { errorBody, readJsonBody, readRawBody, sendJson } from "./http.js";
 import type { ApiDeps } from "./deps.js";
+import { MERGE_PATCH_TYPE } from "./merge-patch.js";
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface RouteRequest {
   req: IncomingMessage;
@@ -13,7 +14,7 @@ export interface RouteRequest {
   query: URLSearchParams;
   /** Null on public routes only. */
   principal: Principal | null;
-  /** The parsed JSON body, undefined when there was none (only read for POST and PUT). */
+  /** The parsed JSON body, undefined when there was none (only read for POST, PUT and PATCH). */
   body: unknown;
 }
 
@@ -73,7 +74,7 @@ export class ApiRouter {
       for (const [key, value] of Object.entries(found.params)) if (value !== undefined) params[key] = value;
       return { route: found.store as Route, params };
     }
-    const other = (["GET", "POST", "PUT", "DELETE"] as const).some((m) => m !== method && this.#tree.find(m, pathname));
+    const other = (["GET", "POST", "PUT", "PATCH", "DELETE"] as const).some((m) => m !== method && this.#tree.find(m, pathname));
     return other ? "no-method" : null;
   }
 
@@ -92,9 +93,11 @@ export class ApiRouter {
       const principal = await authorize(deps.store, req, matched.route.access);
       const body = matched.route.rawBody
         ? await readRawBody(req, deps.config.bodyLimit)
-        : req.method === "POST" || req.method === "PUT"
-          ? await readJsonBody(req, deps.config.bodyLimit)
-          : undefined;
+        : req.method === "PATCH"
+          ? await readJsonBody(req, deps.config.bodyLimit, MERGE_PATCH_TYPE)
+          : req.method === "POST" || req.method === "PUT"
+            ? await readJsonBody(req, deps.config.bodyLimit)
+            : undefined;
       if (body === undefined && !req.readableEnded) req.resume();
       const reply = await matched.route.handler({ req, params: matched.params, query: url.searchParams, principal, body }, deps);
       status = reply.status;

@@ -105,8 +105,8 @@ export class KyselyStore implements Store {
     return git.findGitConnections(this.cx, provider, repository);
   }
 
-  putGitConnection(tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection> {
-    return git.putGitConnection(this.cx, tenant, connection, token);
+  putGitConnection(tenant: string, connection: GitConnection, token?: string | null, expected?: GitConnection & { hasToken: boolean }): Promise<GitConnection> {
+    return git.putGitConnection(this.cx, tenant, connection, token, expected);
   }
   getGitToken(tenant: string): Promise<string | null> {
     return git.getGitToken(this.cx, tenant);

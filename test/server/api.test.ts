@@ -274,9 +274,10 @@ describe("connections", () => {
   });
 
   it("updates keep credentials unless given; If-Match is honoured", async () => {
-    const updated = await call("PUT", `${base}/billing-db`, { token: editor, body: { type: "postgres", host: "db2.example.com" }, headers: { "if-match": '"1"' } });
+    const body = { type: "postgres", host: "db.example.com", port: 5432, database: "billing" };
+    const updated = await call("PUT", `${base}/billing-db`, { token: editor, body, headers: { "if-match": '"1"' } });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ host: "db2.example.com", version: 2, needsCredentials: false });
+    expect(updated.body).toMatchObject({ database: "billing", version: 2, needsCredentials: false });
     expect(await server.app.store.getConnectionCredentials("demo", "billing-db")).toEqual(credentials);
     const stale = await call("PUT", `${base}/billing-db`, { token: editor, body: { type: "postgres" }, headers: { "if-match": '"1"' } });
     expect(stale.status).toBe(412);
@@ -303,7 +304,7 @@ describe("connections", () => {
     expect(imported.body.created).toContain("billing-db");
     expect(imported.body.updated).toEqual([]);
     const target = await call("GET", "/api/v1/tenants/import-target/connections/billing-db");
-    expect(target.body).toMatchObject({ host: "db2.example.com", needsCredentials: true });
+    expect(target.body).toMatchObject({ host: "db.example.com", needsCredentials: true });
     expect(await server.app.store.getConnectionCredentials("import-target", "billing-db")).toBeNull();
     const again = await call("POST", "/api/v1/tenants/import-target/connections/import", { token: editor, body: exported.body });
     expect(again.body.updated).toContain("billing-db");
@@ -362,8 +363,9 @@ describe("git connection", () => {
       expect(res.status, field).toBe(400);
       expect(res.body.error.details.fields.map((f: { field: string }) => f.field), field).toContain(field);
     }
-    const missing = await call("PUT", path, { body: { provider: "local" } });
+    const missing = await call("PUT", path, { body: { branch: "main" } });
     expect(missing.status).toBe(400);
+    expect(missing.body.error.details.fields.map((f: { field: string }) => f.field)).toContain("provider");
   });
 
   it("delete follows the delete policy", async () => {

@@ -348,8 +348,8 @@ describe.each(backends)("Store on $name", (backend) => {
       it("keeps, clears and versions credentials", async () => {
         const t = await newTenant();
         await store.putConnection(t, { name: "crm", type: "salesforce", credentials: creds });
-        const kept = await store.putConnection(t, { name: "crm", type: "salesforce", host: "crm.example.com", expectedVersion: 1 });
-        expect(kept).toMatchObject({ version: 2, host: "crm.example.com", needsCredentials: false });
+        const kept = await store.putConnection(t, { name: "crm", type: "salesforce", username: "sync-user", expectedVersion: 1 });
+        expect(kept).toMatchObject({ version: 2, username: "sync-user", needsCredentials: false });
         expect(await store.getConnectionCredentials(t, "crm")).toEqual(creds);
         await expect(store.putConnection(t, { name: "crm", type: "salesforce", expectedVersion: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
         const cleared = await store.putConnection(t, { name: "crm", type: "salesforce", credentials: null });
@@ -408,6 +408,53 @@ describe.each(backends)("Store on $name", (backend) => {
         expect(await store.getGitToken(t)).toBeNull();
         await expect(store.putGitConnection(t, { ...git, provider: "svn" as never })).rejects.toMatchObject({ code: "bad_request", details: { field: "provider" } });
         await expect(store.putGitConnection("no-such-tenant", git)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("drops the git token when provider, baseUrl or repository change without one", async () => {
+        const t = await newTenant();
+        const git = { ...DEFAULT_GIT_CONNECTION, provider: "gitlab" as const, repository: "group/project", baseUrl: "https://gitlab.example.com" };
+        const moves = [{ baseUrl: "https://other.example.com" }, { baseUrl: null }, { repository: "group/other" }, { provider: "github" as const }];
+        for (const move of moves) {
+          await store.putGitConnection(t, git, "glpat-token");
+          await store.putGitConnection(t, { ...git, branch: "develop", path: "cfg" });
+          expect(await store.getGitToken(t)).toBe("glpat-token");
+          await store.putGitConnection(t, { ...git, ...move });
+          expect(await store.getGitToken(t), JSON.stringify(move)).toBeNull();
+        }
+        await store.putGitConnection(t, { ...git, baseUrl: null }, "glpat-token");
+        await store.putGitConnection(t, { ...git, baseUrl: null, deletions: "keep" });
+        expect(await store.getGitToken(t)).toBe("glpat-token");
+        await store.putGitConnection(t, { ...git, baseUrl: "https://new.example.com" }, "glpat-new");
+        expect(await store.getGitToken(t)).toBe("glpat-new");
+      });
+
+      it("writes the git connection over the row as read, and refuses once it changed", async () => {
+        const t = await newTenant();
+        const read = { ...(await store.getGitConnection(t)), hasToken: false };
+        await store.putGitConnection(t, { ...read, branch: "develop" }, undefined, read);
+        expect((await store.getGitConnection(t)).branch).toBe("develop");
+        await expect(store.putGitConnection(t, { ...read, branch: "stale" }, undefined, read)).rejects.toBeInstanceOf(PreconditionFailedError);
+        const now = { ...(await store.getGitConnection(t)), hasToken: false };
+        await store.putGitConnection(t, now, "tok");
+        await expect(store.putGitConnection(t, { ...now, path: "p" }, undefined, now)).rejects.toBeInstanceOf(PreconditionFailedError);
+        await store.putGitConnection(t, { ...now, path: "p" }, undefined, { ...now, hasToken: true });
+        expect(await store.getGitConnection(t)).toMatchObject({ branch: "develop", path: "p" });
+        await expect(store.putGitConnection("no-such-tenant", now, undefined, now)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("drops connection credentials when type, host or port change without new ones", async () => {
+        const t = await newTenant();
+        const conn = { name: "mover", type: "postgres", host: "db.example.com", port: 5432, database: "a" };
+        for (const move of [{ type: "mysql" }, { host: "evil.example.net" }, { port: 1 }, { host: null }]) {
+          await store.putConnection(t, { ...conn, credentials: creds });
+          await store.putConnection(t, { ...conn, database: "b", username: "u" });
+          expect(await store.getConnectionCredentials(t, "mover")).toEqual(creds);
+          const moved = await store.putConnection(t, { ...conn, ...move });
+          expect(moved.needsCredentials, JSON.stringify(move)).toBe(true);
+          expect(await store.getConnectionCredentials(t, "mover")).toBeNull();
+        }
+        const before = await store.putConnection(t, { ...conn, credentials: creds });
+        expect((await store.putConnection(t, conn)).version).toBe(before.version);
       });
 
       it("finds the tenants of a repository, case-insensitively, and no others", async () => {

@@ -1,6 +1,8 @@
 import { ConflictError, GitsyncError, NotFoundError } from "../../core/errors.js";
-import type { ConnectionInput } from "../../core/store.js";
-import type { Connection } from "../../core/types.js";
+import type { ConnectionInput, Store } from "../../core/store.js";
+import type { Connection, JsonObject } from "../../core/types.js";
+import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
+import type { ApiSchemas } from "../schemas.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
 
@@ -22,6 +24,35 @@ function fields(body: ConnectionBody): Omit<ConnectionInput, "name"> {
     // Undefined keeps the stored credentials: an update need not resend them.
     ...(body.credentials !== undefined ? { credentials: body.credentials } : {}),
   };
+}
+
+/** Fields a GET shows that the server alone sets: accepted in a body and ignored. */
+const READ_ONLY = ["needsCredentials", "version", "updatedAt"];
+
+function withoutReadOnly(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !READ_ONLY.includes(key)));
+}
+
+const staleVersion = (name: string, version: number, expectedVersion: number) =>
+  new GitsyncError("precondition_failed", `connection ${name} is at version ${version}`, { version, expectedVersion });
+
+/** A PUT body or a merged PATCH, checked the same way and stored under the path's name. */
+async function saveConnection(
+  store: Store,
+  schemas: ApiSchemas,
+  tenant: string,
+  name: string,
+  body: unknown,
+  expectedVersion: number | undefined,
+): Promise<Connection> {
+  const input = schemas.check<ConnectionBody>("ConnectionUpdate", withoutReadOnly(body));
+  if (input.name !== undefined && input.name !== name) {
+    throw new GitsyncError("bad_request", `body name ${input.name} differs from the path's ${name}`, {
+      fields: [{ field: "name", message: "must match the path" }],
+    });
+  }
+  return store.putConnection(tenant, { name, ...fields(input), ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
 }
 
 function withEtag(status: number, connection: Connection): Reply {
@@ -50,7 +81,7 @@ export const connectionRoutes: Route[] = [
     access: "editor",
     handler: async ({ params, body }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
-      const input = schemas.check<ConnectionBody & { name: string }>("ConnectionInput", body);
+      const input = schemas.check<ConnectionBody & { name: string }>("ConnectionInput", withoutReadOnly(body));
       if (await store.getConnection(tenant.slug, input.name)) {
         throw new ConflictError(`connection ${input.name} exists`, { name: input.name });
       }
@@ -113,20 +144,30 @@ export const connectionRoutes: Route[] = [
     handler: async ({ params, body, req }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
       const name = param(params, "name");
-      const input = schemas.check<ConnectionBody>("ConnectionUpdate", body);
-      if (input.name !== undefined && input.name !== name) {
-        throw new GitsyncError("bad_request", `body name ${input.name} differs from the path's ${name}`, {
-          fields: [{ field: "name", message: "must match the path" }],
-        });
-      }
       const current = await store.getConnection(tenant.slug, name);
       const expectedVersion = expectedFrom(ifMatchVersion(req.headers["if-match"]), current, `connection ${name}`);
-      const saved = await store.putConnection(tenant.slug, {
-        name,
-        ...fields(input),
-        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-      });
+      const saved = await saveConnection(store, schemas, tenant.slug, name, body, expectedVersion);
       return withEtag(current ? 200 : 201, saved);
+    },
+  },
+  {
+    method: "PATCH",
+    path: `${base}/{name}`,
+    access: "editor",
+    handler: async ({ params, body, req }, { store, schemas }) => {
+      const tenant = await requireTenant(store, params.tenant);
+      const name = param(params, "name");
+      const patch = requirePatchObject(body);
+      const current = await store.getConnection(tenant.slug, name);
+      if (!current) throw new NotFoundError(`no connection ${name}`, { name });
+      const expected = expectedFrom(ifMatchVersion(req.headers["if-match"]), current, `connection ${name}`);
+      if (expected !== undefined && expected !== current.version) throw staleVersion(name, current.version, expected);
+      // Credentials are taken from the patch as given: merged, `null` would only drop the key.
+      const { credentials, ...rest } = patch;
+      const merged = applyMergePatch(exportItem(current) as unknown as JsonObject, rest);
+      const input = { ...merged, ...(credentials !== undefined ? { credentials } : {}) };
+      // The version read is the one written over: a change in between is a 412, not lost.
+      return withEtag(200, await saveConnection(store, schemas, tenant.slug, name, input, current.version));
     },
   },
   {

@@ -5,7 +5,8 @@ import { actorOf } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
-import { resourceDiagnostics } from "./resource-validation.js";
+import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
+import { contentOf, keepSecrets, saveResource } from "./resource-write.js";
 import { publicResource } from "./secret-fields.js";
 
 const base = "/api/v1/tenants/{tenant}/resources/{kind}";
@@ -97,24 +98,32 @@ export const resourceRoutes: Route[] = [
         }
       }
 
-      const diagnostics = await resourceDiagnostics(deps, tenant.slug, kind, name, input);
-      const errors = diagnostics.filter((d) => d.severity === "error");
-      if (errors.length > 0) {
-        throw new GitsyncError("validation_failed", `${kind.id} ${name} is not valid: ${errors[0]!.message}`, { diagnostics });
-      }
-
-      if (!principal) throw new GitsyncError("unauthorized", "a token is required");
-      const saved = await deps.store.putResource(tenant.slug, {
-        kind: kind.id,
-        name,
-        body: input,
-        project: typeof input.project === "string" ? input.project : null,
-        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-        actor: actorOf(principal),
-        outbox: true,
-      });
-      await deps.sync.changed(tenant.slug);
+      const content = keepSecrets(kind, live?.body, contentOf(deps, kind, name, input));
+      const saved = await saveResource(deps, { tenant: tenant.slug, kind, name, content, expectedVersion, principal });
       return withEtag(live ? 200 : 201, kind, saved);
+    },
+  },
+  {
+    method: "PATCH",
+    path: `${base}/{name}`,
+    access: "editor",
+    handler: async ({ params, body, req, principal }, deps) => {
+      const tenant = await requireTenant(deps.store, params.tenant);
+      const kind = requireKind(deps, params.kind);
+      const name = requireName(params);
+      const patch = requirePatchObject(body);
+      const current = await deps.store.getResource(tenant.slug, kind.id, name);
+      const live = current && !current.archived ? current : null;
+      if (!live) throw new NotFoundError(`no ${kind.id} ${name}`, { kind: kind.folder, name });
+      const expected = expectedFrom(ifMatchVersion(req.headers["if-match"]), live, `${kind.id} ${name}`);
+      if (expected !== undefined && expected !== live.version) {
+        throw new GitsyncError("precondition_failed", `${kind.id} ${name} is at version ${live.version}`, { version: live.version, expectedVersion: expected });
+      }
+      // The patch applies to the stored content, secrets included; the version read is the one
+      // written over, so a change in between is a 412 rather than lost.
+      const content = applyMergePatch(live.body, patch);
+      const saved = await saveResource(deps, { tenant: tenant.slug, kind, name, content, expectedVersion: live.version, principal });
+      return withEtag(200, kind, saved);
     },
   },
   {

@@ -36,8 +36,21 @@ export async function getConnectionCredentials(cx: StoreContext, tenant: string,
 }
 
 /**
- * Creates or replaces a connection. Credentials: undefined keeps the stored ones, null clears
- * them; a connection without any is flagged as needing them (an imported one, for example).
+ * Whether an update still points at the system the stored credentials were given for: the
+ * same type, host and port. Database and username may change without that (same server).
+ */
+function sameEndpoint(existing: { type: string; host: string | null; port: number | null }, input: ConnectionInput): boolean {
+  return existing.type === input.type && existing.host === (input.host ?? null) && existing.port === (input.port ?? null);
+}
+
+const FIELDS = ["type", "role", "host", "port", "database", "username"] as const;
+const sameFields = (a: Record<(typeof FIELDS)[number], unknown>, b: Record<(typeof FIELDS)[number], unknown>): boolean =>
+  FIELDS.every((field) => a[field] === b[field]);
+
+/**
+ * Creates or replaces a connection. Credentials: undefined keeps the stored ones, unless the
+ * type, host or port changed (credentials never follow a connection to another system); null
+ * clears them. A connection without any is flagged as needing them (an imported one, say).
  */
 export async function putConnection(cx: StoreContext, tenant: string, input: ConnectionInput): Promise<Connection> {
   if (!RESOURCE_NAME.test(input.name)) throw badRequest("name must match [a-z0-9][a-z0-9._-]{0,99}", "name");
@@ -50,7 +63,7 @@ export async function putConnection(cx: StoreContext, tenant: string, input: Con
       throw versionMismatch(`connection ${input.name}`, key, input.expectedVersion, existing?.version ?? null);
     }
     let credentials: string | null;
-    if (input.credentials === undefined) credentials = existing?.credentials ?? null;
+    if (input.credentials === undefined) credentials = existing && sameEndpoint(existing, input) ? existing.credentials : null;
     else if (input.credentials === null) credentials = null;
     else credentials = tx.secrets.seal(JSON.stringify(input.credentials), credentialsContext(tenant, input.name));
     const values = {
@@ -64,6 +77,8 @@ export async function putConnection(cx: StoreContext, tenant: string, input: Con
       needs_credentials: flag(credentials === null),
       updated_at: now(),
     };
+    // As for resources, writing back what is stored changes nothing, not even the version.
+    if (existing && credentials === existing.credentials && sameFields(existing, values)) return rows.toConnection(existing);
     const row = existing
       ? await tx.db
           .updateTable("connections")

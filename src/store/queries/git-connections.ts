@@ -1,4 +1,5 @@
-import type { Updateable } from "kysely";
+import { sql, type RawBuilder, type Updateable } from "kysely";
+import { PreconditionFailedError } from "../../core/errors.js";
 import { PROVIDERS, type GitConnection } from "../../core/types.js";
 import * as rows from "../rows.js";
 import type { GitConnectionsTable } from "../schema.js";
@@ -38,18 +39,47 @@ export async function findGitConnections(
   return found.map((row) => ({ tenant: row.tenant, connection: rows.toGitConnection(row) }));
 }
 
-/** `token`: undefined keeps the stored one, null clears it. */
-export async function putGitConnection(cx: StoreContext, tenant: string, connection: GitConnection, token?: string | null): Promise<GitConnection> {
+/**
+ * The stored token where the row still names the same host and repository, else null: SET
+ * expressions read the row as it was before the update, so the comparison and the write are
+ * one statement and no concurrent change can slip between them.
+ */
+function tokenIfSameHost(git: GitConnection): RawBuilder<string | null> {
+  const baseUrl = git.baseUrl === null ? sql`base_url IS NULL` : sql`base_url = ${git.baseUrl}`;
+  return sql<string | null>`CASE WHEN provider = ${git.provider} AND repository = ${git.repository} AND ${baseUrl} THEN token ELSE NULL END`;
+}
+
+/** The row is still `expected` (its fields, and whether a token is stored). */
+function stillAsRead(expected: GitConnection & { hasToken: boolean }) {
+  const columns = gitColumns(expected);
+  return sql<boolean>`provider = ${columns.provider} AND repository = ${columns.repository} AND branch = ${columns.branch}
+    AND path = ${columns.path} AND format = ${columns.format} AND outbound = ${columns.outbound}
+    AND debounce_ms = ${columns.debounce_ms} AND deletions = ${columns.deletions}
+    AND ${columns.base_url === null ? sql`base_url IS NULL` : sql`base_url = ${columns.base_url}`}
+    AND ${expected.hasToken ? sql`token IS NOT NULL` : sql`token IS NULL`}`;
+}
+
+/**
+ * `token`: undefined keeps the stored one, null clears it. A token is only good for the host it
+ * was given for: when provider, baseUrl or repository change and no token comes with them, the
+ * stored one is dropped rather than sent to the new host. `expected`: write only if the row is
+ * still as it was read (a 412 otherwise), checked in the same statement as the write.
+ */
+export async function putGitConnection(
+  cx: StoreContext,
+  tenant: string,
+  connection: GitConnection,
+  token?: string | null,
+  expected?: GitConnection & { hasToken: boolean },
+): Promise<GitConnection> {
   const patch: Updateable<GitConnectionsTable> = { ...gitColumns(connection), updated_at: now() };
-  if (token !== undefined) patch.token = token === null ? null : cx.secrets.seal(token, tokenContext(tenant));
-  const row = await cx.db
-    .updateTable("git_connections")
-    .set(patch)
-    .where("tenant", "=", tenant)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw tenantNotFound(tenant);
-  return rows.toGitConnection(row);
+  const sealed = token === undefined ? tokenIfSameHost(connection) : token === null ? null : cx.secrets.seal(token, tokenContext(tenant));
+  let update = cx.db.updateTable("git_connections").set({ ...patch, token: sealed }).where("tenant", "=", tenant);
+  if (expected) update = update.where(stillAsRead(expected));
+  const row = await update.returningAll().executeTakeFirst();
+  if (row) return rows.toGitConnection(row);
+  if (expected) await getGitConnection(cx, tenant);
+  throw expected ? new PreconditionFailedError("the git connection was changed since it was read", { tenant }) : tenantNotFound(tenant);
 }
 
 export async function getGitToken(cx: StoreContext, tenant: string): Promise<string | null> {

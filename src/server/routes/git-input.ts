@@ -1,0 +1,72 @@
+import { GitsyncError } from "../../core/errors.js";
+import { isValidBranchName } from "../../core/refs.js";
+import { DEFAULT_GIT_CONNECTION, type GitConnection, type JsonObject } from "../../core/types.js";
+import type { ApiSchemas, FieldError } from "../schemas.js";
+
+/** What a request may carry: the connection, its write-only token, and `hasToken` as a GET shows it. */
+type GitInput = Partial<GitConnection> & Pick<GitConnection, "provider"> & { token?: string | null; hasToken?: boolean };
+
+const REPOSITORY: Record<Exclude<GitConnection["provider"], "local">, { pattern: RegExp; form: string }> = {
+  github: { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, form: "owner/name" },
+  gitlab: { pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, form: "group/project" },
+  bitbucket: { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, form: "workspace/slug" },
+};
+
+/** The checks a schema cannot express: per-provider repository forms, ref names, safe paths. */
+function semanticErrors(input: GitConnection): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.provider !== "local") {
+    const rule = REPOSITORY[input.provider];
+    if (!rule.pattern.test(input.repository)) {
+      errors.push({ field: "repository", message: `must be ${rule.form} for ${input.provider}` });
+    }
+  }
+  if (!isValidBranchName(input.branch)) errors.push({ field: "branch", message: "is not a valid git branch name" });
+  const segments = input.path.split("/");
+  if (input.path !== "" && (input.path.startsWith("/") || input.path.includes("\\") || segments.some((s) => s === ".." || s === "."))) {
+    errors.push({ field: "path", message: "must be a relative folder without . or .. segments" });
+  }
+  if (input.baseUrl !== null) {
+    try {
+      new URL(input.baseUrl);
+    } catch {
+      errors.push({ field: "baseUrl", message: "must be an http(s) URL" });
+    }
+  }
+  if (input.provider === "local" && input.baseUrl !== null) {
+    errors.push({ field: "baseUrl", message: "must be null for the local provider" });
+  }
+  return errors;
+}
+
+export interface GitWrite {
+  connection: GitConnection;
+  /** Undefined when the request gave none (the store then keeps it unless the host changed). */
+  token: string | undefined | null;
+}
+
+/**
+ * A git connection as a PUT body or a merged PATCH gives it: validated against the documented
+ * schema, `hasToken` ignored (it is what a GET shows), left-out fields at their defaults, then
+ * normalised the way the store keeps it.
+ */
+export function gitWrite(schemas: ApiSchemas, tenant: string, body: unknown): GitWrite {
+  const input = schemas.check<GitInput>("GitConnectionInput", body);
+  const { token, hasToken: _readOnly, ...given } = input;
+  const connection: GitConnection = { ...DEFAULT_GIT_CONNECTION, ...given };
+  const fields = semanticErrors(connection);
+  if (fields.length > 0) {
+    throw new GitsyncError("bad_request", `invalid git connection: ${fields[0]!.field} ${fields[0]!.message}`, { fields });
+  }
+  // The path is stored without surrounding slashes so `<path>/<folder>` joins cleanly.
+  connection.path = connection.path.replace(/^\/+|\/+$/g, "");
+  // A local connection always means the tenant's own repository under the data folder.
+  if (connection.provider === "local") connection.repository = tenant;
+  return { connection, token };
+}
+
+/** A PATCH body's token, taken before merging: in a merge patch `null` would only remove the key. */
+export function splitToken(patch: JsonObject): { rest: JsonObject; token: JsonObject } {
+  const { token, ...rest } = patch;
+  return { rest, token: token === undefined ? {} : { token } };
+}
