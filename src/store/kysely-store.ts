@@ -26,6 +26,7 @@ import * as tokens from "./queries/tokens.js";
 import * as users from "./queries/users.js";
 import type { Database, DialectName } from "./schema.js";
 import type { SecretBox } from "./secret-box.js";
+import { NO_SECRET_FIELDS, type SecretFieldsOf } from "./queries/sealed-fields.js";
 
 /**
  * The Store over Kysely, the same code for SQLite and PostgreSQL. The queries live in
@@ -41,13 +42,14 @@ export class KyselyStore implements Store {
     db: Kysely<Database>,
     readonly dialect: DialectName,
     secrets: SecretBox,
+    secretFields: SecretFieldsOf = NO_SECRET_FIELDS,
   ) {
-    this.cx = { db, secrets };
+    this.cx = { db, secrets, secretFields };
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.cx.db.isTransaction) return fn(this);
-    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets)));
+    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets, tx.secretFields)));
   }
 
   async ping(): Promise<void> {
