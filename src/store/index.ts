@@ -48,8 +48,8 @@ async function resealAtStart(cx: StoreContext, connected: Connected, kinds: stri
   const report = await resealAll(cx, kinds);
   if (report.unreadable > 0) {
     logger?.warn(
-      `store: ${report.unreadable} stored secret(s) were sealed with a key that is not configured; ` +
-        "set GITSYNC_SECRET_KEY_PREVIOUS to that key so they are sealed again with the current one",
+      `store: ${report.unreadable} stored secret(s) could not be opened: sealed with a key that is not configured ` +
+        "(set GITSYNC_SECRET_KEY_PREVIOUS to it, to seal them again with the current one) or altered",
     );
   }
   if (report.resealed === 0) return;

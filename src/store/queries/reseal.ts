@@ -4,7 +4,7 @@ import type { StoreContext } from "./context.js";
 import { tokenContext } from "./git-connections.js";
 import { resealBody } from "./sealed-fields.js";
 
-/** What a start-up pass did: values sealed again (or for the first time), and those no configured key opens. */
+/** What a start-up pass did: values sealed again (or for the first time), and those it could not open. */
 export interface ResealReport {
   resealed: number;
   unreadable: number;
@@ -14,7 +14,8 @@ export interface ResealReport {
  * Brings every secret at rest to the current key: values sealed with a previous key (key
  * rotation) are sealed again, and resource fields stored as plaintext (before they were sealed,
  * or before an extra kind marked them secret) are sealed. A value no configured key opens is
- * left alone and counted: reading it later fails with a message naming the key it needs.
+ * (or that was altered) is left alone and counted: reading it later fails with a message
+ * naming the key it needs, or saying it was altered.
  * Each row is updated only if it is still what was read, so a concurrent write always wins.
  */
 export async function resealAll(cx: StoreContext, kindsWithSecrets: readonly string[]): Promise<ResealReport> {
@@ -32,7 +33,13 @@ function freshSeal(cx: StoreContext, sealed: string, context: string, report: Re
     report.unreadable += 1;
     return null;
   }
-  return cx.secrets.seal(cx.secrets.open(sealed, context), context);
+  try {
+    return cx.secrets.seal(cx.secrets.open(sealed, context), context);
+  } catch {
+    // Altered or moved: reading it reports that; the server still starts.
+    report.unreadable += 1;
+    return null;
+  }
 }
 
 async function resealConnections(cx: StoreContext, report: ResealReport): Promise<void> {
@@ -73,7 +80,13 @@ async function resealResources(cx: StoreContext, kinds: readonly string[], repor
     const key = { tenant: row.tenant, kind: row.kind, name: row.name };
     const stored = JSON.parse(row.body) as JsonObject;
     if (!allKnown(cx, row.body, report)) continue;
-    const next = resealBody(cx.secrets, cx.secretFields, key, stored);
+    let next: JsonObject | null;
+    try {
+      next = resealBody(cx.secrets, cx.secretFields, key, stored);
+    } catch {
+      report.unreadable += 1;
+      continue;
+    }
     if (next === null) continue;
     // The version stays: the resource's content is the same, only how it is kept changed.
     await cx.db
