@@ -100,7 +100,12 @@ export const openapi = {
         type: "object",
         required: ["slug", "name", "createdAt"],
         additionalProperties: false,
-        properties: { slug: { type: "string" }, name: { type: "string" }, createdAt: { type: "string" } },
+        properties: {
+          slug: { type: "string" },
+          name: { type: "string" },
+          createdAt: { type: "string" },
+          role: { enum: ["admin", "editor", "viewer"], description: "In the list: the role the caller's token acts with here" },
+        },
       },
       TenantInput: {
         type: "object",
@@ -258,26 +263,37 @@ export const openapi = {
       },
       Token: {
         type: "object",
-        required: ["id", "userId", "label", "role", "createdAt", "lastUsedAt", "revoked"],
+        required: ["id", "userId", "label", "role", "serverWide", "tenants", "createdAt", "lastUsedAt", "revoked"],
         additionalProperties: false,
         properties: {
           id: { type: "integer" },
           userId: { type: "integer" },
           label: { type: "string" },
-          role: { enum: ["admin", "editor", "viewer"] },
+          role: { enum: ["admin", "editor", "viewer"], description: "Server-wide: the role everywhere; scoped: the highest grant" },
+          serverWide: { type: "boolean", description: "False: the token reaches only the tenants in `tenants`" },
+          tenants: ref("TenantGrants"),
           createdAt: { type: "string" },
           lastUsedAt: nullable("string"),
           revoked: { type: "boolean" },
         },
       },
       TokenList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Token") } } },
+      TenantGrants: {
+        type: "object",
+        description: "A role per tenant slug",
+        propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 63 },
+        additionalProperties: { enum: ["admin", "editor", "viewer"] },
+      },
       TokenInput: {
         type: "object",
-        required: ["label", "role"],
+        description: "role: server-wide in every tenant; tenants: only these, each with its role; admin: a server admin",
+        required: ["label"],
         additionalProperties: false,
         properties: {
           label: { type: "string", minLength: 1, maxLength: 100 },
           role: { enum: ["admin", "editor", "viewer"] },
+          tenants: { type: "object", allOf: [ref("TenantGrants")], minProperties: 1, maxProperties: 1000 },
+          admin: { type: "boolean" },
           user: {
             type: "object",
             description: "The person the token acts for (commit author); omitted: the caller",
@@ -301,7 +317,7 @@ export const openapi = {
       },
       Me: {
         type: "object",
-        required: ["user", "token"],
+        required: ["user", "token", "admin"],
         additionalProperties: false,
         properties: {
           user: {
@@ -312,10 +328,16 @@ export const openapi = {
           },
           token: {
             type: "object",
-            required: ["label", "role"],
+            required: ["label", "role", "serverWide", "tenants"],
             additionalProperties: false,
-            properties: { label: { type: "string" }, role: { enum: ["admin", "editor", "viewer"] } },
+            properties: {
+              label: { type: "string" },
+              role: { enum: ["admin", "editor", "viewer"] },
+              serverWide: { type: "boolean" },
+              tenants: ref("TenantGrants"),
+            },
           },
+          admin: { type: "boolean", description: "A server admin: tokens, creating tenants, every tenant" },
         },
       },
       ...syncSchemas,

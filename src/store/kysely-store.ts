@@ -3,6 +3,7 @@ import { GitsyncError } from "../core/errors.js";
 import type { LocalCheck, LocalComment, LocalPullRequest } from "../core/local-review.js";
 import type {
   ConnectionInput,
+  CreateTokenInput,
   DeleteResourceInput,
   PutResourceInput,
   Store,
@@ -154,7 +155,7 @@ export class KyselyStore implements Store {
   listUsers(): Promise<User[]> {
     return users.listUsers(this.cx);
   }
-  createToken(input: { userId: number; label: string; role: Role; secret: string }): Promise<ApiToken> {
+  createToken(input: CreateTokenInput): Promise<ApiToken> {
     return tokens.createToken(this.cx, input);
   }
   findToken(secret: string): Promise<{ token: ApiToken; user: User } | null> {
