@@ -63,6 +63,21 @@ async function writeEverySecret(server: BuiltServer): Promise<string[]> {
   return [1, 2, 3, 4, 5, 6, 7, 8].map(secret);
 }
 
+/** The repository's history with patches, once the outbound commit holding `expected` is there. */
+async function gitHistory(gitDir: string, expected: string): Promise<string> {
+  let history = "";
+  for (let waited = 0; waited < 20_000 && !history.includes(expected); waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    try {
+      history = execFileSync("git", ["--git-dir", gitDir, "log", "-p", "--all"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      history = "";
+    }
+  }
+  expect(history).toContain(expected);
+  return history;
+}
+
 describe("secrets at rest, against the built server", () => {
   const dirs: string[] = [];
   const newDir = (): string => {
@@ -84,12 +99,10 @@ describe("secrets at rest, against the built server", () => {
     let needles: string[] = [];
     try {
       needles = await writeEverySecret(server);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const history = await gitHistory(join(dataDir, "repos", "sec.git"), "spark");
       const running = scanSqlite(dataDir, needles);
       expect(running.files.length).toBeGreaterThanOrEqual(2);
       expect(running.findings).toEqual([]);
-      const history = execFileSync("git", ["--git-dir", join(dataDir, "repos", "sec.git"), "log", "-p", "--all"], { encoding: "utf8" });
-      expect(history).toContain("spark");
       for (const needle of needles) expect(history).not.toContain(needle);
     } finally {
       await server.stop();
