@@ -180,7 +180,8 @@ export function describeApiError(error: ApiError, client: ApiClient): string {
   } else if (error.status === 404 && error.message.startsWith("no route")) {
     lines.push("this server has no such route: is it a gitsync server of this version?");
   }
-  const details = error.status === 403 || error.status === 404 ? null : detailsLine(error.details);
+  // A 403's details are the roles, already said in words above.
+  const details = error.status === 403 ? null : detailsLine(error.details);
   if (details) lines.push(details);
   return lines.join("\n  ");
 }
