@@ -67,8 +67,8 @@ export const openapi = {
         content: json(ref("Error")),
       },
       E401: errorResponse("Missing or unknown token"),
-      E403: errorResponse("The token's role may not do this"),
-      E404: errorResponse("No such tenant, kind, resource, connection or route"),
+      E403: errorResponse("The token's role (in this tenant) may not do this"),
+      E404: errorResponse("No such tenant (or one the token cannot read), kind, resource, connection or route"),
       E409: errorResponse("It already exists"),
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
@@ -356,12 +356,12 @@ export const openapi = {
     },
     "/api/v1/tenants": {
       get: {
-        summary: "List tenants (viewer)",
+        summary: "List the tenants the token can read, with its role in each",
         security: secured,
         responses: { "200": ok("Tenants", ref("TenantList")), ...errors(401) },
       },
       post: {
-        summary: "Create a tenant (admin); it starts with a local git connection",
+        summary: "Create a tenant (server admin); it starts with a local git connection",
         security: secured,
         requestBody: body("TenantInput"),
         responses: { "201": ok("Created", ref("Tenant")), ...errors(400, 401, 403, 409, 413, 415) },
@@ -505,12 +505,12 @@ export const openapi = {
     },
     "/api/v1/tokens": {
       get: {
-        summary: "List API tokens (admin); secrets are never returned",
+        summary: "List API tokens (server admin) with their grants; secrets are never returned",
         security: secured,
         responses: { "200": ok("Tokens", ref("TokenList")), ...errors(401, 403) },
       },
       post: {
-        summary: "Create a token (admin); its secret is in this response only",
+        summary: "Create a token (server admin): server-wide `role`, per-tenant `tenants`, or `admin`; its secret is in this response only",
         security: secured,
         requestBody: body("TokenInput"),
         responses: { "201": ok("Created", ref("TokenCreated")), ...errors(400, 401, 403, 413, 415) },
@@ -526,7 +526,7 @@ export const openapi = {
     "/api/v1/tokens/{id}": {
       parameters: [param("id", "The token's id", { type: "integer" })],
       delete: {
-        summary: "Revoke a token (admin)",
+        summary: "Revoke a token (server admin)",
         security: secured,
         responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
       },

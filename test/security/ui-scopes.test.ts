@@ -29,18 +29,18 @@ describe.skipIf(reason !== null)("the web UI with a token scoped to tenants", ()
     const options = await page.locator("#tenant-select option").allInnerTexts();
     expect(options).toEqual(["DEV (dev)", "PROD (prod)"]);
 
-    await page.evaluate(() => (location.hash = "#/t/dev"));
+    await page.evaluate("location.hash = '#/t/dev'");
     await page.getByRole("heading", { level: 1, name: "Tenant dev" }).waitFor();
     await expect.poll(() => page.locator("header .role").innerText()).toBe("admin");
     expect(await page.getByRole("link", { name: "Git settings" }).count()).toBe(1);
 
-    await page.evaluate(() => (location.hash = "#/t/prod"));
+    await page.evaluate("location.hash = '#/t/prod'");
     await page.getByRole("heading", { level: 1, name: "Tenant prod" }).waitFor();
     await expect.poll(() => page.locator("header .role").innerText()).toBe("viewer");
     expect(await page.getByRole("link", { name: "Git settings" }).count()).toBe(0);
 
     // The demo tenant exists but is not granted: the page says not found, as for any unknown tenant.
-    await page.evaluate(() => (location.hash = "#/t/demo"));
+    await page.evaluate("location.hash = '#/t/demo'");
     await expect.poll(() => page.locator("main").innerText()).toMatch(/no tenant demo/i);
     await page.close();
   });
