@@ -172,15 +172,27 @@ export function describeApiError(error: ApiError, client: ApiClient): string {
   if (error.status === 401) {
     lines.push(client.hasToken ? "the token was refused: check GITSYNC_TOKEN or --token" : "no token given: set GITSYNC_TOKEN or pass --token");
   } else if (error.status === 403) {
-    lines.push("the token's role does not allow this (sync and snapshot need editor, import and resync admin)");
+    lines.push(forbiddenHint(error.details));
+  } else if (error.status === 404 && error.message.startsWith("no tenant ")) {
+    lines.push("the tenant does not exist, or this token cannot read it (a scoped token reaches only its own tenants): check --tenant or GITSYNC_TENANT");
   } else if (error.status === 501) {
     lines.push("this server does not implement it");
   } else if (error.status === 404 && error.message.startsWith("no route")) {
     lines.push("this server has no such route: is it a gitsync server of this version?");
   }
-  const details = detailsLine(error.details);
+  // A 403's details are the roles, already said in words above.
+  const details = error.status === 403 ? null : detailsLine(error.details);
   if (details) lines.push(details);
   return lines.join("\n  ");
+}
+
+/** Why a 403: the role the token has in the tenant and the one the command needs there. */
+function forbiddenHint(details: unknown): string {
+  const { required, role, tenant } = (details ?? {}) as { required?: unknown; role?: unknown; tenant?: unknown };
+  if (typeof tenant === "string" && typeof role === "string" && typeof required === "string") {
+    return `the token is ${role} in tenant ${tenant}, and this needs ${required} there: ask an admin for a token with that grant`;
+  }
+  return "the token's role does not allow this (sync and snapshot need editor, import and resync admin)";
 }
 
 function detailsLine(details: unknown): string | null {

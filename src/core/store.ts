@@ -23,6 +23,16 @@ import type { LocalReviewStore } from "./local-review.js";
  * does commits together or not at all.
  */
 
+export interface CreateTokenInput {
+  userId: number;
+  label: string;
+  role: Role;
+  secret: string;
+  tenants?: Record<string, Role>;
+  /** Default: true without `tenants`, false with them. */
+  serverWide?: boolean;
+}
+
 export interface PutResourceInput {
   kind: string;
   name: string;
@@ -135,7 +145,8 @@ export interface Store extends LocalReviewStore {
   createUser(input: { name: string; email: string; role: Role }): Promise<User>;
   listUsers(): Promise<User[]>;
   /** Stores only a hash of `secret`; the caller shows the secret once. */
-  createToken(input: { userId: number; label: string; role: Role; secret: string }): Promise<ApiToken>;
+  /** Server-wide with `role` unless `tenants` is given: then only those tenants, with those roles (see serverWide). */
+  createToken(input: CreateTokenInput): Promise<ApiToken>;
   /** The token and its user for a presented secret, or null (unknown or revoked). */
   findToken(secret: string): Promise<{ token: ApiToken; user: User } | null>;
   listTokens(): Promise<ApiToken[]>;

@@ -147,7 +147,12 @@ export interface ApiToken {
   id: number;
   userId: number;
   label: string;
+  /** Server-wide: the role in every tenant (admin: also the server's own settings). Scoped: the highest grant. */
   role: Role;
+  /** False when the token reaches only the tenants in `tenants`. */
+  serverWide: boolean;
+  /** Roles per tenant slug; on a server-wide token they can only raise its role there. */
+  tenants: Record<string, Role>;
   createdAt: string;
   lastUsedAt: string | null;
   revoked: boolean;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { ApplicationFunction, Logger } from "probot";
 import { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
-import { loadSecretKey, openStore } from "../store/index.js";
+import { loadSecretKey, openStore, parsePreviousSecretKeys } from "../store/index.js";
 import type { ServerConfig } from "./config.js";
 import type { ApiDeps } from "./deps.js";
 import { firstStart } from "./first-start.js";
@@ -64,7 +64,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey, logger: log });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    secretKey,
+    previousSecretKeys: parsePreviousSecretKeys(config.secretKeyPrevious),
+    secretFields: new Map(catalog.kinds().map((kind) => [kind.id, kind.secrets])),
+    logger: log,
+  });
 
   try {
     const first = await firstStart({ store, adminToken: config.adminToken, demo: config.demo });

@@ -17,6 +17,8 @@ export interface ServerConfig {
   adminToken: string | null;
   /** Credential encryption key; null uses (or creates) a key file in the data folder. */
   secretKey: string | null;
+  /** Keys being rotated away from (GITSYNC_SECRET_KEY_PREVIOUS): read, never used to seal. */
+  secretKeyPrevious?: string | null;
   /** A folder of extra kind schemas. */
   schemasDir: string | null;
   /** Largest accepted request body, in bytes. */
@@ -115,6 +117,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
     databaseUrl,
     adminToken,
     secretKey: text(env, "GITSYNC_SECRET_KEY"),
+    secretKeyPrevious: text(env, "GITSYNC_SECRET_KEY_PREVIOUS"),
     schemasDir: schemasDir === null ? null : resolve(cwd, schemasDir),
     bodyLimit: integer(env, "GITSYNC_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 64 * 1024 * 1024),
     log: { level, format },

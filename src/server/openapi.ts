@@ -86,8 +86,8 @@ export const openapi = {
         content: json(ref("Error")),
       },
       E401: errorResponse("Missing or unknown token"),
-      E403: errorResponse("The token's role may not do this"),
-      E404: errorResponse("No such tenant, kind, resource, connection or route"),
+      E403: errorResponse("The token's role (in this tenant) may not do this"),
+      E404: errorResponse("No such tenant (or one the token cannot read), kind, resource, connection or route"),
       E409: errorResponse("It already exists"),
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
@@ -119,7 +119,12 @@ export const openapi = {
         type: "object",
         required: ["slug", "name", "createdAt"],
         additionalProperties: false,
-        properties: { slug: { type: "string" }, name: { type: "string" }, createdAt: { type: "string" } },
+        properties: {
+          slug: { type: "string" },
+          name: { type: "string" },
+          createdAt: { type: "string" },
+          role: { enum: ["admin", "editor", "viewer"], description: "In the list: the role the caller's token acts with here" },
+        },
       },
       TenantInput: {
         type: "object",
@@ -284,26 +289,37 @@ export const openapi = {
       },
       Token: {
         type: "object",
-        required: ["id", "userId", "label", "role", "createdAt", "lastUsedAt", "revoked"],
+        required: ["id", "userId", "label", "role", "serverWide", "tenants", "createdAt", "lastUsedAt", "revoked"],
         additionalProperties: false,
         properties: {
           id: { type: "integer" },
           userId: { type: "integer" },
           label: { type: "string" },
-          role: { enum: ["admin", "editor", "viewer"] },
+          role: { enum: ["admin", "editor", "viewer"], description: "Server-wide: the role everywhere; scoped: the highest grant" },
+          serverWide: { type: "boolean", description: "False: the token reaches only the tenants in `tenants`" },
+          tenants: ref("TenantGrants"),
           createdAt: { type: "string" },
           lastUsedAt: nullable("string"),
           revoked: { type: "boolean" },
         },
       },
       TokenList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Token") } } },
+      TenantGrants: {
+        type: "object",
+        description: "A role per tenant slug",
+        propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 63 },
+        additionalProperties: { enum: ["admin", "editor", "viewer"] },
+      },
       TokenInput: {
         type: "object",
-        required: ["label", "role"],
+        description: "role: server-wide in every tenant; tenants: only these, each with its role; admin: a server admin",
+        required: ["label"],
         additionalProperties: false,
         properties: {
           label: { type: "string", minLength: 1, maxLength: 100 },
           role: { enum: ["admin", "editor", "viewer"] },
+          tenants: { type: "object", allOf: [ref("TenantGrants")], minProperties: 1, maxProperties: 1000 },
+          admin: { type: "boolean" },
           user: {
             type: "object",
             description: "The person the token acts for (commit author); omitted: the caller",
@@ -327,7 +343,7 @@ export const openapi = {
       },
       Me: {
         type: "object",
-        required: ["user", "token"],
+        required: ["user", "token", "admin"],
         additionalProperties: false,
         properties: {
           user: {
@@ -338,10 +354,16 @@ export const openapi = {
           },
           token: {
             type: "object",
-            required: ["label", "role"],
+            required: ["label", "role", "serverWide", "tenants"],
             additionalProperties: false,
-            properties: { label: { type: "string" }, role: { enum: ["admin", "editor", "viewer"] } },
+            properties: {
+              label: { type: "string" },
+              role: { enum: ["admin", "editor", "viewer"] },
+              serverWide: { type: "boolean" },
+              tenants: ref("TenantGrants"),
+            },
           },
+          admin: { type: "boolean", description: "A server admin: tokens, creating tenants, every tenant" },
         },
       },
       ...syncSchemas,
@@ -360,12 +382,12 @@ export const openapi = {
     },
     "/api/v1/tenants": {
       get: {
-        summary: "List tenants (viewer)",
+        summary: "List the tenants the token can read, with its role in each",
         security: secured,
         responses: { "200": ok("Tenants", ref("TenantList")), ...errors(401) },
       },
       post: {
-        summary: "Create a tenant (admin); it starts with a local git connection",
+        summary: "Create a tenant (server admin); it starts with a local git connection",
         security: secured,
         requestBody: body("TenantInput"),
         responses: { "201": ok("Created", ref("Tenant")), ...errors(400, 401, 403, 409, 413, 415) },
@@ -531,12 +553,12 @@ export const openapi = {
     },
     "/api/v1/tokens": {
       get: {
-        summary: "List API tokens (admin); secrets are never returned",
+        summary: "List API tokens (server admin) with their grants; secrets are never returned",
         security: secured,
         responses: { "200": ok("Tokens", ref("TokenList")), ...errors(401, 403) },
       },
       post: {
-        summary: "Create a token (admin); its secret is in this response only",
+        summary: "Create a token (server admin): server-wide `role`, per-tenant `tenants`, or `admin`; its secret is in this response only",
         security: secured,
         requestBody: body("TokenInput"),
         responses: { "201": ok("Created", ref("TokenCreated")), ...errors(400, 401, 403, 413, 415) },
@@ -552,7 +574,7 @@ export const openapi = {
     "/api/v1/tokens/{id}": {
       parameters: [param("id", "The token's id", { type: "integer" })],
       delete: {
-        summary: "Revoke a token (admin)",
+        summary: "Revoke a token (server admin)",
         security: secured,
         responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
       },

@@ -90,7 +90,7 @@ export class ApiRouter {
       if (matched === "no-method") {
         throw new GitsyncError("not_found", `no route ${req.method ?? ""} ${url.pathname}`, { method: req.method });
       }
-      const principal = await authorize(deps.store, req, matched.route.access);
+      const principal = await authorize(deps.store, req, matched.route.access, matched.params.tenant);
       const body = matched.route.rawBody
         ? await readRawBody(req, deps.config.bodyLimit)
         : req.method === "PATCH"

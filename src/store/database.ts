@@ -42,8 +42,10 @@ export function connect(options: ConnectOptions): Connected {
   mkdirSync(options.dataDir, { recursive: true });
   const file = new SqliteDatabase(join(options.dataDir, SQLITE_FILE));
   // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite;
-  // the busy timeout covers another process (a CLI) holding the write lock for a moment.
+  // the busy timeout covers another process (a CLI) holding the write lock for a moment;
+  // secure_delete overwrites freed content, so a replaced secret leaves no copy in the file.
   file.pragma("journal_mode = WAL");
+  file.pragma("secure_delete = ON");
   file.pragma("foreign_keys = ON");
   file.pragma("busy_timeout = 5000");
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect: "sqlite" };

@@ -3,6 +3,7 @@ import { GitsyncError } from "../core/errors.js";
 import type { LocalCheck, LocalComment, LocalPullRequest } from "../core/local-review.js";
 import type {
   ConnectionInput,
+  CreateTokenInput,
   DeleteResourceInput,
   PutResourceInput,
   Store,
@@ -26,6 +27,7 @@ import * as tokens from "./queries/tokens.js";
 import * as users from "./queries/users.js";
 import type { Database, DialectName } from "./schema.js";
 import type { SecretBox } from "./secret-box.js";
+import { NO_SECRET_FIELDS, type SecretFieldsOf } from "./queries/sealed-fields.js";
 
 /**
  * The Store over Kysely, the same code for SQLite and PostgreSQL. The queries live in
@@ -41,13 +43,14 @@ export class KyselyStore implements Store {
     db: Kysely<Database>,
     readonly dialect: DialectName,
     secrets: SecretBox,
+    secretFields: SecretFieldsOf = NO_SECRET_FIELDS,
   ) {
-    this.cx = { db, secrets };
+    this.cx = { db, secrets, secretFields };
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.cx.db.isTransaction) return fn(this);
-    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets)));
+    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets, tx.secretFields)));
   }
 
   async ping(): Promise<void> {
@@ -152,7 +155,7 @@ export class KyselyStore implements Store {
   listUsers(): Promise<User[]> {
     return users.listUsers(this.cx);
   }
-  createToken(input: { userId: number; label: string; role: Role; secret: string }): Promise<ApiToken> {
+  createToken(input: CreateTokenInput): Promise<ApiToken> {
     return tokens.createToken(this.cx, input);
   }
   findToken(secret: string): Promise<{ token: ApiToken; user: User } | null> {

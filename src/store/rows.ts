@@ -116,11 +116,13 @@ export const toUser = (r: Pick<Selectable<UsersTable>, "id" | "name" | "email" |
   role: r.role as Role,
 });
 
-export const toApiToken = (r: Selectable<ApiTokensTable>): ApiToken => ({
+export const toApiToken = (r: Selectable<ApiTokensTable>, tenants: Record<string, Role> = {}): ApiToken => ({
   id: r.id,
   userId: r.user_id,
   label: r.label,
   role: r.role as Role,
+  serverWide: r.server_wide === 1,
+  tenants,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revoked: r.revoked === 1,

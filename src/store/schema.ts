@@ -117,6 +117,14 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked: number;
+  /** 1: the role reaches every tenant; 0: only the tenants in token_grants. */
+  server_wide: Generated<number>;
+}
+
+export interface TokenGrantsTable {
+  token_id: number;
+  tenant: string;
+  role: string;
 }
 
 export interface LocalPullsTable {
@@ -166,6 +174,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  token_grants: TokenGrantsTable;
   local_pulls: LocalPullsTable;
   local_checks: LocalChecksTable;
   local_comments: LocalCommentsTable;

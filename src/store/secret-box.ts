@@ -38,6 +38,16 @@ export class SecretBox {
     return [FORMAT, this.currentId, iv.toString("base64url"), data.toString("base64url")].join(".");
   }
 
+  /** Whether a sealed value was sealed with the current key (false: sealed again at start). */
+  isCurrent(sealed: string): boolean {
+    return sealed.split(".")[1] === this.currentId;
+  }
+
+  /** Whether one of the configured keys (current or previous) can open a sealed value. */
+  knows(sealed: string): boolean {
+    return this.keys.has(sealed.split(".")[1] ?? "");
+  }
+
   open(sealed: string, context: string): string {
     const parts = sealed.split(".");
     if (parts.length !== 4 || parts[0] !== FORMAT) {
@@ -48,7 +58,7 @@ export class SecretBox {
     if (!key) {
       throw new ConfigError(
         `stored secret for ${context} was encrypted with key ${id}, but the configured key is ${this.currentId}: ` +
-          "set GITSYNC_SECRET_KEY to the key this database was created with",
+          "set GITSYNC_SECRET_KEY to the key this database was created with (or GITSYNC_SECRET_KEY_PREVIOUS to it while rotating)",
         { context, keyId: id, configuredKeyId: this.currentId },
       );
     }

@@ -67,3 +67,22 @@ export function loadSecretKey(options: LoadSecretKeyOptions): Buffer {
   }
   return key;
 }
+
+/**
+ * GITSYNC_SECRET_KEY_PREVIOUS: the keys being rotated away from, separated by commas or
+ * spaces. A malformed one names its position, never its value.
+ */
+export function parsePreviousSecretKeys(text: string | null | undefined): Buffer[] {
+  if (text === null || text === undefined) return [];
+  const parts = text.split(/[\s,]+/).filter((part) => part !== "");
+  return parts.map((part, index) => {
+    const key = parseSecretKey(part);
+    if (!key) {
+      throw new ConfigError(
+        `GITSYNC_SECRET_KEY_PREVIOUS: key ${index + 1} must be 64 hex characters or the base64 of 32 bytes`,
+        { field: "GITSYNC_SECRET_KEY_PREVIOUS", position: index + 1 },
+      );
+    }
+    return key;
+  });
+}

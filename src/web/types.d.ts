@@ -13,10 +13,13 @@ export type LogStatus = core.SyncStatus;
 
 export interface Me {
   user: { name: string; email: string; role: core.Role };
-  token: { label: string; role: core.Role };
+  /** serverWide false: the token reaches only `tenants`, each with its role. */
+  token: { label: string; role: core.Role; serverWide?: boolean; tenants?: Record<string, core.Role> };
+  admin?: boolean;
 }
 
-export type Tenant = Pick<core.Tenant, "slug" | "name">;
+/** `role`: what the caller's token acts with in this tenant (the list holds only tenants it can read). */
+export type Tenant = Pick<core.Tenant, "slug" | "name"> & { role?: core.Role };
 
 export interface PendingCounts {
   created: number;

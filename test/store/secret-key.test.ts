@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { keyId, SecretBox } from "../../src/store/secret-box.js";
-import { loadSecretKey, parseSecretKey } from "../../src/store/secret-key.js";
+import { loadSecretKey, parsePreviousSecretKeys, parseSecretKey } from "../../src/store/secret-key.js";
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -110,5 +110,34 @@ describe("SecretBox", () => {
 
   it("refuses keys of the wrong length", () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(ConfigError);
+  });
+});
+
+describe("GITSYNC_SECRET_KEY_PREVIOUS", () => {
+  it("reads keys separated by commas or spaces, and names a bad one by position, never by value", () => {
+    const [a, b] = [randomBytes(32), randomBytes(32)];
+    expect(parsePreviousSecretKeys(null)).toEqual([]);
+    expect(parsePreviousSecretKeys(` ${a.toString("hex")}, ${b.toString("base64")} `)).toEqual([a, b]);
+    const bad = "not-a-key-value-at-all";
+    let error: unknown;
+    try {
+      parsePreviousSecretKeys(`${a.toString("hex")},${bad}`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/GITSYNC_SECRET_KEY_PREVIOUS: key 2 must be/);
+    expect((error as Error).message).not.toContain(bad);
+  });
+
+  it("a box with a previous key opens what it sealed, and says which values need sealing again", () => {
+    const [old, current] = [randomBytes(32), randomBytes(32)];
+    const sealed = new SecretBox(old).seal("value", "ctx");
+    const box = new SecretBox(current, [old]);
+    expect(box.open(sealed, "ctx")).toBe("value");
+    expect(box.knows(sealed)).toBe(true);
+    expect(box.isCurrent(sealed)).toBe(false);
+    expect(box.isCurrent(box.seal("value", "ctx"))).toBe(true);
+    expect(new SecretBox(current).knows(sealed)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import { GitsyncError } from "../../core/errors.js";
+import { isServerAdmin } from "../auth.js";
 import type { Route } from "../router.js";
 
-/** Who the caller is: the web UI asks this at sign-in to decide what to show. */
+/** Who the caller is and what it reaches: the web UI asks this at sign-in to decide what to show. */
 export const meRoutes: Route[] = [
   {
     method: "GET",
@@ -12,7 +13,11 @@ export const meRoutes: Route[] = [
       const { user, token } = principal;
       return {
         status: 200,
-        body: { user: { name: user.name, email: user.email, role: user.role }, token: { label: token.label, role: token.role } },
+        body: {
+          user: { name: user.name, email: user.email, role: user.role },
+          token: { label: token.label, role: token.role, serverWide: token.serverWide, tenants: token.tenants },
+          admin: isServerAdmin(token, user),
+        },
       };
     },
   },

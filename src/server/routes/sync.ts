@@ -1,6 +1,6 @@
 import { GitsyncError, NotFoundError } from "../../core/errors.js";
 import type { SyncLogEntry } from "../../core/types.js";
-import { actorOf } from "../auth.js";
+import { actorOf, roleIn } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
@@ -81,6 +81,10 @@ export const syncRoutes: Route[] = [
       const tenant = await requireTenant(deps.store, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const input = deps.schemas.check<{ ref: string; source?: string; prune?: boolean; dryRun?: boolean }>("ImportInput", body);
+      // Importing reads the source tenant: a token that cannot read it learns nothing of it.
+      if (input.source !== undefined && roleIn(principal.token, principal.user, input.source) === null) {
+        throw new NotFoundError(`no tenant ${input.source}`, { tenant: input.source });
+      }
       const outcome = await deps.sync.locks.run(tenant.slug, () =>
         deps.sync.imports.run({ tenant: tenant.slug, ...input, actor: actorOf(principal) }),
       );

@@ -1,4 +1,5 @@
-import { ConflictError } from "../../core/errors.js";
+import { ConflictError, GitsyncError } from "../../core/errors.js";
+import { roleIn } from "../auth.js";
 import type { Route } from "../router.js";
 
 interface TenantInput {
@@ -11,7 +12,16 @@ export const tenantRoutes: Route[] = [
     method: "GET",
     path: "/api/v1/tenants",
     access: "viewer",
-    handler: async (_request, { store }) => ({ status: 200, body: { items: await store.listTenants() } }),
+    // Only the tenants the token can read, each with the role it acts with there.
+    handler: async ({ principal }, { store }) => {
+      if (!principal) throw new GitsyncError("unauthorized", "a token is required");
+      const items = [];
+      for (const tenant of await store.listTenants()) {
+        const role = roleIn(principal.token, principal.user, tenant.slug);
+        if (role !== null) items.push({ ...tenant, role });
+      }
+      return { status: 200, body: { items } };
+    },
   },
   {
     method: "POST",

@@ -6,8 +6,36 @@ import type { Route } from "../router.js";
 
 interface TokenInput {
   label: string;
-  role: Role;
+  role?: Role;
+  /** Roles per tenant slug: the token reaches only these tenants (unless `admin`). */
+  tenants?: Record<string, Role>;
+  /** A server admin: every tenant, tokens, creating tenants. */
+  admin?: boolean;
   user?: { name: string; email: string };
+}
+
+const RANKED: readonly Role[] = ["viewer", "editor", "admin"];
+
+/** The token's role and reach from the request, or a 400 naming the field that makes it ambiguous. */
+function reachOf(input: TokenInput): { role: Role; serverWide: boolean; tenants?: Record<string, Role> } {
+  const fields = (field: string, message: string) => ({ fields: [{ field, message }] });
+  if (input.admin === true) {
+    if (input.role !== undefined && input.role !== "admin") {
+      throw new GitsyncError("bad_request", "role must be admin (or left out) with admin: true", fields("role", "conflicts with admin: true"));
+    }
+    return { role: "admin", serverWide: true, ...(input.tenants ? { tenants: input.tenants } : {}) };
+  }
+  if (input.tenants !== undefined) {
+    if (input.role !== undefined) {
+      throw new GitsyncError("bad_request", "give role (every tenant) or tenants (a role per tenant), not both", fields("role", "conflicts with tenants"));
+    }
+    const top = Object.values(input.tenants).reduce<Role>((a, b) => (RANKED.indexOf(b) > RANKED.indexOf(a) ? b : a), "viewer");
+    return { role: top, serverWide: false, tenants: input.tenants };
+  }
+  if (input.role === undefined) {
+    throw new GitsyncError("bad_request", "a token needs role (every tenant), tenants (a role per tenant) or admin: true", fields("role", "is required without tenants or admin"));
+  }
+  return { role: input.role, serverWide: true };
 }
 
 /** A new token secret: 32 random bytes, prefixed so it is recognisable in a secret scanner. */
@@ -36,9 +64,10 @@ export const tokenRoutes: Route[] = [
     handler: async ({ body, principal }, { store, schemas }) => {
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const input = schemas.check<TokenInput>("TokenInput", body);
-      const user = await userFor(store, input.user, input.role, principal.user);
+      const reach = reachOf(input);
+      const user = await userFor(store, input.user, reach.role, principal.user);
       const secret = newTokenSecret();
-      const token = await store.createToken({ userId: user.id, label: input.label, role: input.role, secret });
+      const token = await store.createToken({ userId: user.id, label: input.label, secret, ...reach });
       return { status: 201, body: { token, secret } };
     },
   },

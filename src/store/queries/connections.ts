@@ -8,7 +8,7 @@ import { badRequest, versionMismatch } from "./failures.js";
 import { requireTenant } from "./tenants.js";
 
 /** Additional authenticated data: sealed credentials only open in the row they were written for. */
-const credentialsContext = (tenant: string, name: string): string => `connection:${tenant}/${name}`;
+export const credentialsContext = (tenant: string, name: string): string => `connection:${tenant}/${name}`;
 
 const notFound = (tenant: string, name: string): NotFoundError =>
   new NotFoundError(`connection ${name} not found in tenant ${tenant}`, { tenant, name });

@@ -1,15 +1,17 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema.js";
 import type { SecretBox } from "../secret-box.js";
+import type { SecretFieldsOf } from "./sealed-fields.js";
 
 /**
- * What every query needs: the Kysely handle (the database, or one open transaction) and the box
- * that seals secrets. Passed explicitly, never held in a module, so one process can serve many
+ * What every query needs: the Kysely handle (the database, or one open transaction), the box
+ * that seals secrets and where each kind's secret fields are (from the catalog). Passed explicitly, never held in a module, so one process can serve many
  * stores at once.
  */
 export interface StoreContext {
   readonly db: Kysely<Database>;
   readonly secrets: SecretBox;
+  readonly secretFields: SecretFieldsOf;
 }
 
 /** Runs `fn` in a transaction, reusing the caller's when there is one, so queries can nest. */

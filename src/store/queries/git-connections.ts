@@ -7,7 +7,7 @@ import { now, type StoreContext } from "./context.js";
 import { oneOf, tenantNotFound } from "./failures.js";
 
 /** Additional authenticated data: a sealed token only opens in the row it was written for. */
-const tokenContext = (tenant: string): string => `git-token:${tenant}`;
+export const tokenContext = (tenant: string): string => `git-token:${tenant}`;
 
 /** Every tenant has exactly one git connection, made with the tenant and never deleted alone. */
 export async function insertGitConnection(cx: StoreContext, tenant: string, git: GitConnection, at: string): Promise<void> {

@@ -7,6 +7,7 @@ import { atomically, now, type StoreContext } from "./context.js";
 import { badRequest, changedConcurrently, versionMismatch } from "./failures.js";
 import { addOutbox } from "./outbox.js";
 import { retryLostRaces } from "./races.js";
+import { mayHoldSealed, openBody, sealBody } from "./sealed-fields.js";
 import { requireTenant } from "./tenants.js";
 
 /**
@@ -33,13 +34,22 @@ export async function listResources(
   let query = cx.db.selectFrom("resources").selectAll().where("tenant", "=", tenant);
   if (kind !== undefined) query = query.where("kind", "=", kind);
   if (!options?.includeArchived) query = query.where("archived", "=", 0);
-  return (await query.orderBy("kind").orderBy("name").execute()).map(rows.toResource);
+  return (await query.orderBy("kind").orderBy("name").execute()).map((row) => toResource(cx, row));
+}
+
+type ResourceRow = Parameters<typeof rows.toResource>[0];
+
+/** A row as the callers see it: secret fields opened (they are sealed in the database). */
+function toResource(cx: StoreContext, row: ResourceRow): Resource {
+  const resource = rows.toResource(row);
+  if (!mayHoldSealed(row.body)) return resource;
+  return { ...resource, body: openBody(cx.secrets, { tenant: row.tenant, kind: row.kind, name: row.name }, resource.body) };
 }
 
 /** Archived resources are returned too (with `archived: true`), so a caller can restore them. */
 export async function getResource(cx: StoreContext, tenant: string, kind: string, name: string): Promise<Resource | null> {
   const row = await resourceRow(cx, { tenant, kind, name });
-  return row ? rows.toResource(row) : null;
+  return row ? toResource(cx, row) : null;
 }
 
 function resourceRow(cx: StoreContext, key: ResourceKey) {
@@ -60,7 +70,7 @@ async function tryPutResource(cx: StoreContext, tenant: string, input: PutResour
   const { kind, name, expectedVersion } = input;
   const key = { tenant, kind, name };
   const label = `${kind} ${name}`;
-  const body = JSON.stringify(input.body);
+  const body = JSON.stringify(sealBody(cx.secrets, cx.secretFields, key, input.body));
   const existing = await resourceRow(cx, key);
   const at = now();
 
@@ -88,8 +98,8 @@ async function tryPutResource(cx: StoreContext, tenant: string, input: PutResour
     const unchanged =
       existing.archived === 0 &&
       existing.project === input.project &&
-      isDeepStrictEqual(JSON.parse(existing.body), JSON.parse(body));
-    if (unchanged) return rows.toResource(existing);
+      isDeepStrictEqual(toResource(cx, existing).body, JSON.parse(JSON.stringify(input.body)));
+    if (unchanged) return toResource(cx, existing);
     row = await cx.db
       .updateTable("resources")
       .set({ body, version: existing.version + 1, project: input.project, archived: 0, updated_by: describeActor(input.actor), updated_at: at })
@@ -100,7 +110,7 @@ async function tryPutResource(cx: StoreContext, tenant: string, input: PutResour
   }
   if (!row) return undefined;
   if (input.outbox) await addOutbox(cx, { ...key, operation: "upsert", version: row.version, actor: input.actor });
-  return rows.toResource(row);
+  return toResource(cx, row);
 }
 
 export async function deleteResource(cx: StoreContext, tenant: string, input: DeleteResourceInput): Promise<void> {

@@ -75,8 +75,9 @@ export function App() {
   }
   if (me === null) return html`<main id="main"><${Loading} what="your account" /></main>`;
 
+  // A scoped token's role depends on the tenant: Signed takes it from the tenant list.
   /** @type {Ctx} */
-  const ctx = { api, me, role: effectiveRole(me.user.role, me.token.role), notify };
+  const ctx = { api, me, role: me.token.serverWide === false ? "viewer" : effectiveRole(me.user.role, me.token.role), notify };
   return html`<${Signed} ctx=${ctx} place=${place} onSignOut=${() => signOut("You are signed out.")}>
     <${Notices} notices=${notices} onDismiss=${dismiss} />
   <//>`;
@@ -86,6 +87,9 @@ export function App() {
 function Signed({ ctx, place, onSignOut, children }) {
   const tenants = useLoad(async () => /** @type {{ items: Tenant[] }} */ (await ctx.api.get("/tenants")).items, [ctx.api]);
   const list = tenants.data ?? [];
+  // The role this token acts with in the tenant shown (a scoped token differs per tenant).
+  const shown = place.view !== "home" && place.view !== "missing" ? list.find((t) => t.slug === place.tenant) : undefined;
+  const here = shown?.role ? { ...ctx, role: shown.role } : ctx;
 
   useEffect(() => {
     const first = list[0];
@@ -96,7 +100,7 @@ function Signed({ ctx, place, onSignOut, children }) {
   if (place.view === "missing") {
     body = html`<${Title}>Page not found<//><p>There is no page at this address. <a href="#/">Go to the start</a>.</p>`;
   } else if (place.view !== "home") {
-    body = html`<${TenantView} ctx=${ctx} place=${place} key=${place.tenant} />`;
+    body = html`<${TenantView} ctx=${here} place=${place} key=${place.tenant} />`;
   } else if (tenants.error) {
     body = html`<${Title}>gitsync<//><${ErrorBox} error=${tenants.error} doing="loading the tenants" />`;
   } else if (tenants.loading) {
@@ -104,5 +108,5 @@ function Signed({ ctx, place, onSignOut, children }) {
   } else {
     body = html`<${Title}>No tenants yet<//><p>An admin creates tenants through the API (<code>POST /api/v1/tenants</code>).</p>`;
   }
-  return html`<${Layout} ctx=${ctx} place=${place} tenants=${list} onSignOut=${onSignOut}>${children}${body}<//>`;
+  return html`<${Layout} ctx=${here} place=${place} tenants=${list} onSignOut=${onSignOut}>${children}${body}<//>`;
 }
