@@ -1,12 +1,12 @@
-import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApplicationFunction, Logger } from "probot";
 import { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
-import { loadSecretKey, openStore } from "../store/index.js";
+import { isPostgresUrl, loadSecretKey, openStore } from "../store/index.js";
 import type { ServerConfig } from "./config.js";
 import type { ApiDeps } from "./deps.js";
+import { createDatabaseFile, prepareDataDir } from "./data-dir.js";
 import { firstStart } from "./first-start.js";
 import { wireGithub, type NodeHandler } from "./github.js";
 import { errorBody, sendJson } from "./http.js";
@@ -57,13 +57,14 @@ export interface GitsyncApp {
 /** Builds the whole server from a config object: store, catalog, first start, routes, Probot. */
 export async function buildApp(config: ServerConfig, options: AppOptions = {}): Promise<GitsyncApp> {
   const log = options.logger ? redacting(options.logger) : await createLogger(config);
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir, (message) => log.warn(message));
   const secretKey = loadSecretKey({
     dataDir: config.dataDir,
     ...(config.secretKey !== null ? { envKey: config.secretKey } : {}),
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
+  if (!isPostgresUrl(config.databaseUrl)) createDatabaseFile(config.dataDir);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey, logger: log });
 
   try {
@@ -82,13 +83,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
 
   // The registry and the engine need each other (local merges are pushes the engine applies).
   let sync: SyncService | null = null;
+  const localSecret = localWebhookSecret(config.dataDir, config.local.webhookSecret);
   const registry = new ProviderRegistry({
     dataDir: config.dataDir,
     reviews: store,
     tokenFor: (tenant) => store.getGitToken(tenant),
     local: {
       hookUrl: null,
-      webhookSecret: localWebhookSecret(config.dataDir, config.local.webhookSecret),
+      webhookSecret: localSecret,
       onPush: async (event) => {
         await sync?.handlePush(event);
       },
@@ -99,6 +101,15 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     },
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
+    secrets: [
+      config.adminToken,
+      config.secretKey,
+      config.github.privateKey,
+      config.github.webhookSecret,
+      config.gitlab.webhookSecret,
+      config.bitbucket.webhookSecret,
+      localSecret,
+    ],
   });
   sync = new SyncService({
     store,
@@ -114,6 +125,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   const github = await wireGithub({
     config,
     log,
+    store,
     app: options.githubApp ?? githubApp({ sync, registry }),
     ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
   });
