@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GitsyncError } from "../core/errors.js";
-import { closeIfUnread, errorBody, readRawBody, sendJson } from "./http.js";
+import { dropUnreadBody, errorBody, readRawBody, sendJson } from "./http.js";
 
 /**
  * GitHub caps a webhook delivery at 25 MB; nothing larger can be a real delivery. Probot would
@@ -16,7 +16,8 @@ export function isGithubWebhook(req: IncomingMessage, webhookPath: string): bool
 
 function refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {
   const { status, body } = errorBody(error);
-  sendJson(res, status, body, closeIfUnread(req));
+  dropUnreadBody(req, res);
+  sendJson(res, status, body);
 }
 
 /**

@@ -6,7 +6,7 @@ import { GitsyncError } from "../core/errors.js";
 import type { Store } from "../core/store.js";
 import { githubAppConfigured, type ServerConfig } from "./config.js";
 import { GITHUB_WEBHOOK_BODY_LIMIT, isGithubWebhook, preReadGithubDelivery, refuseWithoutApp } from "./github-webhook-body.js";
-import { errorBody, readRawBody, sendJson } from "./http.js";
+import { dropUnreadBody, errorBody, readRawBody, sendJson } from "./http.js";
 import { loadProbotInternals, type Handler } from "./probot-internals.js";
 import { protectSetupAnswer } from "./setup-headers.js";
 import { checkAppSettings, checkSetupAccess, isSetupPath, SETUP_CHALLENGE } from "./setup-guard.js";
@@ -132,7 +132,8 @@ async function setupPages(options: GithubOptions): Promise<NodeHandler | null> {
       return (await pages(req, res)) === true;
     } catch (error) {
       const { status, body } = errorBody(error);
-      sendJson(res, status, body, { ...(status === 401 ? { "www-authenticate": SETUP_CHALLENGE } : {}), connection: "close" });
+      dropUnreadBody(req, res);
+      sendJson(res, status, body, status === 401 ? { "www-authenticate": SETUP_CHALLENGE } : {});
       return true;
     }
   };

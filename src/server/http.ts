@@ -73,7 +73,7 @@ function hasBody(req: IncomingMessage): boolean {
  * The body's bytes exactly as sent, up to `limit` (413 above): webhook signatures are computed
  * over these bytes, so they must not be parsed and re-serialised first. A declared length over
  * the limit is refused before any byte is read; a chunked body stops being read as soon as it
- * passes the limit (the answer then closes the connection: see `closeIfUnread`).
+ * passes the limit (see `dropUnreadBody` for the rest of it).
  */
 export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
@@ -89,7 +89,6 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      req.pause();
       done(tooLarge(limit));
     };
     const onEnd = () => done(null);
@@ -99,12 +98,22 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
   });
 }
 
+/** How long the rest of a refused body may keep coming (and be dropped) before the connection is cut. */
+const LINGER_MS = 2000;
+
 /**
- * Headers for an answer sent before the request's body was read to its end: the connection is
- * closed after the answer, so the rest of the body is never read.
+ * For an answer sent before the request's body was read to its end: the rest is read and
+ * dropped (holding none of it) so the client sees the answer rather than a reset, and the
+ * connection is cut if the body has not ended soon after, so an endless body costs nothing.
  */
-export function closeIfUnread(req: IncomingMessage): Record<string, string> {
-  return req.complete ? {} : { connection: "close" };
+export function dropUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  req.resume();
+  res.once("finish", () => {
+    setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, LINGER_MS).unref();
+  });
 }
 
 /**

@@ -54,6 +54,9 @@ export function protectSetupAnswer(res: ServerResponse, githubOrigin: string): v
     return res;
   }) as ServerResponse["writeHead"];
   res.end = ((chunk?: unknown) => {
+    // Node's own end() writes an implicit head through writeHead: it must find the real one.
+    res.writeHead = writeHead as ServerResponse["writeHead"];
+    res.end = end as ServerResponse["end"];
     const headers: OutgoingHttpHeaders = { "cache-control": "no-store", ...head?.headers, ...setupPageHeaders(text(chunk), githubOrigin) };
     if (head !== null) writeHead(head.status, headers);
     else for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
