@@ -1,4 +1,3 @@
-import { GitsyncError } from "../core/index.js";
 import type { GitProvider } from "../core/index.js";
 
 /**
@@ -45,8 +44,12 @@ export function redactError(error: unknown, secrets: readonly string[]): unknown
   if (!(error instanceof Error)) return typeof error === "string" ? redactText(error, secrets) : error;
   error.message = redactText(error.message, secrets);
   if (error.stack !== undefined) error.stack = redactText(error.stack, secrets);
-  if (error instanceof GitsyncError && error.details !== undefined) {
-    Object.defineProperty(error, "details", { value: redactValue(error.details, secrets) });
+  // Its own fields too (details, a forge's message kept aside): loggers print them all.
+  for (const key of Object.keys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor && "value" in descriptor && (descriptor.writable || descriptor.configurable)) {
+      Object.defineProperty(error, key, { ...descriptor, value: redactValue(descriptor.value, secrets) });
+    }
   }
   // A raw error's cause may be a request that carries its headers: it is dropped.
   if ("cause" in error) delete (error as { cause?: unknown }).cause;
