@@ -101,15 +101,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     },
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
-    secrets: [
-      config.adminToken,
-      config.secretKey,
-      config.github.privateKey,
-      config.github.webhookSecret,
-      config.gitlab.webhookSecret,
-      config.bitbucket.webhookSecret,
-      localSecret,
-    ],
+    secrets: serverSecrets(config, localSecret),
   });
   sync = new SyncService({
     store,
@@ -185,6 +177,12 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   };
 
   return { server, store, catalog, log, router, sync, registry, githubMode: github.mode, listen, close };
+}
+
+/** The server's own secrets: none may show in a provider's error, whatever the provider echoes. */
+function serverSecrets(config: ServerConfig, localSecret: string): (string | null)[] {
+  const { github, gitlab, bitbucket } = config;
+  return [config.adminToken, config.secretKey, github.privateKey, github.webhookSecret, gitlab.webhookSecret, bitbucket.webhookSecret, localSecret];
 }
 
 async function dispatch(handlers: NodeHandler[], req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
