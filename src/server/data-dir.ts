@@ -13,6 +13,8 @@ const OTHERS_READ = 0o044;
 const OTHERS_ENTER = 0o011;
 /** Enough to make the point without flooding the log of a folder of many repositories. */
 const MAX_NAMED = 20;
+/** Where the count stops: an open folder of large repositories is not walked to its end at every start. */
+const MAX_COUNTED = 1000;
 
 /** Creates the data folder (0700) or names what other users can read in the existing one. */
 export function prepareDataDir(dir: string, warn: (message: string) => void): void {
@@ -26,7 +28,10 @@ export function prepareDataDir(dir: string, warn: (message: string) => void): vo
   for (const path of exposed.slice(0, MAX_NAMED)) {
     warn(`${path} can be read by other users of this machine (mode ${modeOf(path)}): chmod go-rwx it`);
   }
-  if (exposed.length > MAX_NAMED) warn(`${exposed.length - MAX_NAMED} more paths in ${dir} can be read by other users`);
+  if (exposed.length > MAX_NAMED) {
+    const more = exposed.length - MAX_NAMED;
+    warn(`${exposed.length >= MAX_COUNTED ? "at least " : ""}${more} more paths in ${dir} can be read by other users`);
+  }
 }
 
 const modeOf = (path: string) => (lstatSync(path).mode & 0o777).toString(8).padStart(4, "0");
@@ -42,7 +47,10 @@ export function readableByOthers(dir: string): string[] {
     if (stat.isSymbolicLink()) return;
     if ((stat.mode & OTHERS_READ) !== 0) found.push(path);
     if (!stat.isDirectory() || (stat.mode & OTHERS_ENTER) === 0) return;
-    for (const name of readdirSync(path).sort()) visit(join(path, name));
+    for (const name of readdirSync(path).sort()) {
+      if (found.length >= MAX_COUNTED) return;
+      visit(join(path, name));
+    }
   };
   visit(dir);
   return found;
