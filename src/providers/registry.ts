@@ -6,6 +6,7 @@ import { BitbucketProvider } from "./bitbucket/index.js";
 import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
 import { GitLabProvider } from "./gitlab/index.js";
 import { LocalProvider } from "./local/index.js";
+import { redactingProvider } from "./redact.js";
 
 /**
  * Picks the adapter for a tenant's git connection (renovate's platform registry, without its
@@ -34,6 +35,8 @@ export interface ProviderRegistryOptions {
   };
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+  /** The server's own secrets (keys, webhook secrets): taken out of every provider error, with the tenant's token. */
+  secrets?: readonly (string | null)[];
 }
 
 export class ProviderRegistry {
@@ -77,14 +80,23 @@ export class ProviderRegistry {
     const key = `${git.provider}:${git.baseUrl ?? ""}:${token === null ? "-" : createHash("sha256").update(token).digest("hex")}`;
     let provider = this.cache.get(key);
     if (!provider) {
-      provider = this.create(git, token);
+      provider = redactingProvider(this.create(git, token), this.secrets(token));
       this.cache.set(key, provider);
     }
     return provider;
   }
 
+  private secrets(token: string | null): string[] {
+    return [token, ...(this.options.secrets ?? [])].filter((value): value is string => typeof value === "string" && value !== "");
+  }
+
   /** The instance that verifies and normalises a provider's webhooks, or null if not configured. */
   forWebhook(name: ProviderName): GitProvider | null {
+    const receiver = this.receiver(name);
+    return receiver === null ? null : redactingProvider(receiver, this.secrets(null));
+  }
+
+  private receiver(name: ProviderName): GitProvider | null {
     switch (name) {
       case "local":
         return this.options.local.webhookSecret && this.options.local.hookUrl ? this.local : null;

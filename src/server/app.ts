@@ -1,12 +1,12 @@
-import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApplicationFunction, Logger } from "probot";
 import { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
-import { loadSecretKey, openStore, parsePreviousSecretKeys } from "../store/index.js";
+import { isPostgresUrl, loadSecretKey, openStore, parsePreviousSecretKeys } from "../store/index.js";
 import type { ServerConfig } from "./config.js";
 import type { ApiDeps } from "./deps.js";
+import { createDatabaseFile, prepareDataDir } from "./data-dir.js";
 import { firstStart } from "./first-start.js";
 import { wireGithub, type NodeHandler } from "./github.js";
 import { errorBody, sendJson } from "./http.js";
@@ -57,13 +57,14 @@ export interface GitsyncApp {
 /** Builds the whole server from a config object: store, catalog, first start, routes, Probot. */
 export async function buildApp(config: ServerConfig, options: AppOptions = {}): Promise<GitsyncApp> {
   const log = options.logger ? redacting(options.logger) : await createLogger(config);
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir, (message) => log.warn(message));
   const secretKey = loadSecretKey({
     dataDir: config.dataDir,
     ...(config.secretKey !== null ? { envKey: config.secretKey } : {}),
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
+  if (!isPostgresUrl(config.databaseUrl)) createDatabaseFile(config.dataDir);
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -89,13 +90,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
 
   // The registry and the engine need each other (local merges are pushes the engine applies).
   let sync: SyncService | null = null;
+  const localSecret = localWebhookSecret(config.dataDir, config.local.webhookSecret);
   const registry = new ProviderRegistry({
     dataDir: config.dataDir,
     reviews: store,
     tokenFor: (tenant) => store.getGitToken(tenant),
     local: {
       hookUrl: null,
-      webhookSecret: localWebhookSecret(config.dataDir, config.local.webhookSecret),
+      webhookSecret: localSecret,
       onPush: async (event) => {
         await sync?.handlePush(event);
       },
@@ -106,6 +108,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     },
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
+    secrets: serverSecrets(config, localSecret),
   });
   sync = new SyncService({
     store,
@@ -121,6 +124,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   const github = await wireGithub({
     config,
     log,
+    store,
     app: options.githubApp ?? githubApp({ sync, registry }),
     ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
   });
@@ -180,6 +184,12 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   };
 
   return { server, store, catalog, log, router, sync, registry, githubMode: github.mode, listen, close };
+}
+
+/** The server's own secrets: none may show in a provider's error, whatever the provider echoes. */
+function serverSecrets(config: ServerConfig, localSecret: string): (string | null)[] {
+  const { github, gitlab, bitbucket } = config;
+  return [config.adminToken, config.secretKey, github.privateKey, github.webhookSecret, gitlab.webhookSecret, bitbucket.webhookSecret, localSecret];
 }
 
 async function dispatch(handlers: NodeHandler[], req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {

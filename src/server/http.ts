@@ -54,6 +54,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
       "content-type": "application/json; charset=utf-8",
       "content-length": Buffer.byteLength(payload),
       "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
       ...headers,
     })
     .end(payload);
@@ -70,25 +71,49 @@ function hasBody(req: IncomingMessage): boolean {
 
 /**
  * The body's bytes exactly as sent, up to `limit` (413 above): webhook signatures are computed
- * over these bytes, so they must not be parsed and re-serialised first.
+ * over these bytes, so they must not be parsed and re-serialised first. A declared length over
+ * the limit is refused before any byte is read; a chunked body stops being read as soon as it
+ * passes the limit (see `dropUnreadBody` for the rest of it).
  */
-export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limit) {
-    drain(req);
-    throw tooLarge(limit);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // Keep reading (and dropping) past the limit so the client sees the 413 instead of a reset.
-    if (size > limit) over = true;
-    else chunks.push(chunk);
-  }
-  if (over) throw tooLarge(limit);
-  return Buffer.concat(chunks);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error: Error | null) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (error === null) resolve(Buffer.concat(chunks));
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      done(tooLarge(limit));
+    };
+    const onEnd = () => done(null);
+    const onError = (error: Error) => done(error);
+    const onClose = () => done(new GitsyncError("bad_request", "the request body was cut short"));
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
+}
+
+/** How long the rest of a refused body may keep coming (and be dropped) before the connection is cut. */
+const LINGER_MS = 2000;
+
+/**
+ * For an answer sent before the request's body was read to its end: the rest is read and
+ * dropped (holding none of it) so the client sees the answer rather than a reset, and the
+ * connection is cut if the body has not ended soon after, so an endless body costs nothing.
+ */
+export function dropUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  req.resume();
+  res.once("finish", () => {
+    setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, LINGER_MS).unref();
+  });
 }
 
 /** True when the content-type header names `mediaType` exactly (parameters aside). */

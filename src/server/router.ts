@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import FindMyWay from "find-my-way";
 import { GitsyncError } from "../core/errors.js";
 import { authorize, type Access, type Principal } from "./auth.js";
-import { errorBody, readJsonBody, readRawBody, sendJson } from "./http.js";
+import { dropUnreadBody, errorBody, readJsonBody, readRawBody, sendJson } from "./http.js";
 import type { ApiDeps } from "./deps.js";
 import { MERGE_PATCH_TYPE } from "./merge-patch.js";
 
@@ -107,6 +107,7 @@ export class ApiRouter {
       const { status: code, body } = errorBody(error);
       status = code;
       if (code >= 500 && code !== 501) deps.log.error({ err: error, method: req.method, path: url.pathname }, "request failed");
+      dropUnreadBody(req, res);
       sendJson(res, code, body);
     }
     // The path, never the query or headers: those are where callers put tokens by mistake.

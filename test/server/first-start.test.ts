@@ -136,22 +136,26 @@ describe("health and shutdown", () => {
 });
 
 describe("GitHub through Probot", () => {
-  it("without APP_ID offers Probot's manifest setup from app.yml beside the API", async () => {
+  it("without APP_ID offers Probot's manifest setup from app.yml beside the API, to an admin", async () => {
     const server = await start({}, await tempDir());
     expect(server.app.githubMode).toBe("setup");
-    const page = await fetch(`${server.url}/probot`);
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await fetch(`${server.url}/probot`)).status).toBe(401);
+    const page = await fetch(`${server.url}/probot`, { headers: admin });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("manifest");
     expect(html).toContain("pull_requests");
-    expect((await fetch(`${server.url}/probot/static/primer.css`)).status).toBe(200);
+    expect((await fetch(`${server.url}/probot/static/primer.css`, { headers: admin })).status).toBe(200);
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     const imported = await fetch(`${server.url}/probot/import`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ appId: "12345", pem: "-----BEGIN KEY-----", webhook_secret: "whsec" }),
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ appId: "12345", pem, webhook_secret: "whsec" }),
     });
     expect(imported.status).toBe(200);
-    expect(server.envWrites).toEqual([{ APP_ID: "12345", PRIVATE_KEY: '"-----BEGIN KEY-----"', WEBHOOK_SECRET: "whsec" }]);
+    expect(server.envWrites).toEqual([{ APP_ID: "12345", PRIVATE_KEY: `"${pem}"`, WEBHOOK_SECRET: "whsec" }]);
     expect((await client(server)("GET", "/api/v1/tenants")).status).toBe(200);
   });
 
