@@ -35,6 +35,8 @@ describe("tokens scoped to tenants, against the built server", () => {
     for (const slug of ["dev", "prod"]) {
       expect((await callBuilt(server, "POST", "/api/v1/tenants", { body: { slug, name: slug } })).status).toBe(201);
       expect((await callBuilt(server, "PUT", `/api/v1/tenants/${slug}/resources/cluster-definitions/spark`, { body: cluster(2) })).status).toBe(201);
+      // Committed now, so no debounced commit can land while the attacks run.
+      expect((await callBuilt(server, "POST", `/api/v1/tenants/${slug}/sync`)).status).toBe(200);
     }
     devEditor = await mint("dev editor", { tenants: { dev: "editor" }, user: { name: "Dev", email: "dev@example.com" } });
     prodViewer = await mint("prod viewer", { tenants: { prod: "viewer" }, user: { name: "Auditor", email: "audit@example.com" } });
