@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GitsyncError, type ErrorCode } from "../core/errors.js";
+import { readStrictJson } from "../validation/json-text.js";
 
 /** The HTTP status each error code answers with. */
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -93,7 +94,8 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
 
 /**
  * Reads a JSON body up to `limit` bytes: 415 for another content type, 413 over the limit,
- * 400 for bad JSON. An empty body reads as undefined. The parser's own message is not passed
+ * 400 for bad JSON, and for JSON a config file could not hold (invalid UTF-8, a NUL character,
+ * a key twice in one object, nesting past the depth limit), with the rule code in `details`. An empty body reads as undefined. The parser's own message is not passed
  * on: it quotes the body, and the body may hold a credential.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
@@ -108,14 +110,17 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       contentType: type.split(";")[0] ?? "",
     });
   }
-  const text = (await readRawBody(req, limit)).toString("utf8");
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new GitsyncError("bad_request", "request body is not valid JSON");
-  }
+  const bytes = await readRawBody(req, limit);
+  if (bytes.toString("utf8").trim() === "") return undefined;
+  const read = readStrictJson(bytes, REQUEST_BODY);
+  if (read.ok) return read.value;
+  // The same rule code a file with these bytes gets, with where in the body it applies.
+  const d = read.diagnostic;
+  throw new GitsyncError("bad_request", `request body, line ${d.line} column ${d.column}: ${d.message}`, { diagnostics: [d] });
 }
+
+/** How a request body is named in its diagnostics. */
+const REQUEST_BODY = "(request body)";
 
 function tooLarge(limit: number): GitsyncError {
   return new GitsyncError("payload_too_large", `request body is larger than ${limit} bytes`, { limit });
