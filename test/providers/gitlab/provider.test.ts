@@ -198,8 +198,8 @@ describe("GitLab request counts", () => {
     const named = ["config/models/g-1/m-1.yaml", "config/models/g-2/m-2.yaml"];
     h.expect({ op: "readFiles", sha: main, path: "config", paths: named });
     expect(await h.provider.readFiles(h.repo, main, "config", named)).toEqual([
-      { path: named[0], content: "name: m-1\n" },
-      { path: named[1], content: "name: m-2\n" },
+      { path: named[0], content: Buffer.from("name: m-1\n") },
+      { path: named[1], content: Buffer.from("name: m-2\n") },
     ]);
     expect(h.requestCount()).toBe(2);
   });
