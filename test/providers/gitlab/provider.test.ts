@@ -218,3 +218,16 @@ describe("GitLab request counts", () => {
     expect(h.requestCount() - before).toBe(3);
   });
 });
+
+describe("GitLab reads bytes", () => {
+  it("returns a raw file's bytes exactly, even when they are not UTF-8 and GitLab calls them text", async () => {
+    const { gitlab } = provider();
+    const latin1 = Buffer.from("name: caf\xe9\n", "latin1");
+    nock(HOST)
+      .get(`${API}/repository/files/models%2Fcafe.yaml/raw`)
+      .query({ ref: SHA })
+      .reply(200, latin1, { "Content-Type": "text/plain; charset=utf-8" });
+    const files = await gitlab.readFiles({ repository: "acme/config" }, SHA, "models", ["models/cafe.yaml"]);
+    expect(files).toEqual([{ path: "models/cafe.yaml", content: latin1 }]);
+  });
+});
