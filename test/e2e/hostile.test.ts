@@ -99,6 +99,8 @@ const CASES: HostileCase[] = [
 let server: BuiltServer;
 let work: string;
 let checkout: string;
+/** Main as the tenant's first commit left it: every case's branch starts there. */
+let base: string;
 const verdicts: Record<string, Record<string, string>> = {};
 
 const repo = () => join(server.dataDir, "repos", `${TENANT}.git`);
@@ -109,20 +111,29 @@ const git = (args: string[], cwd = checkout): string =>
   })
     .toString("utf8")
     .trim();
+/**
+ * Pushes without blocking this process: while a synchronous push ran, keep-alive sockets the
+ * server closed went unnoticed and the next request on one failed.
+ */
+const push = async (branch: string): Promise<void> => {
+  await exec("git", ["push", "-q", "origin", branch], { cwd: checkout });
+};
 const api = (method: string, path: string, options: Parameters<typeof callBuilt>[3] = {}) => callBuilt(server, method, `/api/v1/tenants/${TENANT}${path}`, options);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let waited = 0; waited < 30_000; waited += 100) {
-    const found = await probe();
+    const found = await probe().catch((error: unknown) => {
+      throw new Error(`${what}: ${String(error)}\n${server.output().slice(-4000)}`);
+    });
     if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}\n${server.output().slice(-3000)}`);
 }
 
-/** Commits the case's file on a new branch from main and pushes it; returns the commit. */
-function commitCase(c: HostileCase, branch: string): string {
-  git(["checkout", "-q", "-B", branch, "origin/main"]);
+/** Commits the case's file on `branch`, started from `from`; returns the commit. */
+function commitCase(c: HostileCase, branch: string, from: string): string {
+  git(["checkout", "-q", "-B", branch, from]);
   mkdirSync(join(checkout, "models"), { recursive: true });
   writeFileSync(join(checkout, "models", c.file), c.bytes);
   git(["add", "-A"]);
@@ -148,20 +159,23 @@ async function viaValidate(c: HostileCase): Promise<string[]> {
 }
 
 async function viaPush(c: HostileCase): Promise<string> {
-  const sha = commitCase(c, "main");
-  git(["push", "-q", "origin", "main"]);
-  const entry = await until(`the sync log entry of ${sha}`, async () => {
-    const log = await api("GET", "/log?direction=INBOUND");
-    return (log.body.items as { commitSha: string; status: string; error: string }[]).find((e) => e.commitSha === sha);
-  });
-  expect(entry.status).toBe("failed");
-  expect(entry.error).toContain(`models/${c.file}:`);
-  // Take main back so the next case's push holds only its own file.
-  git(["rm", "-q", join("models", c.file)]);
-  git(["commit", "-qm", `Remove ${c.file}`]);
-  git(["push", "-q", "origin", "main"]);
   git(["fetch", "-q", "origin"]);
-  return /: ([a-z-]+): /.exec(entry.error.slice(entry.error.indexOf("first: ")))?.[1] ?? entry.error;
+  const sha = commitCase(c, "main", "origin/main");
+  try {
+    await push("main");
+    const entry = await until(`the sync log entry of ${sha}`, async () => {
+      const log = await api("GET", "/log?direction=INBOUND");
+      return (log.body.items as { commitSha: string; status: string; error: string }[]).find((e) => e.commitSha === sha);
+    });
+    expect(entry.status).toBe("failed");
+    expect(entry.error).toContain(`first: models/${c.file}:`);
+    return /: ([a-z-]+): /.exec(entry.error.slice(entry.error.indexOf("first: ")))?.[1] ?? entry.error;
+  } finally {
+    // Take main back so the next case's push holds only its own file.
+    git(["rm", "-q", join("models", c.file)]);
+    git(["commit", "-qm", `Remove ${c.file}`]);
+    await push("main");
+  }
 }
 
 async function viaPullRequest(c: HostileCase, branch: string): Promise<string[]> {
@@ -205,6 +219,7 @@ describe("a hostile file gets one verdict on every path", () => {
     });
     git(["clone", "-q", repo(), "checkout"], work);
     checkout = join(work, "checkout");
+    base = git(["rev-parse", "origin/main"]);
   }, 300_000);
 
   afterAll(async () => {
@@ -216,8 +231,8 @@ describe("a hostile file gets one verdict on every path", () => {
 
   it.each(CASES)("$name: every path says $code", async (c) => {
     const branch = `hostile/${c.name}`;
-    commitCase(c, branch);
-    git(["push", "-q", "origin", branch]);
+    commitCase(c, branch, base);
+    await push(branch);
     const got = {
       validate: (await viaValidate(c)).join(","),
       pull: (await viaPullRequest(c, branch)).join(","),
