@@ -107,6 +107,7 @@ const repo = () => join(server.dataDir, "repos", `${TENANT}.git`);
 const git = (args: string[], cwd = checkout): string =>
   execFileSync("git", args, {
     cwd,
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, GIT_AUTHOR_NAME: "Mallory", GIT_AUTHOR_EMAIL: "mallory@example.com", GIT_COMMITTER_NAME: "Mallory", GIT_COMMITTER_EMAIL: "mallory@example.com" },
   })
     .toString("utf8")
