@@ -39,10 +39,23 @@ export interface RepoRef {
 
 export interface FileContent {
   path: string;
-  /** UTF-8 text. Binary files are out of scope for configuration. */
-  content: string;
+  /**
+   * The file's bytes exactly as committed, never decoded on the way: validation decides whether
+   * they are UTF-8 text (and says where they are not), the same way for every provider and for
+   * `gitsync validate`. A lossy decode here would turn Latin-1 into U+FFFD and pass.
+   */
+  content: Uint8Array;
 }
 
+/** True when a file's bytes are exactly `text` in UTF-8 (what gitsync would write). */
+export function sameContent(bytes: Uint8Array, text: string): boolean {
+  return Buffer.compare(bytes, Buffer.from(text, "utf8")) === 0;
+}
+
+/**
+ * A write. Its content is text: gitsync only writes what it serialised itself, which is UTF-8
+ * by construction; each adapter encodes it.
+ */
 export type FileChange =
   | { action: "upsert"; path: string; content: string }
   | { action: "delete"; path: string };

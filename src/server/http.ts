@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GitsyncError, type ErrorCode } from "../core/errors.js";
+import { readStrictJson } from "../validation/json-text.js";
 
 /** The HTTP status each error code answers with. */
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -121,10 +122,11 @@ const isMediaType = (header: string, mediaType: string): boolean => (header.spli
 
 /**
  * Reads a JSON body up to `limit` bytes: 415 for another content type, 413 over the limit,
- * 400 for bad JSON. An empty body reads as undefined. The parser's own message is not passed
- * on: it quotes the body, and the body may hold a credential. `only` narrows the accepted type
- * to one JSON media type (a PATCH's `application/merge-patch+json`), since the type says how
- * the body is to be applied.
+ * 400 for bad JSON, and for JSON a config file could not hold (invalid UTF-8, a NUL character,
+ * a key twice in one object, nesting past the depth limit), with the rule code in `details`. An
+ * empty body reads as undefined. The parser's own message is not passed on: it quotes the body,
+ * and the body may hold a credential. `only` narrows the accepted type to one JSON media type (a
+ * PATCH's `application/merge-patch+json`), since the type says how the body is to be applied.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number, only?: string): Promise<unknown> {
   if (!hasBody(req)) {
@@ -138,14 +140,17 @@ export async function readJsonBody(req: IncomingMessage, limit: number, only?: s
       contentType: type.split(";")[0] ?? "",
     });
   }
-  const text = (await readRawBody(req, limit)).toString("utf8");
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new GitsyncError("bad_request", "request body is not valid JSON");
-  }
+  const bytes = await readRawBody(req, limit);
+  if (bytes.toString("utf8").trim() === "") return undefined;
+  const read = readStrictJson(bytes, REQUEST_BODY);
+  if (read.ok) return read.value;
+  // The same rule code a file with these bytes gets, with where in the body it applies.
+  const d = read.diagnostic;
+  throw new GitsyncError("bad_request", `request body, line ${d.line} column ${d.column}: ${d.message}`, { diagnostics: [d] });
 }
+
+/** How a request body is named in its diagnostics. */
+const REQUEST_BODY = "(request body)";
 
 function tooLarge(limit: number): GitsyncError {
   return new GitsyncError("payload_too_large", `request body is larger than ${limit} bytes`, { limit });

@@ -88,7 +88,7 @@ export class InboundSync {
         branch: git.branch,
         author,
         files: changedPaths,
-        error: `${result.diagnostics.filter((d) => d.severity === "error").length} validation error(s); nothing applied`,
+        error: failureSummary(result.diagnostics),
       });
       await publishVerdict(provider, repo, input.after, {
         conclusion: "failure",
@@ -180,4 +180,15 @@ export function resourceLabel(item: Pick<PlanItem, "kind" | "name"> | Pick<Resou
 
 function sameRepository(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The sync log's line for a refused push: the count, and the first error where and why (a
+ * message never holds a field's value), so the log alone says what to fix.
+ */
+export function failureSummary(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0];
+  const where = first ? `; first: ${first.file}:${first.line}:${first.column}: ${first.code}: ${first.message}` : "";
+  return `${errors.length} validation error(s); nothing applied${where}`;
 }

@@ -1,4 +1,4 @@
-import { BranchMovedError, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
+import { BranchMovedError, sameContent, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
 import { resourcePath, serializeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import type { TenantLocks } from "./deps.js";
@@ -192,7 +192,8 @@ export class OutboundSync {
       }
       const path = resourcePath(git.path, kind.folder, t.name, git.format);
       const content = serializeResource(catalog, t.kind, resource.body, git.format);
-      let changed = existing.get(path) !== content;
+      const before = existing.get(path);
+      let changed = before === undefined || !sameContent(before, content);
       if (changed) changes.push({ action: "upsert", path, content });
       for (const other of present) {
         if (other === path) continue;

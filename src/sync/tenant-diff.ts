@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import type { FileChange, FileContent, GitConnection, Resource } from "../core/index.js";
+import { sameContent, type FileChange, type FileContent, type GitConnection, type Resource } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import { resourcePath, serializeResource } from "../catalog/serialize.js";
 import { locateFile } from "../validation/index.js";
@@ -31,7 +31,7 @@ export function diffTenantWithTree(input: {
   files: readonly FileContent[];
 }): TenantDiff {
   const { catalog, git } = input;
-  const inGit = new Map<string, { path: string; content: string }[]>();
+  const inGit = new Map<string, FileContent[]>();
   for (const file of input.files) {
     const at = locateFile(catalog, git.path, file.path);
     if (!at || !at.kind.exported) continue;
@@ -50,7 +50,8 @@ export function diffTenantWithTree(input: {
     const path = resourcePath(git.path, kind.folder, resource.name, git.format);
     const content = serializeResource(catalog, resource.kind, resource.body, git.format);
     const present = inGit.get(key) ?? [];
-    const same = present.find((f) => f.path === path)?.content === content;
+    const current = present.find((f) => f.path === path)?.content;
+    const same = current !== undefined && sameContent(current, content);
     if (!same) changes.push({ action: "upsert", path, content });
     const strays = present.filter((f) => f.path !== path);
     for (const stray of strays) changes.push({ action: "delete", path: stray.path });
@@ -95,9 +96,9 @@ function splitKey(key: string): [string, string] {
 }
 
 /** The project of a file that the tenant no longer has, for grouping; null when unreadable. */
-function projectOf(content: string): string | null {
+function projectOf(content: Uint8Array): string | null {
   try {
-    const value: unknown = parse(content);
+    const value: unknown = parse(Buffer.from(content).toString("utf8"));
     if (value && typeof value === "object" && "project" in value && typeof value.project === "string") return value.project;
   } catch {
     // A broken file still counts as a deletion; it just has no project to group under.

@@ -1,5 +1,6 @@
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
 import { jsYaml, yamlCoreSchema } from "./core-schema.js";
+import { MAX_DEPTH } from "./limits.js";
 import { readPlainYaml } from "./plain-yaml.js";
 
 /*
@@ -100,22 +101,27 @@ function isMapping(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** How many keys the value holds at every depth, or -1 when one of them needs the `yaml` path. */
-function countKeys(value: JsonValue): number {
+/**
+ * How many keys the value holds at every depth, or -1 when one of them needs the `yaml` path:
+ * also nesting past the limit and NUL characters, which that path reports.
+ */
+function countKeys(value: JsonValue, depth = 1): number {
+  if (typeof value === "string") return value.includes("\u0000") ? -1 : 0;
+  if (value === null || typeof value !== "object") return 0;
+  if (depth > MAX_DEPTH) return -1;
   if (Array.isArray(value)) {
     let total = 0;
     for (const item of value) {
-      const n = countKeys(item);
+      const n = countKeys(item, depth + 1);
       if (n < 0) return -1;
       total += n;
     }
     return total;
   }
-  if (value === null || typeof value !== "object") return 0;
   let total = 0;
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key) || AMBIGUOUS_KEYS.has(key) || key.length > 150) return -1;
-    const n = countKeys(value[key] as JsonValue);
+    if (FORBIDDEN_KEYS.has(key) || AMBIGUOUS_KEYS.has(key) || key.length > 150 || key.includes("\u0000")) return -1;
+    const n = countKeys(value[key] as JsonValue, depth + 1);
     if (n < 0) return -1;
     total += n + 1;
   }

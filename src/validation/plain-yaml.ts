@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from "../core/types.js";
 import { resolvePlainScalar } from "./core-schema.js";
+import { MAX_DEPTH } from "./limits.js";
 
 /*
  * A reader for the plain block subset of YAML that config files are written in (and that
@@ -40,8 +41,8 @@ const COLON = 58;
 const PIPE = 124;
 /** What may follow a closed quoted scalar, `[]` or `{}` on its line: spaces, then maybe a comment. */
 const LINE_END = /^(?: +#.*| *)$/;
+/** `\0` is left out: a NUL in a value is an error the full path reports. */
 const ESCAPES: Record<string, string> = {
-  "0": "\0",
   a: "\x07",
   b: "\b",
   t: "\t",
@@ -116,6 +117,7 @@ export function readPlainYaml(text: string): JsonObject | null {
         columns.push(ind);
         nodes.push(value);
         sequences.push(entry);
+        if (nodes.length > MAX_DEPTH) return null;
       }
       if (Array.isArray(awaiting)) awaiting.push(value);
       else awaiting[awaitingKey] = value;
@@ -166,6 +168,7 @@ export function readPlainYaml(text: string): JsonObject | null {
       columns.push(start - lineStart);
       nodes.push(mapping);
       sequences.push(false);
+      if (nodes.length > MAX_DEPTH) return null;
       top++;
       keyStart = start;
       entry = false;
@@ -315,7 +318,7 @@ function doubleQuoted(rest: string): Read {
     const hex = rest.slice(slash + 2, slash + 2 + digits);
     if (hex.length !== digits || !HEX.test(hex)) return DECLINE;
     const point = parseInt(hex, 16);
-    if (point > 0x10ffff) return DECLINE;
+    if (point > 0x10ffff || point === 0) return DECLINE;
     out += String.fromCodePoint(point);
     j = slash + 2 + digits;
   }

@@ -25,6 +25,11 @@ const SEED: Record<string, string> = {
   "other/ignored.yaml": "x: 1\n",
 };
 
+/** A file's bytes as a provider must return them: exactly as committed, undecoded. */
+function bytes(text: string): Buffer {
+  return Buffer.from(text, "utf8");
+}
+
 function byPath<T extends { path: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -33,7 +38,7 @@ function under(files: Record<string, string>, prefix: string): FileContent[] {
   return byPath(
     Object.entries(files)
       .filter(([path]) => prefix === "" || path.startsWith(`${prefix}/`))
-      .map(([path, content]) => ({ path, content })),
+      .map(([path, content]) => ({ path, content: bytes(content) })),
   );
 }
 
@@ -132,7 +137,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       h.expect({ op: "readFiles", sha: main, path: "config" });
       const files = byPath(await h.provider.readFiles(h.repo, main, "config"));
       expect(files).toEqual(under(SEED, "config"));
-      expect(files.find((f) => f.path === "config/models/café.yaml")?.content).toBe('name: "ü"\n');
+      expect(files.find((f) => f.path === "config/models/café.yaml")?.content).toEqual(bytes('name: "ü"\n'));
     });
 
     it("reads the whole repository when the path is empty", async () => {
@@ -145,8 +150,8 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       h.expect({ op: "readFiles", sha: main, path: "config", paths });
       const files = byPath(await h.provider.readFiles(h.repo, main, "config", paths));
       expect(files).toEqual([
-        { path: "config/models/café.yaml", content: 'name: "ü"\n' },
-        { path: "config/syncs/nested/deep/orders-to-crm.yaml", content: SEED["config/syncs/nested/deep/orders-to-crm.yaml"] },
+        { path: "config/models/café.yaml", content: bytes('name: "ü"\n') },
+        { path: "config/syncs/nested/deep/orders-to-crm.yaml", content: bytes(SEED["config/syncs/nested/deep/orders-to-crm.yaml"]!) },
       ]);
     });
 

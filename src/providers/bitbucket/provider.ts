@@ -17,6 +17,7 @@ import {
   type PullRequestInfo,
   type RepoRef,
   type WebhookRequest,
+  sameContent,
 } from "../../core/index.js";
 import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, cut, reportBody } from "./checks.js";
 import { createClient, type BitbucketClient } from "./client.js";
@@ -67,9 +68,10 @@ function isUnder(path: string, prefix: string): boolean {
   return p === "" || path.startsWith(`${p}/`);
 }
 
-function decodeBytes(data: unknown, context: string): string {
-  if (data instanceof ArrayBuffer) return new TextDecoder("utf-8").decode(data);
-  if (typeof data === "string") return data;
+/** The file's bytes as sent, undecoded: validation judges the encoding. */
+function fileBytes(data: unknown, context: string): Buffer {
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (typeof data === "string") return Buffer.from(data, "utf8");
   throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: expected the raw file content`, { provider: "bitbucket" });
 }
 
@@ -192,10 +194,10 @@ export class BitbucketProvider implements GitProvider {
   }
 
   /** The raw content of one file at a commit, or null when it does not exist there. */
-  private readRaw(r: Repo, sha: string, path: string): Promise<string | null> {
+  private readRaw(r: Repo, sha: string, path: string): Promise<Buffer | null> {
     const op = `GET src ${path}`;
     const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${encodePath(path)}`;
-    return this.maybe(op, () => this.client.api.request({ method: "GET", url, request: { fetch: this.client.rawFetch } }), (d) => decodeBytes(d, op));
+    return this.maybe(op, () => this.client.api.request({ method: "GET", url, request: { fetch: this.client.rawFetch } }), (d) => fileBytes(d, op));
   }
 
   /**
@@ -223,7 +225,7 @@ export class BitbucketProvider implements GitProvider {
       wanted = entries.filter((e) => e.type === "commit_file").map((e) => e.path);
     }
     const contents = await mapLimit(wanted, this.readConcurrency, (p) => this.readRaw(r, sha, p));
-    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] as string }]));
+    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] as Buffer }]));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
@@ -258,7 +260,7 @@ export class BitbucketProvider implements GitProvider {
   private async makesDifference(r: Repo, head: string, changes: FileChange[]): Promise<boolean> {
     for (const change of changes) {
       const current = await this.readRaw(r, head, change.path);
-      if (change.action === "delete" ? current !== null : current !== change.content) return true;
+      if (change.action === "delete" ? current !== null : current === null || !sameContent(current, change.content)) return true;
     }
     return false;
   }

@@ -7,13 +7,12 @@ import { GitsyncError } from "../../core/index.js";
 
 /**
  * Extracts the wanted regular files of a GitHub tarball (`<owner>-<repo>-<short sha>/...`) in
- * memory. `want` decides from the repository-relative path, so unwanted entries are skipped
+ * memory, as bytes. `want` decides from the repository-relative path, so unwanted entries are skipped
  * without buffering them.
  */
 export async function extractTarball(archive: Uint8Array, want: (path: string) => boolean): Promise<FileContent[]> {
   const files: FileContent[] = [];
   const extract = tar.extract();
-  const decoder = new TextDecoder("utf-8", { fatal: false });
   extract.on("entry", (header, stream, next) => {
     const slash = header.name.indexOf("/");
     const path = slash >= 0 ? header.name.slice(slash + 1) : "";
@@ -27,7 +26,7 @@ export async function extractTarball(archive: Uint8Array, want: (path: string) =
       if (Buffer.isBuffer(chunk)) chunks.push(chunk);
     });
     stream.on("end", () => {
-      files.push({ path, content: decoder.decode(Buffer.concat(chunks)) });
+      files.push({ path, content: Buffer.concat(chunks) });
       next();
     });
   });

@@ -5,10 +5,10 @@ import { extract } from "tar-stream";
 /**
  * GitLab's repository archive holds every file under one top folder named
  * `<project>-<sha>[-<path>]/`, with the repository-relative path kept below it. Returns the
- * regular files (symlinks and folders are skipped) as repository path → UTF-8 text.
+ * regular files (symlinks and folders are skipped) as repository path → bytes, undecoded.
  */
-export async function readTarGz(archive: Uint8Array, keep: (path: string) => boolean): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+export async function readTarGz(archive: Uint8Array, keep: (path: string) => boolean): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
   const tar = extract();
   const done = new Promise<void>((resolve, reject) => {
     tar.on("entry", (header, stream, next) => {
@@ -23,7 +23,7 @@ export async function readTarGz(archive: Uint8Array, keep: (path: string) => boo
         chunks.push(Buffer.from(chunk as Uint8Array));
       });
       stream.on("end", () => {
-        files.set(path, Buffer.concat(chunks).toString("utf8"));
+        files.set(path, Buffer.concat(chunks));
         next();
       });
       stream.on("error", reject);

@@ -17,6 +17,7 @@ import {
   type PullRequestInfo,
   type RepoRef,
   type WebhookRequest,
+  sameContent,
 } from "../../core/index.js";
 import { readTarGz } from "./archive.js";
 import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
@@ -115,7 +116,7 @@ export class GitLabProvider implements GitProvider {
     if (wanted.length === 0) return [];
     if (wanted.length <= this.#rawFileLimit) {
       const read = await Promise.all(wanted.map(async (p) => ({ path: p, content: await this.#raw(repo, sha, p) })));
-      return read.filter((f): f is FileContent => f.content !== null).sort(byPath);
+      return read.flatMap((f) => (f.content === null ? [] : [{ path: f.path, content: f.content }])).sort(byPath);
     }
     const keep = new Set(wanted);
     return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p)));
@@ -172,7 +173,7 @@ export class GitLabProvider implements GitProvider {
       const existing = current.get(change.path);
       if (change.action === "delete") {
         if (existing !== undefined) actions.push({ action: "delete", filePath: change.path });
-      } else if (existing !== change.content) {
+      } else if (existing === undefined || !sameContent(existing, change.content)) {
         actions.push({ action: existing === undefined ? "create" : "update", filePath: change.path, content: change.content, encoding: "text" });
       }
     }
@@ -252,14 +253,14 @@ export class GitLabProvider implements GitProvider {
     return parseGitLabWebhook(request, this.#webhookSecret);
   }
 
-  async #raw(repo: RepoRef, sha: string, path: string): Promise<string | null> {
+  async #raw(repo: RepoRef, sha: string, path: string): Promise<Buffer | null> {
     const body: unknown = await orNull(() => this.#api.RepositoryFiles.showRaw(repo.repository, path, sha));
-    if (body === null || typeof body === "string") return body;
-    if (body instanceof Blob) return body.text();
-    throw new GitsyncError("provider_error", `GitLab raw file ${path}: expected text, got ${typeof body}`);
+    if (body === null) return null;
+    if (body instanceof Blob) return Buffer.from(await body.arrayBuffer());
+    throw new GitsyncError("provider_error", `GitLab raw file ${path}: expected the file's bytes, got ${typeof body}`);
   }
 
-  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, string>> {
+  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, Buffer>> {
     const body: unknown = await this.#api.Repositories.showArchive(repo.repository, {
       fileType: "tar.gz",
       sha,
@@ -276,7 +277,7 @@ export class GitLabProvider implements GitProvider {
     for (const [path, content] of after) {
       const old = before.get(path);
       if (old === undefined) changed.push({ path, status: "added" });
-      else if (old !== content) changed.push({ path, status: "modified" });
+      else if (!old.equals(content)) changed.push({ path, status: "modified" });
     }
     for (const path of before.keys()) if (!after.has(path)) changed.push({ path, status: "deleted" });
     return changed.sort(byPath);
@@ -297,7 +298,7 @@ function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-function toContents(files: Map<string, string>): FileContent[] {
+function toContents(files: Map<string, Buffer>): FileContent[] {
   return [...files].map(([path, content]) => ({ path, content })).sort(byPath);
 }
 

@@ -68,7 +68,7 @@ async function parseBody(response: Response): Promise<FormattedResponse["body"]>
     const text = await response.text();
     return text === "" ? {} : (JSON.parse(text) as FormattedResponse["body"]);
   }
-  if (contentType.startsWith("text/")) return response.text();
+  // Text too stays bytes (raw files are text/plain): decoding here would hide invalid UTF-8.
   return response.blob();
 }
 

@@ -192,7 +192,7 @@ export class LocalProvider implements GitProvider {
       git,
       entries.map((e) => e.oid),
     );
-    return entries.map((e) => ({ path: e.path, content: (blobs.get(e.oid) ?? Buffer.alloc(0)).toString("utf8") }));
+    return entries.map((e) => ({ path: e.path, content: blobs.get(e.oid) ?? Buffer.alloc(0) }));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {

@@ -180,3 +180,13 @@ describe("BitbucketProvider", () => {
     expect((await failure(provider.resolveRef({ repository: "just-a-name" }, "main"))).code).toBe("config_error");
   });
 });
+
+describe("Bitbucket reads bytes", () => {
+  it("returns a file's bytes from src exactly, even when they are not UTF-8", async () => {
+    const provider = new BitbucketProvider({ auth: { token: TOKEN }, webhookSecret: "s" });
+    const sha = "b".repeat(40);
+    const latin1 = Buffer.from("name: caf\xe9\n", "latin1");
+    nock(API_ORIGIN).get(`/2.0/repositories/acme/config/src/${sha}/models/cafe.yaml`).reply(200, latin1, { "content-type": "text/plain" });
+    expect(await provider.readFiles(REPO, sha, "models", ["models/cafe.yaml"])).toEqual([{ path: "models/cafe.yaml", content: latin1 }]);
+  });
+});

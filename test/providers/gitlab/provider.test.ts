@@ -198,8 +198,8 @@ describe("GitLab request counts", () => {
     const named = ["config/models/g-1/m-1.yaml", "config/models/g-2/m-2.yaml"];
     h.expect({ op: "readFiles", sha: main, path: "config", paths: named });
     expect(await h.provider.readFiles(h.repo, main, "config", named)).toEqual([
-      { path: named[0], content: "name: m-1\n" },
-      { path: named[1], content: "name: m-2\n" },
+      { path: named[0], content: Buffer.from("name: m-1\n") },
+      { path: named[1], content: Buffer.from("name: m-2\n") },
     ]);
     expect(h.requestCount()).toBe(2);
   });
@@ -216,5 +216,18 @@ describe("GitLab request counts", () => {
     expect(changed).toHaveLength(1200);
     expect(changed.every((c) => c.status === "added")).toBe(true);
     expect(h.requestCount() - before).toBe(3);
+  });
+});
+
+describe("GitLab reads bytes", () => {
+  it("returns a raw file's bytes exactly, even when they are not UTF-8 and GitLab calls them text", async () => {
+    const { gitlab } = provider();
+    const latin1 = Buffer.from("name: caf\xe9\n", "latin1");
+    nock(HOST)
+      .get(`${API}/repository/files/models%2Fcafe.yaml/raw`)
+      .query({ ref: SHA })
+      .reply(200, latin1, { "Content-Type": "text/plain; charset=utf-8" });
+    const files = await gitlab.readFiles({ repository: "acme/config" }, SHA, "models", ["models/cafe.yaml"]);
+    expect(files).toEqual([{ path: "models/cafe.yaml", content: latin1 }]);
   });
 });

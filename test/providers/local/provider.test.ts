@@ -41,7 +41,7 @@ describe("local provider: repositories and commits", () => {
     const { sha } = await h.provider.commit({ ...repo, branch: "main", expectedHead: "", message: "first", author: ME, committer: ME, changes: [{ action: "upsert", path: "models/x.yaml", content: "name: x\n" }] });
     expect(sha).not.toBeNull();
     expect(await h.provider.resolveRef(repo, "main")).toBe(sha);
-    expect(await h.provider.readFiles(repo, sha as string, "models")).toEqual([{ path: "models/x.yaml", content: "name: x\n" }]);
+    expect(await h.provider.readFiles(repo, sha as string, "models")).toEqual([{ path: "models/x.yaml", content: Buffer.from("name: x\n") }]);
   });
 
   it("refuses repository names that could leave the root folder", () => {
