@@ -16,6 +16,7 @@ import { apiRoutes } from "./routes/index.js";
 import { ApiSchemas } from "./schemas.js";
 import { GitsyncError } from "../core/errors.js";
 import { ProviderRegistry } from "../providers/registry.js";
+import { referenceExtractor } from "../sync/integrity/index.js";
 import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
 import { githubApp } from "./github-app.js";
@@ -64,7 +65,13 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey, logger: log });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    secretKey,
+    logger: log,
+    references: referenceExtractor(catalog),
+  });
 
   try {
     const first = await firstStart({ store, adminToken: config.adminToken, demo: config.demo });
@@ -89,6 +96,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     local: {
       hookUrl: null,
       webhookSecret: localWebhookSecret(config.dataDir, config.local.webhookSecret),
+      pushCheck: config.local.pushCheck,
       onPush: async (event) => {
         await sync?.handlePush(event);
       },

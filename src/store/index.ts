@@ -1,4 +1,4 @@
-import type { Store } from "../core/store.js";
+import type { ReferenceExtractor, Store } from "../core/store.js";
 import { connect, migrate, type StoreLogger } from "./database.js";
 import { KyselyStore } from "./kysely-store.js";
 import { SecretBox } from "./secret-box.js";
@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   /** 32 bytes that encrypt credentials at rest (see loadSecretKey). */
   secretKey: Buffer;
   logger?: StoreLogger;
+  /** Finds a resource body's references, so the store can keep its reference index. */
+  references?: ReferenceExtractor;
 }
 
 /** Opens the configured database, brings its schema up to date and returns the Store. */
@@ -30,5 +32,5 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     throw err;
   }
   options.logger?.info(`store: ${dialect === "postgres" ? "PostgreSQL" : "SQLite"} ready`);
-  return new KyselyStore(db, dialect, secrets);
+  return new KyselyStore(db, dialect, secrets, options.references);
 }

@@ -5,6 +5,8 @@ import type {
   ConnectionInput,
   DeleteResourceInput,
   PutResourceInput,
+  ReferenceExtractor,
+  Referrer,
   Store,
   SyncLogInput,
   SyncLogQuery,
@@ -18,6 +20,7 @@ import * as git from "./queries/git-connections.js";
 import * as checks from "./queries/local-checks.js";
 import * as pulls from "./queries/local-pulls.js";
 import * as outbox from "./queries/outbox.js";
+import * as references from "./queries/references.js";
 import * as resources from "./queries/resources.js";
 import * as syncLog from "./queries/sync-log.js";
 import * as syncState from "./queries/sync-state.js";
@@ -41,13 +44,14 @@ export class KyselyStore implements Store {
     db: Kysely<Database>,
     readonly dialect: DialectName,
     secrets: SecretBox,
+    extractor?: ReferenceExtractor,
   ) {
-    this.cx = { db, secrets };
+    this.cx = { db, secrets, ...(extractor ? { references: extractor } : {}) };
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.cx.db.isTransaction) return fn(this);
-    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets)));
+    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets, tx.references)));
   }
 
   async ping(): Promise<void> {
@@ -80,6 +84,16 @@ export class KyselyStore implements Store {
   }
   deleteResource(tenant: string, input: DeleteResourceInput): Promise<void> {
     return resources.deleteResource(this.cx, tenant, input);
+  }
+
+  getResources(tenant: string, kind: string, names: readonly string[]): Promise<Resource[]> {
+    return resources.getResources(this.cx, tenant, kind, names);
+  }
+  listReferrers(tenant: string, kind: string, name: string, options?: { limit?: number }): Promise<Referrer[]> {
+    return references.listReferrers(this.cx, tenant, kind, name, options);
+  }
+  rebuildReferences(tenant: string): Promise<number> {
+    return atomically(this.cx, (tx) => references.rebuildReferences(tx, tenant));
   }
 
   listConnections(tenant: string): Promise<Connection[]> {

@@ -3,6 +3,7 @@ import type { ConnectionInput } from "../../core/store.js";
 import type { Connection } from "../../core/types.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
+import { assertRemovable } from "./resource-validation.js";
 
 /** The store's input as the API receives it: the name may come from the path, no version in the body. */
 type ConnectionBody = Omit<ConnectionInput, "name" | "expectedVersion"> & { name?: string };
@@ -135,7 +136,9 @@ export const connectionRoutes: Route[] = [
     access: "editor",
     handler: async ({ params }, { store }) => {
       const tenant = await requireTenant(store, params.tenant);
-      await store.deleteConnection(tenant.slug, param(params, "name"));
+      const name = param(params, "name");
+      await assertRemovable({ store }, tenant.slug, "connection", name);
+      await store.deleteConnection(tenant.slug, name);
       return { status: 204 };
     },
   },

@@ -5,7 +5,7 @@ import { actorOf } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
-import { resourceDiagnostics } from "./resource-validation.js";
+import { assertRemovable, resourceDiagnostics } from "./resource-validation.js";
 import { publicResource } from "./secret-fields.js";
 
 const base = "/api/v1/tenants/{tenant}/resources/{kind}";
@@ -130,6 +130,7 @@ export const resourceRoutes: Route[] = [
       const expectedVersion = expectedFrom(ifMatchVersion(req.headers["if-match"]), current, `${kind.id} ${name}`);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const policy = (await deps.store.getGitConnection(tenant.slug)).deletions;
+      await assertRemovable(deps, tenant.slug, kind.id, name);
       await deps.store.deleteResource(tenant.slug, {
         kind: kind.id,
         name,
