@@ -5,6 +5,7 @@
  */
 
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
+import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
 import { syncPaths, syncSchemas } from "./openapi-sync.js";
 
 const diagnostic = {
@@ -69,7 +70,7 @@ export const openapi = {
       E401: errorResponse("Missing or unknown token"),
       E403: errorResponse("The token's role may not do this"),
       E404: errorResponse("No such tenant, kind, resource, connection or route"),
-      E409: errorResponse("It already exists"),
+      E409: errorResponse("It already exists, or live resources still name it (details.referrers: kind, name, field)"),
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
       E415: errorResponse("The request body is not application/json"),
@@ -221,7 +222,23 @@ export const openapi = {
       },
       SyncLogEntry: {
         type: "object",
-        required: ["id", "tenant", "direction", "status", "commitSha", "branch", "prUrl", "author", "files", "resources", "error", "createdAt", "updatedAt"],
+        required: [
+          "id",
+          "tenant",
+          "direction",
+          "status",
+          "commitSha",
+          "branch",
+          "prUrl",
+          "author",
+          "files",
+          "resources",
+          "error",
+          "diagnostics",
+          "diagnosticCount",
+          "createdAt",
+          "updatedAt",
+        ],
         properties: {
           id: { type: "integer" },
           tenant: { type: "string" },
@@ -234,6 +251,7 @@ export const openapi = {
           files: { type: "array", items: { type: "string" } },
           resources: { type: "array", items: { type: "string" } },
           error: nullable("string"),
+          ...syncLogFindings,
           createdAt: { type: "string" },
           updatedAt: { type: "string" },
         },
@@ -319,6 +337,7 @@ export const openapi = {
         },
       },
       ...syncSchemas,
+      ...integritySchemas,
     },
   },
   paths: {
@@ -376,10 +395,10 @@ export const openapi = {
         },
       },
       delete: {
-        summary: "Delete a resource (editor), per the git connection's deletion policy",
+        summary: "Delete a resource (editor), per the git connection's deletion policy; 409 while live resources name it",
         security: secured,
         parameters: [ifMatch],
-        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 412) },
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409, 412) },
       },
     },
     "/api/v1/tenants/{tenant}/projects": {
@@ -443,9 +462,9 @@ export const openapi = {
         },
       },
       delete: {
-        summary: "Delete a connection (editor)",
+        summary: "Delete a connection (editor); 409 while live resources name it",
         security: secured,
-        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) },
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409) },
       },
     },
     "/api/v1/tenants/{tenant}/git": {
@@ -510,6 +529,7 @@ export const openapi = {
       },
     },
     ...syncPaths,
+    ...integrityPaths,
   },
 } as const;
 
