@@ -99,11 +99,30 @@ export class InboundSync {
   async apply(input: InboundInput): Promise<InboundOutcome> {
     const checked = await this.check(input);
     if (checked.verdict === "noop") {
-      if (checked.advance) await this.deps.store.putSyncState(input.tenant, { lastAppliedSha: input.after });
+      if (checked.advance) await this.advance(input, checked.reason);
       return { status: "noop", reason: checked.reason };
     }
     if (checked.verdict === "refused") return this.refuse(input, checked.change, checked.diagnostics);
     return this.land(input, checked.change);
+  }
+
+  /**
+   * The branch reached a commit with nothing to apply. After a refused push that is news (the
+   * refused change was undone): an entry says so, so "last push refused" clears.
+   */
+  private async advance(input: InboundInput, reason: string): Promise<void> {
+    const { store } = this.deps;
+    await store.putSyncState(input.tenant, { lastAppliedSha: input.after });
+    const [last] = await store.listSyncLog(input.tenant, { limit: 1, direction: "INBOUND" });
+    if (last?.status !== "failed") return;
+    await store.appendSyncLog(input.tenant, {
+      direction: "INBOUND",
+      status: "skipped",
+      commitSha: input.after,
+      branch: last.branch,
+      author: input.pusher?.name ?? "git",
+      error: `nothing to apply: ${reason}`,
+    });
   }
 
   private async refuse(input: InboundInput, change: InboundChange, diagnostics: Diagnostic[]): Promise<InboundOutcome> {
