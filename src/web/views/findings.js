@@ -36,7 +36,7 @@ export function Attention({ tenant, status }) {
           <p>
             ${push.commitSha ? html`Commit <code>${shortSha(push.commitSha)}</code>` : "A push"} was not applied
             (<time datetime=${push.at}>${when(push.at)}</time>): ${push.error ?? "see the findings"}. Fix them and push again.
-            <a href=${`${href(tenant, "history")}?direction=INBOUND&status=failed`}>Sync history</a>
+            <a href=${`${href(tenant, "history")}?direction=INBOUND&status=failed`}>Refused pushes in the history</a>
           </p>
           <${Findings} diagnostics=${push.diagnostics} count=${push.diagnosticCount} />
         </section>`
