@@ -18,10 +18,12 @@ export function integrityMigration(): Migration {
         .addColumn("target_name", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("resource_refs_pk", ["tenant", "from_kind", "from_name", "field"])
         .execute();
+      // Referrers in the order they are listed, so "who names X" reads only X's rows: with just
+      // the target columns SQLite preferred walking the primary key in that order instead.
       await db.schema
         .createIndex("resource_refs_target")
         .on("resource_refs")
-        .columns(["tenant", "target_kind", "target_name"])
+        .columns(["tenant", "target_kind", "target_name", "from_kind", "from_name", "field"])
         .execute();
 
       await db.schema.alterTable("sync_log").addColumn("diagnostics", "text").execute();
