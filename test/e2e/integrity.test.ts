@@ -73,6 +73,15 @@ describe("integrity and push verdicts on the built server", () => {
     expect(git(work, ["--git-dir", bare, "rev-parse", "main"])).toBe(head);
   });
 
+  it("answers the push check only to the hooks' signature", async () => {
+    const res = await callBuilt(server, "POST", "/webhooks/local/check", {
+      token: null,
+      raw: JSON.stringify({ repository: "demo", updates: [], quarantine: "/tmp" }),
+      headers: { "content-type": "application/json", "x-gitsync-signature": "sha256=00", "x-gitsync-delivery": "forged" },
+    });
+    expect(res.status).toBe(401);
+  });
+
   it("refuses an invalid git push with remote: lines, and applies a valid one saying so", async () => {
     const { checkout, bare } = await cloneDemo(server, work, "second");
     const head = git(work, ["--git-dir", bare, "rev-parse", "main"]);
