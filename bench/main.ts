@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   validate: () => import("./validate.js"),
   commit: () => import("./commit.js"),
   sync: () => import("./sync.js"),
+  integrity: () => import("./integrity.js"),
 };
 
 async function main(): Promise<void> {

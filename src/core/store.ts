@@ -2,6 +2,7 @@ import type {
   Actor,
   ApiToken,
   Connection,
+  Diagnostic,
   GitConnection,
   JsonObject,
   OutboxEntry,
@@ -78,6 +79,26 @@ export interface SyncLogInput {
   files?: string[];
   resources?: string[];
   error?: string | null;
+  /** All the findings; the store keeps the first MAX_LOG_DIAGNOSTICS and their count. */
+  diagnostics?: Diagnostic[];
+}
+
+/** One reference a resource body holds: `field` (with array indexes) names `target` `name`. */
+export interface ResourceReference {
+  field: string;
+  /** The kind id it names (`model`, `connection`, ...). */
+  target: string;
+  name: string;
+}
+
+/** Finds a body's references; the catalog knows which fields are references, the store does not. */
+export type ReferenceExtractor = (kind: string, body: JsonObject) => ResourceReference[];
+
+/** A live resource that names another one, and the field that does. */
+export interface Referrer {
+  kind: string;
+  name: string;
+  field: string;
 }
 
 export interface SyncLogQuery {
@@ -86,6 +107,8 @@ export interface SyncLogQuery {
   before?: number;
   direction?: SyncDirection;
   status?: SyncStatus;
+  /** Entries about this commit: a full object id, or a prefix of at least 7 hex digits. */
+  commitSha?: string;
 }
 
 /** Per tenant: what gitsync last applied from and wrote to its branch. */
@@ -108,6 +131,15 @@ export interface Store extends LocalReviewStore {
   getResource(tenant: string, kind: string, name: string): Promise<Resource | null>;
   putResource(tenant: string, input: PutResourceInput): Promise<Resource>;
   deleteResource(tenant: string, input: DeleteResourceInput): Promise<void>;
+  /** Several resources of one kind by name (live or archived); the missing ones are left out. */
+  getResources(tenant: string, kind: string, names: readonly string[]): Promise<Resource[]>;
+  /**
+   * Live resources naming this one (or this connection, with kind `connection`), from the
+   * reference index the store keeps on every write: no scan of the tenant.
+   */
+  listReferrers(tenant: string, kind: string, name: string, options?: { limit?: number }): Promise<Referrer[]>;
+  /** Rebuilds a tenant's reference index from its resources (at start; the writes keep it after). */
+  rebuildReferences(tenant: string): Promise<number>;
 
   listConnections(tenant: string): Promise<Connection[]>;
   getConnection(tenant: string, name: string): Promise<Connection | null>;

@@ -119,9 +119,16 @@ export interface SyncLogEntry {
   files: string[];
   resources: string[];
   error: string | null;
+  /** A refused sync's findings: the first MAX_LOG_DIAGNOSTICS of them, errors first. */
+  diagnostics: Diagnostic[];
+  /** How many findings there were in all (more than `diagnostics` holds when capped). */
+  diagnosticCount: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** How many findings a sync log entry keeps; `diagnosticCount` tells how many there were. */
+export const MAX_LOG_DIAGNOSTICS = 100;
 
 export type OutboxOperation = "upsert" | "delete";
 

@@ -23,6 +23,8 @@ export interface ProviderRegistryOptions {
     /** Where the local repositories' post-receive hook posts (`<server>/webhooks/local`). */
     hookUrl: string | null;
     webhookSecret: string | null;
+    /** Install the pre-receive hook that asks the server before an invalid push lands (default true). */
+    pushCheck?: boolean;
     /** Local merges move branches without a push: the engine is told directly. */
     onPush?: (event: PushEvent) => void | Promise<void>;
   };
@@ -56,7 +58,9 @@ export class ProviderRegistry {
     this.localProvider ??= new LocalProvider({
       root: join(this.options.dataDir, "repos"),
       reviews: this.options.reviews,
-      ...(local.hookUrl && local.webhookSecret ? { hook: { url: local.hookUrl, secret: local.webhookSecret } } : {}),
+      ...(local.hookUrl && local.webhookSecret
+        ? { hook: { url: local.hookUrl, secret: local.webhookSecret, pushCheck: local.pushCheck ?? true } }
+        : {}),
       ...(local.onPush ? { onPush: local.onPush } : {}),
     });
     return this.localProvider;

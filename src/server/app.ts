@@ -16,6 +16,7 @@ import { apiRoutes } from "./routes/index.js";
 import { ApiSchemas } from "./schemas.js";
 import { GitsyncError } from "../core/errors.js";
 import { ProviderRegistry } from "../providers/registry.js";
+import { referenceExtractor } from "../sync/integrity/index.js";
 import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
 import { githubApp } from "./github-app.js";
@@ -72,6 +73,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     previousSecretKeys: parsePreviousSecretKeys(config.secretKeyPrevious),
     secretFields: new Map(catalog.kinds().map((kind) => [kind.id, kind.secrets])),
     logger: log,
+    references: referenceExtractor(catalog),
   });
 
   try {
@@ -98,6 +100,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     local: {
       hookUrl: null,
       webhookSecret: localSecret,
+      pushCheck: config.local.pushCheck,
       onPush: async (event) => {
         await sync?.handlePush(event);
       },

@@ -27,7 +27,8 @@ export interface ServerConfig {
   github: GithubConfig;
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
-  local: { webhookSecret: string | null };
+  /** `pushCheck`: the pre-receive hook refuses an invalid push (GITSYNC_LOCAL_PUSH_CHECK, default on). */
+  local: { webhookSecret: string | null; pushCheck: boolean };
   /** Create the `demo` tenant on first start. */
   demo: boolean;
 }
@@ -132,7 +133,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
     },
     gitlab: { webhookSecret: text(env, "GITLAB_WEBHOOK_SECRET"), baseUrl: url(env, "GITLAB_BASE_URL") },
     bitbucket: { webhookSecret: text(env, "BITBUCKET_WEBHOOK_SECRET"), baseUrl: url(env, "BITBUCKET_BASE_URL") },
-    local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET") },
+    local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET"), pushCheck: flag(env, "GITSYNC_LOCAL_PUSH_CHECK", true) },
     demo: flag(env, "GITSYNC_DEMO", true),
   };
 }

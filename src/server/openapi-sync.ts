@@ -56,6 +56,8 @@ export const syncSchemas = {
       lastCommittedSha: nullable("string"),
       lastCommitAt: nullable("string"),
       waiting: { type: "integer", minimum: 0, description: "App changes not yet committed" },
+      lastPush: ref("LastPush"),
+      integrity: ref("IntegrityReport"),
     },
   },
   SyncNowOutcome: {
@@ -195,7 +197,15 @@ const webhook = (summary: string) => ({
 export const syncPaths = {
   "/webhooks/gitlab": webhook("GitLab webhooks, verified by X-Gitlab-Token (GITLAB_WEBHOOK_SECRET)"),
   "/webhooks/bitbucket": webhook("Bitbucket webhooks, verified by X-Hub-Signature (BITBUCKET_WEBHOOK_SECRET)"),
-  "/webhooks/local": webhook("The local repositories' post-receive hook, verified by its HMAC signature"),
+  "/webhooks/local": {
+    post: {
+      ...webhook("The local repositories' post-receive hook, verified by its HMAC signature").post,
+      responses: {
+        ...webhook("").post.responses,
+        "200": ok("With X-Gitsync-Wait: 1, processed: what the hook prints", ref("PushAnswer")),
+      },
+    },
+  },
   "/api/v1/tenants/{tenant}/status": {
     parameters: [tenant],
     get: {

@@ -5,6 +5,7 @@
  */
 
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
+import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
 import { syncPaths, syncSchemas } from "./openapi-sync.js";
 
 const diagnostic = {
@@ -88,7 +89,7 @@ export const openapi = {
       E401: errorResponse("Missing or unknown token"),
       E403: errorResponse("The token's role (in this tenant) may not do this"),
       E404: errorResponse("No such tenant (or one the token cannot read), kind, resource, connection or route"),
-      E409: errorResponse("It already exists"),
+      E409: errorResponse("It already exists, or live resources still name it (details.referrers: kind, name, field)"),
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
       E415: errorResponse("The request body is not application/json (for PATCH: not application/merge-patch+json)"),
@@ -252,7 +253,23 @@ export const openapi = {
       },
       SyncLogEntry: {
         type: "object",
-        required: ["id", "tenant", "direction", "status", "commitSha", "branch", "prUrl", "author", "files", "resources", "error", "createdAt", "updatedAt"],
+        required: [
+          "id",
+          "tenant",
+          "direction",
+          "status",
+          "commitSha",
+          "branch",
+          "prUrl",
+          "author",
+          "files",
+          "resources",
+          "error",
+          "diagnostics",
+          "diagnosticCount",
+          "createdAt",
+          "updatedAt",
+        ],
         properties: {
           id: { type: "integer" },
           tenant: { type: "string" },
@@ -265,6 +282,7 @@ export const openapi = {
           files: { type: "array", items: { type: "string" } },
           resources: { type: "array", items: { type: "string" } },
           error: nullable("string"),
+          ...syncLogFindings,
           createdAt: { type: "string" },
           updatedAt: { type: "string" },
         },
@@ -367,6 +385,7 @@ export const openapi = {
         },
       },
       ...syncSchemas,
+      ...integritySchemas,
     },
   },
   paths: {
@@ -431,10 +450,10 @@ export const openapi = {
         responses: { "200": ok("Changed", ref("Resource"), etag), ...errors(400, 401, 403, 404, 412, 413, 415) },
       },
       delete: {
-        summary: "Delete a resource (editor), per the git connection's deletion policy",
+        summary: "Delete a resource (editor), per the git connection's deletion policy; 409 while live resources name it",
         security: secured,
         parameters: [ifMatch],
-        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 412) },
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409, 412) },
       },
     },
     "/api/v1/tenants/{tenant}/projects": {
@@ -505,9 +524,9 @@ export const openapi = {
         responses: { "200": ok("Changed", ref("Connection"), etag), ...errors(400, 401, 403, 404, 412, 413, 415) },
       },
       delete: {
-        summary: "Delete a connection (editor)",
+        summary: "Delete a connection (editor); 409 while live resources name it",
         security: secured,
-        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) },
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409) },
       },
     },
     "/api/v1/tenants/{tenant}/git": {
@@ -580,6 +599,7 @@ export const openapi = {
       },
     },
     ...syncPaths,
+    ...integrityPaths,
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Store } from "../core/store.js";
+import type { ReferenceExtractor, Store } from "../core/store.js";
 import { connect, migrate, type Connected, type StoreLogger } from "./database.js";
 import { KyselyStore } from "./kysely-store.js";
 import { resealAll } from "./queries/reseal.js";
@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
   /** Each kind's secret fields (the catalog's `secrets`): sealed at rest in resource bodies. */
   secretFields?: ReadonlyMap<string, readonly (readonly string[])[]>;
   logger?: StoreLogger;
+  /** Finds a resource body's references, so the store can keep its reference index. */
+  references?: ReferenceExtractor;
 }
 
 /** Opens the configured database, brings its schema and its secrets up to date and returns the Store. */
@@ -41,7 +43,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     throw err;
   }
   options.logger?.info(`store: ${dialect === "postgres" ? "PostgreSQL" : "SQLite"} ready`);
-  return new KyselyStore(db, dialect, secrets, cx.secretFields);
+  return new KyselyStore(db, dialect, secrets, cx.secretFields, options.references);
 }
 
 async function resealAtStart(cx: StoreContext, connected: Connected, kinds: string[], logger?: StoreLogger): Promise<void> {

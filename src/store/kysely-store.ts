@@ -6,6 +6,8 @@ import type {
   CreateTokenInput,
   DeleteResourceInput,
   PutResourceInput,
+  ReferenceExtractor,
+  Referrer,
   Store,
   SyncLogInput,
   SyncLogQuery,
@@ -19,6 +21,7 @@ import * as git from "./queries/git-connections.js";
 import * as checks from "./queries/local-checks.js";
 import * as pulls from "./queries/local-pulls.js";
 import * as outbox from "./queries/outbox.js";
+import * as references from "./queries/references.js";
 import * as resources from "./queries/resources.js";
 import * as syncLog from "./queries/sync-log.js";
 import * as syncState from "./queries/sync-state.js";
@@ -44,13 +47,14 @@ export class KyselyStore implements Store {
     readonly dialect: DialectName,
     secrets: SecretBox,
     secretFields: SecretFieldsOf = NO_SECRET_FIELDS,
+    extractor?: ReferenceExtractor,
   ) {
-    this.cx = { db, secrets, secretFields };
+    this.cx = { db, secrets, secretFields, ...(extractor ? { references: extractor } : {}) };
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.cx.db.isTransaction) return fn(this);
-    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets, tx.secretFields)));
+    return atomically(this.cx, (tx) => fn(new KyselyStore(tx.db, this.dialect, tx.secrets, tx.secretFields, tx.references)));
   }
 
   async ping(): Promise<void> {
@@ -83,6 +87,16 @@ export class KyselyStore implements Store {
   }
   deleteResource(tenant: string, input: DeleteResourceInput): Promise<void> {
     return resources.deleteResource(this.cx, tenant, input);
+  }
+
+  getResources(tenant: string, kind: string, names: readonly string[]): Promise<Resource[]> {
+    return resources.getResources(this.cx, tenant, kind, names);
+  }
+  listReferrers(tenant: string, kind: string, name: string, options?: { limit?: number }): Promise<Referrer[]> {
+    return references.listReferrers(this.cx, tenant, kind, name, options);
+  }
+  rebuildReferences(tenant: string): Promise<number> {
+    return atomically(this.cx, (tx) => references.rebuildReferences(tx, tenant));
   }
 
   listConnections(tenant: string): Promise<Connection[]> {

@@ -3,6 +3,7 @@ import type { LocalCheck, LocalComment, LocalPullRequest } from "../core/local-r
 import type { CheckAnnotation, CheckConclusion, CheckStatus } from "../core/git-provider.js";
 import type { SyncState } from "../core/store.js";
 import type {
+  Diagnostic,
   ApiToken,
   Connection,
   DeletionPolicy,
@@ -105,6 +106,8 @@ export const toSyncLogEntry = (r: Selectable<SyncLogTable>): SyncLogEntry => ({
   files: JSON.parse(r.files) as string[],
   resources: JSON.parse(r.resources) as string[],
   error: r.error,
+  diagnostics: r.diagnostics === null ? [] : (JSON.parse(r.diagnostics) as Diagnostic[]),
+  diagnosticCount: r.diagnostic_count,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

@@ -89,8 +89,23 @@ export interface SyncLogTable {
   files: string;
   resources: string;
   error: string | null;
+  /** JSON: the first diagnostics of a refused sync (see MAX_LOG_DIAGNOSTICS); null when none. */
+  diagnostics: string | null;
+  /** How many diagnostics there were in all. */
+  diagnostic_count: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** One reference field of a live resource: `from` names `target` in `field`. */
+export interface ResourceRefsTable {
+  tenant: string;
+  from_kind: string;
+  from_name: string;
+  /** The field path with its array indexes (`tasks[0].sourceConnection`). */
+  field: string;
+  target_kind: string;
+  target_name: string;
 }
 
 export interface WebhookDeliveriesTable {
@@ -166,6 +181,7 @@ export interface LocalCommentsTable {
 export interface Database {
   tenants: TenantsTable;
   resources: ResourcesTable;
+  resource_refs: ResourceRefsTable;
   connections: ConnectionsTable;
   git_connections: GitConnectionsTable;
   sync_state: SyncStateTable;

@@ -26,6 +26,20 @@ export type InboundOutcome =
   | { status: "noop"; reason: string }
   | { status: "failed"; diagnostics: Diagnostic[]; logId: number };
 
+/** What a push would change, read and validated: what `apply` goes on with. */
+export interface InboundChange {
+  git: GitConnection;
+  provider: GitProvider;
+  repo: RepoRef;
+  current: Resource[];
+  result: ReturnType<typeof validateChange>;
+  changedPaths: string[];
+}
+
+export type InboundCheck =
+  | { verdict: "noop"; reason: string; /** The branch may be marked applied (nothing under the path changed). */ advance: boolean }
+  | { verdict: "refused" | "accepted"; diagnostics: Diagnostic[]; change: InboundChange };
+
 export interface InboundInput {
   tenant: string;
   /** The pushed head and the commit before it (the push's `before`). */
@@ -47,25 +61,25 @@ export class InboundSync {
     );
   }
 
-  async apply(input: InboundInput): Promise<InboundOutcome> {
+  /**
+   * The verdict inbound reaches on a commit, with no side effect: what the local pre-receive
+   * check asks before a push lands (with a provider that sees the pushed objects), and the
+   * first half of `apply`, so both reach the same verdict.
+   */
+  async check(input: InboundInput, via?: GitProvider): Promise<InboundCheck> {
     const { store } = this.deps;
     const git = await store.getGitConnection(input.tenant);
-    const provider = await this.deps.providers(input.tenant, git);
+    const provider = via ?? (await this.deps.providers(input.tenant, git));
     const repo: RepoRef = { repository: git.repository };
-    const state = await store.getSyncState(input.tenant);
-    const last = state.lastAppliedSha;
+    const last = (await store.getSyncState(input.tenant)).lastAppliedSha;
 
-    if (last === input.after) return { status: "noop", reason: "commit already applied" };
+    if (last === input.after) return { verdict: "noop", reason: "commit already applied", advance: false };
     // A push older than what the tenant already reflects never rolls it back.
     if (last !== null && (await provider.isAncestor(repo, input.after, last))) {
-      return { status: "noop", reason: `commit ${input.after} is older than the last applied ${last}` };
+      return { verdict: "noop", reason: `commit ${input.after} is older than the last applied ${last}`, advance: false };
     }
-
     const { files, deletedPaths, touched } = await this.readChange(provider, repo, git, last, input);
-    if (!touched) {
-      await store.putSyncState(input.tenant, { lastAppliedSha: input.after });
-      return { status: "noop", reason: "no config file under the path changed" };
-    }
+    if (!touched) return { verdict: "noop", reason: "no config file under the path changed", advance: true };
 
     const current = await store.listResources(input.tenant, undefined, { includeArchived: true });
     const connections = (await store.listConnections(input.tenant)).map((c) => c.name);
@@ -77,28 +91,65 @@ export class InboundSync {
       current: current.filter((r) => !r.archived),
       connections,
     });
-    const author = input.pusher?.name ?? "git";
-    const changedPaths = [...files.map((f) => f.path), ...deletedPaths];
+    const change = { git, provider, repo, current, result, changedPaths: [...files.map((f) => f.path), ...deletedPaths] };
+    const refused = result.diagnostics.some((d) => d.severity === "error");
+    return refused ? { verdict: "refused", diagnostics: result.diagnostics, change } : { verdict: "accepted", diagnostics: result.diagnostics, change };
+  }
 
-    if (result.diagnostics.some((d) => d.severity === "error")) {
-      const entry = await store.appendSyncLog(input.tenant, {
-        direction: "INBOUND",
-        status: "failed",
-        commitSha: input.after,
-        branch: git.branch,
-        author,
-        files: changedPaths,
-        error: failureSummary(result.diagnostics),
-      });
-      await publishVerdict(provider, repo, input.after, {
-        conclusion: "failure",
-        title: "Configuration is invalid: nothing was applied",
-        summary: "The push was not applied to the tenant. Fix the errors below and push again.",
-        annotations: diagnosticsToAnnotations(result.diagnostics),
-      });
-      return { status: "failed", diagnostics: result.diagnostics, logId: entry.id };
+  async apply(input: InboundInput): Promise<InboundOutcome> {
+    const checked = await this.check(input);
+    if (checked.verdict === "noop") {
+      if (checked.advance) await this.advance(input, checked.reason);
+      return { status: "noop", reason: checked.reason };
     }
+    if (checked.verdict === "refused") return this.refuse(input, checked.change, checked.diagnostics);
+    return this.land(input, checked.change);
+  }
 
+  /**
+   * The branch reached a commit with nothing to apply. After a refused push that is news (the
+   * refused change was undone): an entry says so, so "last push refused" clears.
+   */
+  private async advance(input: InboundInput, reason: string): Promise<void> {
+    const { store } = this.deps;
+    await store.putSyncState(input.tenant, { lastAppliedSha: input.after });
+    const [last] = await store.listSyncLog(input.tenant, { limit: 1, direction: "INBOUND" });
+    if (last?.status !== "failed") return;
+    await store.appendSyncLog(input.tenant, {
+      direction: "INBOUND",
+      status: "skipped",
+      commitSha: input.after,
+      branch: last.branch,
+      author: input.pusher?.name ?? "git",
+      error: `nothing to apply: ${reason}`,
+    });
+  }
+
+  private async refuse(input: InboundInput, change: InboundChange, diagnostics: Diagnostic[]): Promise<InboundOutcome> {
+    const { git, provider, repo, changedPaths } = change;
+    const entry = await this.deps.store.appendSyncLog(input.tenant, {
+      direction: "INBOUND",
+      status: "failed",
+      commitSha: input.after,
+      branch: git.branch,
+      author: input.pusher?.name ?? "git",
+      files: changedPaths,
+      error: failureSummary(diagnostics),
+      diagnostics,
+    });
+    await publishVerdict(provider, repo, input.after, {
+      conclusion: "failure",
+      title: "Configuration is invalid: nothing was applied",
+      summary: "The push was not applied to the tenant. Fix the errors below and push again.",
+      annotations: diagnosticsToAnnotations(diagnostics),
+    });
+    return { status: "failed", diagnostics, logId: entry.id };
+  }
+
+  private async land(input: InboundInput, change: InboundChange): Promise<InboundOutcome> {
+    const { store } = this.deps;
+    const { git, provider, repo, current, result, changedPaths } = change;
+    const author = input.pusher?.name ?? "git";
     const plan = computePlan({
       current,
       incoming: result.resources,

@@ -1,7 +1,8 @@
-import type { GitConnection, ProviderEvent, ProviderName, PullRequestEvent, PushEvent } from "../core/index.js";
+import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
-import { InboundSync, type InboundOutcome } from "./inbound.js";
+import { TenantIntegrity } from "./integrity/index.js";
+import { InboundSync, type InboundCheck, type InboundOutcome } from "./inbound.js";
 import { OutboundSync } from "./outbound.js";
 import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js";
 import { ResyncSync } from "./resync.js";
@@ -20,6 +21,7 @@ export class SyncService {
   readonly imports: ImportSync;
   readonly resync: ResyncSync;
   readonly checks: PullRequestCheck;
+  readonly integrity: TenantIntegrity;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(readonly deps: SyncDeps) {
@@ -29,10 +31,16 @@ export class SyncService {
     this.imports = new ImportSync(deps);
     this.resync = new ResyncSync(deps);
     this.checks = new PullRequestCheck(deps);
+    this.integrity = new TenantIntegrity(deps);
   }
 
-  /** Picks up outbox rows left by a previous run. */
+  /** Checks every tenant once (an earlier version may have left one invalid), then picks up outbox rows left by a previous run. */
   async start(): Promise<void> {
+    try {
+      await this.integrity.checkAll();
+    } catch (error) {
+      this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "start-up integrity check failed");
+    }
     await this.outbound.recover();
   }
 
@@ -59,6 +67,7 @@ export class SyncService {
 
   /** An app change was recorded in the outbox: commit it after the tenant's debounce. */
   async changed(tenant: string): Promise<void> {
+    this.track(this.integrity.changed(tenant));
     const git = await this.deps.store.getGitConnection(tenant);
     if (git.outbound === "direct") this.outbound.schedule(tenant, git.debounceMs);
   }
@@ -88,6 +97,21 @@ export class SyncService {
         this.inbound.apply({ tenant, after: event.after, pusher: event.pusher, forced: event.forced }),
       );
       results.push({ tenant, outcome });
+      if (outcome.status === "applied") await this.integrity.changed(tenant);
+    }
+    return results;
+  }
+
+  /**
+   * The verdict inbound would reach on a push not yet accepted (the local pre-receive check),
+   * for each tenant tracking the branch; `via` is a provider that sees the pushed objects.
+   */
+  async checkPush(event: PushEvent, via: GitProvider): Promise<{ tenant: string; check: InboundCheck }[]> {
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
+    const results: { tenant: string; check: InboundCheck }[] = [];
+    for (const { tenant } of tenants) {
+      const input = { tenant, after: event.after, pusher: event.pusher, forced: event.forced };
+      results.push({ tenant, check: await this.locks.run(tenant, () => this.inbound.check(input, via)) });
     }
     return results;
   }

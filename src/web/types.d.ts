@@ -48,6 +48,19 @@ export interface TenantStatus {
   lastCommittedSha: string | null;
   lastCommitAt: string | null;
   waiting: number;
+  /** The newest push; `refused` until a later push applies. */
+  lastPush?: {
+    logId: number;
+    commitSha: string | null;
+    status: LogStatus;
+    refused: boolean;
+    error: string | null;
+    diagnostics: core.Diagnostic[];
+    diagnosticCount: number;
+    at: string;
+  } | null;
+  /** The whole-tenant check made at start. */
+  integrity?: { valid: boolean; checkedAt: string; diagnostics: core.Diagnostic[]; diagnosticCount: number } | null;
 }
 
 export type LogEntry = Omit<core.SyncLogEntry, "tenant">;

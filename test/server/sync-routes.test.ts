@@ -73,19 +73,20 @@ describe("the embedded default, end to end", () => {
     expect(log.body.items[0]).toMatchObject({ status: "done", commitSha: git(checkout, ["rev-parse", "HEAD"]) });
   });
 
-  it("applies nothing from an invalid push and records why", async () => {
+  it("refuses an invalid push before it lands, saying where and why", async () => {
     const checkout = join(work, "acme");
+    const before = git(work, ["--git-dir", repo(), "rev-parse", "main"]);
     await commitFiles(checkout, { "syncs/broken.yaml": "model: nowhere\ndestination: hubspot\nconfig: {}\nschedule: null\nschedulePaused: false\n" }, "Broken sync", pat);
-    await push(checkout, "main");
-    await settle();
+    const refused = await push(checkout, "main").then(
+      () => null,
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(refused).toMatch(/remote: gitsync: syncs\/broken\.yaml:1:8: error missing-reference: model 'nowhere'/);
+    expect(refused).toMatch(/pre-receive hook declined/);
+    expect(git(work, ["--git-dir", repo(), "rev-parse", "main"])).toBe(before);
     expect((await call("GET", "/api/v1/tenants/acme/resources/syncs/broken", { token: editor })).status).toBe(404);
-    const log = await call("GET", "/api/v1/tenants/acme/log?direction=INBOUND&status=failed", { token: editor });
-    expect(log.body.items[0].error).toMatch(/validation error/);
-    // Put the branch right again for the next steps.
-    git(checkout, ["rm", "-q", "syncs/broken.yaml"]);
-    git(checkout, ["commit", "-qm", "Remove the broken sync"]);
-    await push(checkout, "main");
-    await settle();
+    // Put the working copy right again for the next steps.
+    git(checkout, ["reset", "-q", "--hard", "HEAD~1"]);
   });
 
   it("syncs changes as a snapshot pull request that an admin merges", async () => {

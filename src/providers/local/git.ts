@@ -21,7 +21,10 @@ export interface GitRunOptions {
  * plumbing prints or make it wait for a terminal.
  */
 export class GitRunner {
-  constructor(readonly gitDir: string) {}
+  constructor(
+    readonly gitDir: string,
+    private readonly baseEnv: Record<string, string> = {},
+  ) {}
 
   run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return new Promise((resolve, reject) => {
@@ -35,6 +38,7 @@ export class GitRunner {
           GIT_TERMINAL_PROMPT: "0",
           // Paths are file names, never pathspec magic or globs.
           GIT_LITERAL_PATHSPECS: "1",
+          ...this.baseEnv,
           ...options.env,
         },
         stdio: ["pipe", "pipe", "pipe"],

@@ -32,6 +32,7 @@ import type {
 } from "../../core/index.js";
 import { GitRunner, parseLsTree, readBlobs, splitZ } from "./git.js";
 import { installHook, type HookOptions } from "./hook.js";
+import { quarantineEnv, quarantineOf } from "./push-check.js";
 import { TreeBuilder, validatePath } from "./tree-builder.js";
 import { parsePayload, verify } from "./webhook.js";
 
@@ -46,6 +47,8 @@ export interface LocalProviderOptions {
   pullRequestUrl?: (repository: string, number: number) => string;
   /** Told when a merge moves a branch (merges do not run the push hook). */
   onPush?: (event: PushEvent) => void | Promise<void>;
+  /** Extra object directories for git (a push's quarantine): such a provider only reads. */
+  objectEnv?: Record<string, string>;
 }
 
 interface Repo {
@@ -129,12 +132,13 @@ export class LocalProvider implements GitProvider {
   }
 
   private async prepare(repository: string, gitDir: string): Promise<Repo> {
-    const git = new GitRunner(gitDir);
-    if (!(await this.exists(repository))) {
+    const git = new GitRunner(gitDir, this.options.objectEnv);
+    const view = this.options.objectEnv !== undefined;
+    if (!view && !(await this.exists(repository))) {
       await mkdir(this.options.root, { recursive: true });
       await git.run(["init", "--bare", "--quiet", "--initial-branch=main"]);
     }
-    if (this.options.hook) await installHook(gitDir, repository, this.options.hook);
+    if (this.options.hook && !view) await installHook(gitDir, repository, this.options.hook);
     const objectFormat = (await git.text(["rev-parse", "--show-object-format"])) === "sha256" ? "sha256" : "sha1";
     return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40) };
   }
@@ -399,6 +403,21 @@ export class LocalProvider implements GitProvider {
     await this.pull(repo.repository, pullRequest);
     const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
     await this.options.reviews.upsertLocalComment(repo.repository, pullRequest, marked);
+  }
+
+  /**
+   * The pre-receive hook's question (`/webhooks/local/check`): the push it describes, and a
+   * provider that also sees the pushed objects, still in quarantine, to judge it with.
+   */
+  async parsePushCheck(request: WebhookRequest): Promise<{ event: PushEvent; view: LocalProvider } | null> {
+    if (!this.options.hook) throw new ConfigError("local webhooks are not configured: no shared secret");
+    verify(request, this.options.hook.secret);
+    const { repository } = parsePayload(request.rawBody);
+    if (!(await this.exists(repository))) throw new NotFoundError(`local repository ${repository} not found`);
+    const objectEnv = await quarantineEnv(this.repositoryPath(repository), quarantineOf(request.rawBody));
+    const view = new LocalProvider({ ...this.options, objectEnv });
+    const event = await view.parseWebhook(request);
+    return event?.kind === "push" ? { event, view } : null;
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {

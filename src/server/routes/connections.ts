@@ -5,6 +5,7 @@ import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
 import type { ApiSchemas } from "../schemas.js";
 import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
+import { assertRemovable } from "./resource-validation.js";
 
 /** The store's input as the API receives it: the name may come from the path, no version in the body. */
 type ConnectionBody = Omit<ConnectionInput, "name" | "expectedVersion"> & { name?: string };
@@ -176,7 +177,9 @@ export const connectionRoutes: Route[] = [
     access: "editor",
     handler: async ({ params }, { store }) => {
       const tenant = await requireTenant(store, params.tenant);
-      await store.deleteConnection(tenant.slug, param(params, "name"));
+      const name = param(params, "name");
+      await assertRemovable({ store }, tenant.slug, "connection", name);
+      await store.deleteConnection(tenant.slug, name);
       return { status: 204 };
     },
   },

@@ -1,6 +1,7 @@
 import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
 import { gitRoutes } from "./git.js";
+import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
 import { meRoutes } from "./me.js";
 import { metaRoutes } from "./meta.js";
@@ -25,5 +26,7 @@ export const apiRoutes: Route[] = [
   ...pullRoutes,
   ...tokenRoutes,
   ...meRoutes,
+  // Before the webhooks: `/webhooks/local/check` is more specific than `/webhooks/{provider}`.
+  ...localPushCheckRoutes,
   ...webhookRoutes,
 ];

@@ -1,9 +1,12 @@
 import type { Kind } from "../../catalog/kind.js";
 import type { Diagnostic, JsonObject } from "../../core/types.js";
-import { validateResource } from "../../validation/index.js";
+import { assertUnreferenced, checkResourceWrite } from "../../sync/integrity/index.js";
 import type { ApiDeps } from "../deps.js";
 
-/** A resource written through the API is judged by the same engine as a file pushed to git. */
+/**
+ * A resource written through the API is judged by the same engine as a file pushed to git,
+ * against the tenant as it would be after the write (only the part the write can touch).
+ */
 export async function resourceDiagnostics(
   deps: ApiDeps,
   tenant: string,
@@ -11,14 +14,10 @@ export async function resourceDiagnostics(
   name: string,
   body: JsonObject,
 ): Promise<Diagnostic[]> {
-  const [current, connections] = await Promise.all([deps.store.listResources(tenant), deps.store.listConnections(tenant)]);
-  return validateResource({
-    catalog: deps.catalog,
-    kind: kind.id,
-    name,
-    body,
-    // Archived resources are set aside: nothing may refer to them.
-    current: current.filter((r) => !r.archived).map((r) => ({ kind: r.kind, name: r.name, body: r.body })),
-    connections: connections.map((c) => c.name),
-  });
+  return checkResourceWrite(deps.store, deps.catalog, { tenant, kind: kind.id, name, body });
+}
+
+/** Refuses (409, naming the referrers) to remove what live resources still name. */
+export async function assertRemovable(deps: Pick<ApiDeps, "store">, tenant: string, kind: string, name: string): Promise<void> {
+  await assertUnreferenced(deps.store, tenant, { kind, name });
 }

@@ -7,6 +7,7 @@ import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
 import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
 import { contentOf, keepSecrets, saveResource } from "./resource-write.js";
+import { assertRemovable } from "./resource-validation.js";
 import { publicResource } from "./secret-fields.js";
 
 const base = "/api/v1/tenants/{tenant}/resources/{kind}";
@@ -139,6 +140,7 @@ export const resourceRoutes: Route[] = [
       const expectedVersion = expectedFrom(ifMatchVersion(req.headers["if-match"]), current, `${kind.id} ${name}`);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const policy = (await deps.store.getGitConnection(tenant.slug)).deletions;
+      await assertRemovable(deps, tenant.slug, kind.id, name);
       await deps.store.deleteResource(tenant.slug, {
         kind: kind.id,
         name,

@@ -16,6 +16,21 @@ function positiveInt(params: Record<string, string>, name: string): number {
   return Number(value);
 }
 
+/** The newest push's outcome; `refused` stays true, with the findings, until a later push applies. */
+function lastPushView(entry: SyncLogEntry | undefined) {
+  if (!entry) return null;
+  return {
+    logId: entry.id,
+    commitSha: entry.commitSha,
+    status: entry.status,
+    refused: entry.status === "failed",
+    error: entry.error,
+    diagnostics: entry.diagnostics,
+    diagnosticCount: entry.diagnosticCount,
+    at: entry.createdAt,
+  };
+}
+
 export const syncRoutes: Route[] = [
   {
     method: "GET",
@@ -23,10 +38,11 @@ export const syncRoutes: Route[] = [
     access: "viewer",
     handler: async ({ params }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
-      const [state, waiting, lastCommit] = await Promise.all([
+      const [state, waiting, lastCommit, lastInbound] = await Promise.all([
         deps.store.getSyncState(tenant.slug),
         deps.store.pendingOutbox(tenant.slug),
         deps.store.listSyncLog(tenant.slug, { limit: 1, direction: "OUTBOUND", status: "done" }),
+        deps.store.listSyncLog(tenant.slug, { limit: 1, direction: "INBOUND" }),
       ]);
       return {
         status: 200,
@@ -36,6 +52,8 @@ export const syncRoutes: Route[] = [
           lastCommittedSha: state.lastCommittedSha,
           lastCommitAt: lastCommit[0]?.createdAt ?? null,
           waiting: waiting.length,
+          lastPush: lastPushView(lastInbound[0]),
+          integrity: deps.sync.integrity.report(tenant.slug),
         },
       };
     },

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { GitsyncError } from "../../core/errors.js";
 import type { ProviderEvent } from "../../core/git-provider.js";
 import type { ProviderName } from "../../core/types.js";
+import type { InboundOutcome } from "../../sync/inbound.js";
+import { resultLines } from "../../sync/push-report.js";
 import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 
@@ -29,13 +31,19 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const
     }
     const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer });
     if (!event) return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    // The local post-receive hook waits for the result, to print it to the pusher.
+    if (provider === "local" && req.headers["x-gitsync-wait"] === "1" && event.kind === "push") {
+      const results = await handle(deps, event);
+      const lines = results.flatMap((r) => resultLines(r.tenant, r.outcome as InboundOutcome));
+      return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } };
+    }
     deps.sync.track(handle(deps, event));
     return { status: 202, body: { accepted: true, delivery: event.deliveryId } };
   },
 }));
 
-async function handle(deps: ApiDeps, event: ProviderEvent): Promise<void> {
-  await deps.sync.handleEvent(event);
+async function handle(deps: ApiDeps, event: ProviderEvent): Promise<Awaited<ReturnType<ApiDeps["sync"]["handleEvent"]>>> {
+  const results = await deps.sync.handleEvent(event);
   // A push to the head branch of an open local pull request updates it, as a forge would.
   if (event.provider === "local" && event.kind === "push") {
     for (const pull of await deps.store.listLocalPulls(event.repository, "open")) {
@@ -55,4 +63,5 @@ async function handle(deps: ApiDeps, event: ProviderEvent): Promise<void> {
       });
     }
   }
+  return results;
 }

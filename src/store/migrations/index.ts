@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../schema.js";
 import { initialMigration } from "./0001-initial.js";
 import { tenantGrantsMigration } from "./0002-tenant-grants.js";
+import { integrityMigration } from "./0003-integrity.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -14,6 +15,7 @@ export class StoreMigrations implements MigrationProvider {
     return {
       "0001-initial": initialMigration(this.dialect),
       "0002-tenant-grants": tenantGrantsMigration(),
+      "0003-integrity": integrityMigration(),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ReferenceExtractor } from "../../core/store.js";
 import type { Database } from "../schema.js";
 import type { SecretBox } from "../secret-box.js";
 import type { SecretFieldsOf } from "./sealed-fields.js";
@@ -12,6 +13,8 @@ export interface StoreContext {
   readonly db: Kysely<Database>;
   readonly secrets: SecretBox;
   readonly secretFields: SecretFieldsOf;
+  /** Finds a body's references for the reference index; without it the index is not kept. */
+  readonly references?: ReferenceExtractor;
 }
 
 /** Runs `fn` in a transaction, reusing the caller's when there is one, so queries can nest. */

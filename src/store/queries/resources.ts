@@ -8,6 +8,7 @@ import { badRequest, changedConcurrently, versionMismatch } from "./failures.js"
 import { addOutbox } from "./outbox.js";
 import { retryLostRaces } from "./races.js";
 import { mayHoldSealed, openBody, sealBody } from "./sealed-fields.js";
+import { indexReferences } from "./references.js";
 import { requireTenant } from "./tenants.js";
 
 /**
@@ -109,6 +110,7 @@ async function tryPutResource(cx: StoreContext, tenant: string, input: PutResour
     if (!row && expectedVersion !== undefined) throw changedConcurrently(label, key, expectedVersion);
   }
   if (!row) return undefined;
+  await indexReferences(cx, key, input.body);
   if (input.outbox) await addOutbox(cx, { ...key, operation: "upsert", version: row.version, actor: input.actor });
   return toResource(cx, row);
 }
@@ -151,6 +153,19 @@ async function tryDeleteResource(cx: StoreContext, tenant: string, input: Delete
     if (expectedVersion !== undefined) throw changedConcurrently(label, key, expectedVersion);
     return undefined;
   }
+  await indexReferences(cx, key, null);
   if (input.outbox) await addOutbox(cx, { ...key, operation: "delete", version, actor: input.actor });
   return true;
+}
+
+export async function getResources(cx: StoreContext, tenant: string, kind: string, names: readonly string[]): Promise<Resource[]> {
+  if (names.length === 0) return [];
+  const rowsFound = await cx.db
+    .selectFrom("resources")
+    .selectAll()
+    .where("tenant", "=", tenant)
+    .where("kind", "=", kind)
+    .where("name", "in", [...new Set(names)])
+    .execute();
+  return rowsFound.map(rows.toResource);
 }

@@ -1,6 +1,6 @@
 import { NotFoundError } from "../../core/errors.js";
 import type { SyncLogInput, SyncLogQuery } from "../../core/store.js";
-import type { SyncLogEntry } from "../../core/types.js";
+import { MAX_LOG_DIAGNOSTICS, type Diagnostic, type SyncLogEntry } from "../../core/types.js";
 import * as rows from "../rows.js";
 import { definedOnly, jsonText } from "./columns.js";
 import { now, type StoreContext } from "./context.js";
@@ -21,7 +21,18 @@ const patchColumns = (entry: Partial<SyncLogInput>) =>
     files: jsonText(entry.files),
     resources: jsonText(entry.resources),
     error: entry.error,
+    ...diagnosticColumns(entry.diagnostics),
   });
+
+/** Errors first, then the first MAX_LOG_DIAGNOSTICS, and how many there were. */
+function diagnosticColumns(all: Diagnostic[] | undefined): { diagnostics?: string | null; diagnostic_count?: number } {
+  if (all === undefined) return {};
+  const ordered = [...all.filter((d) => d.severity === "error"), ...all.filter((d) => d.severity !== "error")];
+  return {
+    diagnostics: ordered.length === 0 ? null : JSON.stringify(ordered.slice(0, MAX_LOG_DIAGNOSTICS)),
+    diagnostic_count: ordered.length,
+  };
+}
 
 export async function appendSyncLog(cx: StoreContext, tenant: string, entry: SyncLogInput): Promise<SyncLogEntry> {
   await requireTenant(cx, tenant);
@@ -39,6 +50,7 @@ export async function appendSyncLog(cx: StoreContext, tenant: string, entry: Syn
       files: JSON.stringify(entry.files ?? []),
       resources: JSON.stringify(entry.resources ?? []),
       error: entry.error ?? null,
+      ...diagnosticColumns(entry.diagnostics ?? []),
       created_at: at,
       updated_at: at,
     })
@@ -73,5 +85,9 @@ export async function listSyncLog(cx: StoreContext, tenant: string, query: SyncL
   if (query.before !== undefined) q = q.where("id", "<", query.before);
   if (query.direction !== undefined) q = q.where("direction", "=", query.direction);
   if (query.status !== undefined) q = q.where("status", "=", query.status);
+  if (query.commitSha !== undefined) {
+    if (!/^[0-9a-f]{7,64}$/.test(query.commitSha)) throw badRequest("commitSha must be 7 to 64 lowercase hex digits", "commitSha");
+    q = q.where("commit_sha", "like", `${query.commitSha}%`);
+  }
   return (await q.orderBy("id", "desc").limit(query.limit).execute()).map(rows.toSyncLogEntry);
 }

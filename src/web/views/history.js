@@ -5,6 +5,7 @@ import { useLoad } from "../hooks.js";
 import { href } from "../route.js";
 import { DIRECTIONS, LOG_STATUSES } from "../constants.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
+import { Findings } from "./findings.js";
 import { pullLink } from "./sync-button.js";
 /** @import { GitConnection, LogEntry, LogPage, TenantStatus } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
@@ -118,7 +119,10 @@ export function History({ ctx, tenant, query }) {
                       <td><${Commit} tenant=${tenant} entry=${e} git=${git.data} /></td>
                       <td>${e.author ?? html`<span class="muted">none</span>`}</td>
                       <td><${ResourceList} names=${e.resources} /></td>
-                      <td>${e.error ? html`<span class="error-text">${e.error}</span>` : html`<span class="muted">none</span>`}</td>
+                      <td>
+                        ${e.error ? html`<span class="error-text">${e.error}</span>` : html`<span class="muted">none</span>`}
+                        <${Findings} diagnostics=${e.diagnostics ?? []} count=${e.diagnosticCount} />
+                      </td>
                     </tr>`,
                   )}
                 </tbody>

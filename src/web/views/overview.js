@@ -4,6 +4,7 @@ import { atLeast, commitUrl, plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { KINDS } from "../constants.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
+import { Attention } from "./findings.js";
 import { SyncButton } from "./sync-button.js";
 /** @import { GitConnection, LogEntry, Project, Resource, TenantStatus } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
@@ -171,6 +172,7 @@ function StatusPanel({ ctx, tenant, view, onSynced }) {
 export function Overview({ ctx, tenant, round, onChanged }) {
   const status = useLoad(() => loadStatus(ctx, tenant), [tenant, round]);
   return html`<${Title}>Tenant ${tenant}<//>
+    ${status.data?.status ? html`<${Attention} tenant=${tenant} status=${status.data.status} />` : null}
     ${status.data ? html`<${StatusPanel} ctx=${ctx} tenant=${tenant} view=${status.data} onSynced=${onChanged} />` : html`<${Loading} what="sync status" />`}
     <section class="panel" aria-labelledby="projects-title">
       <h2 id="projects-title">Projects</h2>
