@@ -9,7 +9,7 @@ import { builtPackage, callBuilt, serveBuilt, type BuiltServer } from "./built-s
 
 /*
  * One verdict on every path: each hostile file goes through the built `gitsync validate`, a real
- * `git push` to a built server's local tenant repository (read back from the sync log), a local
+ * `git push` to a built server's local tenant repository (refused by its pre-receive check), a local
  * pull request's check, a dry-run import of its branch, and the API (a PUT of the same content as
  * JSON bytes, where JSON can hold it). Every path must name the same rule code, and the server
  * must stay up and change nothing.
@@ -159,23 +159,26 @@ async function viaValidate(c: HostileCase): Promise<string[]> {
   }
 }
 
+/**
+ * The local repository's pre-receive check asks the server for inbound's verdict before the
+ * push lands: git refuses it and prints the findings as `remote:` lines, and main stays put.
+ */
 async function viaPush(c: HostileCase): Promise<string> {
   git(["fetch", "-q", "origin"]);
-  const sha = commitCase(c, "main", "origin/main");
+  const before = git(["rev-parse", "origin/main"]);
+  commitCase(c, "main", "origin/main");
   try {
-    await push("main");
-    const entry = await until(`the sync log entry of ${sha}`, async () => {
-      const log = await api("GET", "/log?direction=INBOUND");
-      return (log.body.items as { commitSha: string; status: string; error: string }[]).find((e) => e.commitSha === sha);
-    });
-    expect(entry.status).toBe("failed");
-    expect(entry.error).toContain(`first: models/${c.file}:`);
-    return /: ([a-z-]+): /.exec(entry.error.slice(entry.error.indexOf("first: ")))?.[1] ?? entry.error;
+    const refused: { code?: number; stderr: string } = await exec("git", ["push", "-q", "origin", "main"], { cwd: checkout }).then(
+      (r) => ({ code: 0, stderr: r.stderr }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused.code).not.toBe(0);
+    expect(git(["rev-parse", "main"], repo())).toBe(before);
+    const line = refused.stderr.split("\n").find((l) => l.includes(`models/${c.file}:`));
+    expect(line, refused.stderr).toBeDefined();
+    return / error ([a-z-]+): /.exec(line!)?.[1] ?? line!;
   } finally {
-    // Take main back so the next case's push holds only its own file.
-    git(["rm", "-q", join("models", c.file)]);
-    git(["commit", "-qm", `Remove ${c.file}`]);
-    await push("main");
+    git(["checkout", "-q", "-B", "main", "origin/main"]);
   }
 }
 
