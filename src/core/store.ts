@@ -68,6 +68,17 @@ export interface SyncLogInput {
   files?: string[];
   resources?: string[];
   error?: string | null;
+  note?: string | null;
+}
+
+/** The plan a pull request's check showed at one head (the latest check per pull request). */
+export interface CheckedPlan {
+  pullRequest: number;
+  headSha: string;
+  fingerprint: string;
+  /** One line per plan item, as the fingerprint hashes them. */
+  items: string[];
+  updatedAt: string;
 }
 
 export interface SyncLogQuery {
@@ -122,6 +133,11 @@ export interface Store extends LocalReviewStore {
   updateSyncLog(id: number, patch: Partial<SyncLogInput>): Promise<SyncLogEntry>;
   getSyncLog(tenant: string, id: number): Promise<SyncLogEntry | null>;
   listSyncLog(tenant: string, query: SyncLogQuery): Promise<SyncLogEntry[]>;
+
+  /** Keeps only the latest check's plan per pull request. */
+  putCheckedPlan(tenant: string, plan: Omit<CheckedPlan, "updatedAt">): Promise<CheckedPlan>;
+  listCheckedPlans(tenant: string): Promise<CheckedPlan[]>;
+  deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void>;
 
   getSyncState(tenant: string): Promise<SyncState>;
   putSyncState(tenant: string, state: Partial<Omit<SyncState, "updatedAt">>): Promise<SyncState>;

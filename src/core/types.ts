@@ -119,6 +119,8 @@ export interface SyncLogEntry {
   files: string[];
   resources: string[];
   error: string | null;
+  /** What the entry adds that is not an error: a branch reset, how a merge compares with its check. */
+  note: string | null;
   createdAt: string;
   updatedAt: string;
 }

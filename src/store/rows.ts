@@ -105,6 +105,7 @@ export const toSyncLogEntry = (r: Selectable<SyncLogTable>): SyncLogEntry => ({
   files: JSON.parse(r.files) as string[],
   resources: JSON.parse(r.resources) as string[],
   error: r.error,
+  note: r.note,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

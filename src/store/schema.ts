@@ -89,6 +89,7 @@ export interface SyncLogTable {
   files: string;
   resources: string;
   error: string | null;
+  note: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -155,6 +156,16 @@ export interface LocalCommentsTable {
   updated_at: string;
 }
 
+export interface CheckedPlansTable {
+  tenant: string;
+  pull_request: number;
+  head_sha: string;
+  fingerprint: string;
+  /** JSON: the plan's lines (see src/sync/plan-fingerprint.ts). */
+  items: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   resources: ResourcesTable;
@@ -169,6 +180,7 @@ export interface Database {
   local_pulls: LocalPullsTable;
   local_checks: LocalChecksTable;
   local_comments: LocalCommentsTable;
+  checked_plans: CheckedPlansTable;
 }
 
 export type DialectName = "sqlite" | "postgres";

@@ -1,20 +1,12 @@
-import type {
-  Actor,
-  ChangedFile,
-  Diagnostic,
-  GitConnection,
-  GitProvider,
-  PushEvent,
-  RepoRef,
-  Resource,
-} from "../core/index.js";
-import { locateFile, validateChange, type ConfigFile } from "../validation/index.js";
+import type { Actor, Diagnostic, GitConnection, GitProvider, PushEvent, RepoRef, Resource } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
 import { diagnosticsToAnnotations, publishVerdict } from "./verdict.js";
-import { computePlan, planChangesTenant, type Plan, type PlanItem } from "./plan.js";
+import { planChangesTenant, type Plan, type PlanItem } from "./plan.js";
 import { renderPlanMarkdown } from "./plan-markdown.js";
-import { applyPlan } from "./apply.js";
-import { resolveConflicts } from "./conflicts.js";
+import { conflictLabel } from "./conflicts.js";
+import { applyChange, changeIsEmpty, planChange, readDiff, readReconcile, type PlannedChange } from "./change-flow.js";
+import { findMergedCheck } from "./checked-plans.js";
+import { compareWithCheck } from "./plan-fingerprint.js";
 
 /**
  * INBOUND: a push to the tracked branch becomes one transaction on the tenant, or nothing at
@@ -35,8 +27,14 @@ export interface InboundInput {
   forced?: boolean;
 }
 
+/** Told about each pull request the engine opens itself, so it gets a check like any other. */
+export type PullRequestOpened = (tenant: string, pr: { number: number; headSha: string; base: string }) => Promise<void>;
+
 export class InboundSync {
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly opened?: PullRequestOpened,
+  ) {}
 
   /** True when a push event concerns this tenant's tracked branch. */
   static tracks(connection: GitConnection, event: PushEvent): boolean {
@@ -52,35 +50,26 @@ export class InboundSync {
     const git = await store.getGitConnection(input.tenant);
     const provider = await this.deps.providers(input.tenant, git);
     const repo: RepoRef = { repository: git.repository };
-    const state = await store.getSyncState(input.tenant);
-    const last = state.lastAppliedSha;
+    const last = (await store.getSyncState(input.tenant)).lastAppliedSha;
 
     if (last === input.after) return { status: "noop", reason: "commit already applied" };
-    // A push older than what the tenant already reflects never rolls it back.
-    if (last !== null && (await provider.isAncestor(repo, input.after, last))) {
-      return { status: "noop", reason: `commit ${input.after} is older than the last applied ${last}` };
-    }
+    const history = await this.followHistory(provider, repo, git, last, input);
+    if (history.kind === "stale") return { status: "noop", reason: history.reason };
 
-    const { files, deletedPaths, touched } = await this.readChange(provider, repo, git, last, input);
-    if (!touched) {
+    const change = history.kind === "fast-forward"
+      ? await readDiff(this.deps, provider, git, last as string, input.after)
+      : await readReconcile(this.deps, provider, git, last, input.after);
+    if (changeIsEmpty(change)) {
       await store.putSyncState(input.tenant, { lastAppliedSha: input.after });
+      if (history.note) await this.logReset(input, git, history.note);
       return { status: "noop", reason: "no config file under the path changed" };
     }
 
-    const current = await store.listResources(input.tenant, undefined, { includeArchived: true });
-    const connections = (await store.listConnections(input.tenant)).map((c) => c.name);
-    const result = validateChange({
-      catalog: this.deps.catalog,
-      basePath: git.path,
-      changed: files,
-      deleted: deletedPaths,
-      current: current.filter((r) => !r.archived),
-      connections,
-    });
+    const planned = await planChange(this.deps, input.tenant, git, change);
     const author = input.pusher?.name ?? "git";
-    const changedPaths = [...files.map((f) => f.path), ...deletedPaths];
+    const changedPaths = [...change.files.map((f) => f.path), ...change.deletedPaths];
 
-    if (result.diagnostics.some((d) => d.severity === "error")) {
+    if (planned.errors.length > 0) {
       const entry = await store.appendSyncLog(input.tenant, {
         direction: "INBOUND",
         status: "failed",
@@ -88,89 +77,103 @@ export class InboundSync {
         branch: git.branch,
         author,
         files: changedPaths,
-        error: `${result.diagnostics.filter((d) => d.severity === "error").length} validation error(s); nothing applied`,
+        error: `${planned.errors.length} validation error(s); nothing applied`,
+        note: history.note,
       });
       await publishVerdict(provider, repo, input.after, {
         conclusion: "failure",
         title: "Configuration is invalid: nothing was applied",
         summary: "The push was not applied to the tenant. Fix the errors below and push again.",
-        annotations: diagnosticsToAnnotations(result.diagnostics),
+        annotations: diagnosticsToAnnotations(planned.diagnostics),
       });
-      return { status: "failed", diagnostics: result.diagnostics, logId: entry.id };
+      return { status: "failed", diagnostics: planned.diagnostics, logId: entry.id };
     }
+    return this.applyPlanned(input, git, provider, planned, { author, changedPaths, note: history.note, last });
+  }
 
-    const plan = computePlan({
-      current,
-      incoming: result.resources,
-      deleted: result.deleted,
-      deletions: git.deletions,
-    });
-    // A resource changed both here and in the app since the last sync keeps the app's version
-    // out of the plan; the app's version is preserved on a conflict branch instead.
-    const { plan: safePlan, conflicts } = await resolveConflicts(this.deps, {
+  private async applyPlanned(
+    input: InboundInput,
+    git: GitConnection,
+    provider: GitProvider,
+    planned: PlannedChange,
+    context: { author: string; changedPaths: string[]; note: string | null; last: string | null },
+  ): Promise<InboundOutcome> {
+    const { store } = this.deps;
+    const repo: RepoRef = { repository: git.repository };
+    const conflicts = planned.conflicts.map(conflictLabel);
+    const checked = await findMergedCheck(store, provider, repo, input.tenant, { last: context.last, after: input.after });
+    const note = [context.note, checked ? compareWithCheck(checked, planned.digest) : null].filter((n) => n !== null).join(". ");
+    const actor: Actor = input.pusher ?? { name: "git", email: "git@gitsync.invalid" };
+    const { logId, conflictPull } = await applyChange(this.deps, {
       tenant: input.tenant,
       git,
       provider,
-      base: input.after,
-      plan,
-      current,
+      sha: input.after,
+      actor,
+      planned,
+      log: async (tx) => {
+        if (checked) await tx.deleteCheckedPlan(input.tenant, checked.pullRequest);
+        const entry = await tx.appendSyncLog(input.tenant, {
+          direction: "INBOUND",
+          status: conflicts.length > 0 ? "conflict" : "done",
+          commitSha: input.after,
+          branch: git.branch,
+          author: context.author,
+          files: context.changedPaths,
+          resources: planned.plan.items.filter((i) => i.action !== "keep").map(resourceLabel),
+          error: conflicts.length > 0 ? `conflicts kept on ${conflicts.join(", ")}` : null,
+          note: note === "" ? null : note,
+        });
+        return entry.id;
+      },
     });
-
-    const actor: Actor = input.pusher ?? { name: "git", email: "git@gitsync.invalid" };
-    const entry = await store.transaction(async (tx) => {
-      await applyPlan(tx, input.tenant, safePlan, actor, { outbox: false });
-      await tx.putSyncState(input.tenant, { lastAppliedSha: input.after });
-      return tx.appendSyncLog(input.tenant, {
-        direction: "INBOUND",
-        status: conflicts.length > 0 ? "conflict" : "done",
-        commitSha: input.after,
-        branch: git.branch,
-        author,
-        files: changedPaths,
-        resources: safePlan.items.filter((i) => i.action !== "keep").map(resourceLabel),
-        error: conflicts.length > 0 ? `conflicts kept on ${conflicts.join(", ")}` : null,
-      });
-    });
-    this.deps.log.info(
-      { tenant: input.tenant, commit: input.after, counts: safePlan.counts },
-      "inbound push applied",
-    );
+    this.deps.log.info({ tenant: input.tenant, commit: input.after, counts: planned.plan.counts }, "inbound push applied");
     await publishVerdict(provider, repo, input.after, {
       conclusion: "success",
-      title: planChangesTenant(safePlan) ? "Applied to the tenant" : "Nothing to apply",
-      summary: renderPlanMarkdown(safePlan),
+      title: planChangesTenant(planned.plan) ? "Applied to the tenant" : "Nothing to apply",
+      summary: renderPlanMarkdown(planned.plan),
       annotations: [],
     });
-    return { status: "applied", plan: safePlan, logId: entry.id, conflicts };
+    if (conflictPull) await this.opened?.(input.tenant, { ...conflictPull, base: git.branch });
+    return { status: "applied", plan: planned.plan, logId, conflicts };
   }
 
   /**
-   * The files a push changed under the path. Fast-forwards read only the diff; a first sync
-   * or a force-push reads the whole tree, and deletions come from the diff to the last applied
-   * commit (the tenant's app-only resources are never deleted by a first sync).
+   * "Never roll back" is for late or repeated deliveries of the same history: a push older
+   * than the last applied commit is ignored unless the branch now points at it, which means
+   * someone reset the branch on purpose; the tenant then follows it. A forced push or a reset
+   * is reconciled from the whole tree.
    */
-  private async readChange(
+  private async followHistory(
     provider: GitProvider,
     repo: RepoRef,
     git: GitConnection,
     last: string | null,
     input: InboundInput,
-  ): Promise<{ files: ConfigFile[]; deletedPaths: string[]; touched: boolean }> {
-    const isConfig = (path: string) => locateFile(this.deps.catalog, git.path, path) !== null;
-    const fastForward = last !== null && !input.forced && (await provider.isAncestor(repo, last, input.after));
-    const diff: ChangedFile[] = last === null ? [] : await provider.changedFiles(repo, last, input.after, git.path);
-    const deletedPaths = diff
-      .flatMap((c) => (c.status === "deleted" ? [c.path] : c.status === "renamed" && c.previousPath ? [c.previousPath] : []))
-      .filter(isConfig);
-
-    if (fastForward) {
-      const wanted = diff.filter((c) => c.status !== "deleted").map((c) => c.path).filter(isConfig);
-      if (wanted.length === 0 && deletedPaths.length === 0) return { files: [], deletedPaths, touched: false };
-      const files = wanted.length === 0 ? [] : await provider.readFiles(repo, input.after, git.path, wanted);
-      return { files, deletedPaths, touched: true };
+  ): Promise<{ kind: "stale"; reason: string } | { kind: "fast-forward" | "reconcile"; note: string | null }> {
+    if (last === null) return { kind: "reconcile", note: null };
+    const short = (sha: string) => sha.slice(0, 12);
+    if (await provider.isAncestor(repo, input.after, last)) {
+      const head = await provider.resolveRef(repo, git.branch);
+      if (head !== input.after) {
+        return { kind: "stale", reason: `commit ${input.after} is older than the last applied ${last} and is not the branch's head` };
+      }
+      return { kind: "reconcile", note: `branch ${git.branch} was reset from ${short(last)} back to ${short(input.after)}: the tenant follows it` };
     }
-    const files = (await provider.readFiles(repo, input.after, git.path)).filter((f) => isConfig(f.path));
-    return { files, deletedPaths, touched: files.length > 0 || deletedPaths.length > 0 };
+    if (!input.forced && (await provider.isAncestor(repo, last, input.after))) return { kind: "fast-forward", note: null };
+    return { kind: "reconcile", note: `branch ${git.branch} was rewritten (force-push from ${short(last)} to ${short(input.after)}): reconciled from its whole tree` };
+  }
+
+  /** A reset that changed no config file is still worth a line in the log. */
+  private async logReset(input: InboundInput, git: GitConnection, note: string): Promise<void> {
+    await this.deps.store.appendSyncLog(input.tenant, {
+      direction: "INBOUND",
+      status: "done",
+      commitSha: input.after,
+      branch: git.branch,
+      author: input.pusher?.name ?? "git",
+      note,
+    });
   }
 }
 

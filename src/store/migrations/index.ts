@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../schema.js";
 import { initialMigration } from "./0001-initial.js";
+import { checkedPlansMigration } from "./0002-checked-plans.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -12,6 +13,7 @@ export class StoreMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       "0001-initial": initialMigration(this.dialect),
+      "0002-checked-plans": checkedPlansMigration(),
     };
   }
 }

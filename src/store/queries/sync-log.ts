@@ -21,6 +21,7 @@ const patchColumns = (entry: Partial<SyncLogInput>) =>
     files: jsonText(entry.files),
     resources: jsonText(entry.resources),
     error: entry.error,
+    note: entry.note,
   });
 
 export async function appendSyncLog(cx: StoreContext, tenant: string, entry: SyncLogInput): Promise<SyncLogEntry> {
@@ -39,6 +40,7 @@ export async function appendSyncLog(cx: StoreContext, tenant: string, entry: Syn
       files: JSON.stringify(entry.files ?? []),
       resources: JSON.stringify(entry.resources ?? []),
       error: entry.error ?? null,
+      note: entry.note ?? null,
       created_at: at,
       updated_at: at,
     })
