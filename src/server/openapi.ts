@@ -234,6 +234,7 @@ export const openapi = {
           files: { type: "array", items: { type: "string" } },
           resources: { type: "array", items: { type: "string" } },
           error: nullable("string"),
+          note: { ...nullable("string"), description: "A branch reset, or how a merge's applied plan compares with its check" },
           createdAt: { type: "string" },
           updatedAt: { type: "string" },
         },
