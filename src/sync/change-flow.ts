@@ -1,4 +1,5 @@
-import type { Actor, ChangedFile, Diagnostic, GitConnection, GitProvider, RepoRef, Resource } from "../core/index.js";
+import type { Actor, ChangedFile, DeletionPolicy, Diagnostic, GitConnection, GitProvider, RepoRef, Resource } from "../core/index.js";
+import { resourcePath } from "../catalog/serialize.js";
 import { locateFile, validateChange, type ConfigFile } from "../validation/index.js";
 import type { SyncDeps } from "./deps.js";
 import { applyPlan } from "./apply.js";
@@ -9,8 +10,9 @@ import { digestPlan, type PlanDigest } from "./plan-fingerprint.js";
 /**
  * The one flow by which a change from git reaches the tenant: read the change → validate it
  * against the tenant as it will be → plan (conflicts with unsynced app changes included) →
- * apply. The inbound push runs all of it; the PR check stops before apply, so it is the
- * merge's dry run: the same reading, validation and planning code, the same verdict.
+ * apply. The inbound push and `resync from-git` run all of it, an import too (its preview
+ * stops before apply); the PR check stops before apply, so it is the merge's dry run: the
+ * same validation and planning code, the same verdict.
  */
 
 /** The config files a change wrote under the path, and the paths it removed. */
@@ -85,28 +87,65 @@ export async function readReconcile(
   return { files, deletedPaths: before.filter((p) => !present.has(p)) };
 }
 
+/**
+ * A whole tree as a change that makes the tenant hold exactly it (an import with prune, a
+ * resync from git): every exported resource the tree lacks is removed, each by the path its
+ * file would have.
+ */
+export function wholeTree(deps: SyncDeps, basePath: string, files: ConfigFile[], current: readonly Resource[], prune: boolean): ConfigChange {
+  const config = files.filter((f) => locateFile(deps.catalog, basePath, f.path) !== null);
+  if (!prune) return { files: config, deletedPaths: [] };
+  const inTree = new Set(
+    config.map((f) => locateFile(deps.catalog, basePath, f.path)).map((l) => (l ? `${l.kind.id}/${l.name}` : "")),
+  );
+  const deletedPaths = current
+    .filter((r) => !r.archived && deps.catalog.byId(r.kind)?.exported && !inTree.has(`${r.kind}/${r.name}`))
+    .flatMap((r) => {
+      const kind = deps.catalog.byId(r.kind);
+      return kind ? [resourcePath(basePath, kind.folder, r.name, "yaml")] : [];
+    });
+  return { files: config, deletedPaths };
+}
+
 export function changeIsEmpty(change: ConfigChange): boolean {
   return change.files.length === 0 && change.deletedPaths.length === 0;
 }
 
+export interface PlanOptions {
+  /** Where the change's files live (the source's path for an import); the connection's by default. */
+  basePath?: string;
+  deletions?: DeletionPolicy;
+  /** False leaves connection references to the caller (an import lists the missing ones). */
+  checkConnections?: boolean;
+  /** False for changes that are the app's own (an import) or that git wins by request (a resync). */
+  conflicts?: boolean;
+}
+
 /** Validates and plans a change against the tenant as it is now; nothing is written. */
-export async function planChange(deps: SyncDeps, tenant: string, git: GitConnection, change: ConfigChange): Promise<PlannedChange> {
+export async function planChange(
+  deps: SyncDeps,
+  tenant: string,
+  git: GitConnection,
+  change: ConfigChange,
+  options: PlanOptions = {},
+): Promise<PlannedChange> {
   const { store } = deps;
   const [current, connections, pending] = await Promise.all([
     store.listResources(tenant, undefined, { includeArchived: true }),
     store.listConnections(tenant),
-    store.pendingOutbox(tenant),
+    options.conflicts === false ? Promise.resolve([]) : store.pendingOutbox(tenant),
   ]);
   const result = validateChange({
     catalog: deps.catalog,
-    basePath: git.path,
+    basePath: options.basePath ?? git.path,
     changed: change.files,
     deleted: change.deletedPaths,
     current: current.filter((r: Resource) => !r.archived),
-    connections: connections.map((c) => c.name),
+    connections: options.checkConnections === false ? null : connections.map((c) => c.name),
   });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  const full = computePlan({ current, incoming: result.resources, deleted: result.deleted, deletions: git.deletions });
+  const deletions = options.deletions ?? git.deletions;
+  const full = computePlan({ current, incoming: result.resources, deleted: result.deleted, deletions });
   const { plan, conflicts } = findConflicts(full, current, pending);
   return { diagnostics: result.diagnostics, errors, plan, conflicts, digest: digestPlan(plan, conflicts.map(conflictLabel)) };
 }
@@ -115,8 +154,10 @@ export interface ApplyInput {
   tenant: string;
   git: GitConnection;
   provider: GitProvider;
-  /** The commit applied: the tenant's new last applied commit. */
+  /** The commit applied; it becomes the tenant's last applied commit unless `outbox` is set. */
   sha: string;
+  /** True when the change must flow on to the tenant's git like an app change (an import). */
+  outbox?: boolean;
   actor: Actor;
   planned: PlannedChange;
   /** Writes the sync log entry inside the transaction. */
@@ -133,8 +174,8 @@ export async function applyChange(
 ): Promise<{ logId: number; conflictPull: { number: number; headSha: string } | null }> {
   if (input.planned.errors.length > 0) throw new Error("an invalid change cannot be applied");
   const logId = await deps.store.transaction(async (tx) => {
-    await applyPlan(tx, input.tenant, input.planned.plan, input.actor, { outbox: false });
-    await tx.putSyncState(input.tenant, { lastAppliedSha: input.sha });
+    await applyPlan(tx, input.tenant, input.planned.plan, input.actor, { outbox: input.outbox === true });
+    if (input.outbox !== true) await tx.putSyncState(input.tenant, { lastAppliedSha: input.sha });
     return input.log(tx);
   });
   const kept = await preserveConflicts(deps, {
