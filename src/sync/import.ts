@@ -1,8 +1,8 @@
-import type { Actor, Diagnostic } from "../core/index.js";
+import type { Actor, Diagnostic, FileContent, GitConnection, GitProvider } from "../core/index.js";
 import { GitsyncError } from "../core/index.js";
 import { occurrences } from "../validation/fields.js";
 import type { SyncDeps } from "./deps.js";
-import { applyChange, planChange, wholeTree } from "./change-flow.js";
+import { applyChange, planChange, wholeTree, type PlannedChange } from "./change-flow.js";
 import type { Plan } from "./plan.js";
 import { resourceLabel } from "./inbound.js";
 
@@ -81,6 +81,16 @@ export class ImportSync {
     const plan = planned.plan;
     if (request.dryRun) return { status: "planned", sha, plan, logId: null };
 
+    const logId = await this.apply(request, { git, provider, sha, files, planned });
+    return { status: "applied", sha, plan, logId };
+  }
+
+  private async apply(
+    request: ImportRequest,
+    at: { git: GitConnection; provider: GitProvider; sha: string; files: FileContent[]; planned: PlannedChange },
+  ): Promise<number> {
+    const { git, provider, sha, files, planned } = at;
+    const plan = planned.plan;
     const { logId } = await applyChange(this.deps, {
       tenant: request.tenant,
       git,
@@ -102,7 +112,7 @@ export class ImportSync {
           })
         ).id,
     });
-    return { status: "applied", sha, plan, logId };
+    return logId;
   }
 }
 

@@ -1,4 +1,4 @@
-import { GitsyncError, type Actor, type Diagnostic, type SyncLogEntry } from "../core/index.js";
+import { GitsyncError, type Actor, type Diagnostic, type FileContent, type GitConnection, type GitProvider, type OutboxEntry, type SyncLogEntry } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
 import { buildCommitMessage } from "./commit-message.js";
 import { applyChange, planChange, wholeTree } from "./change-flow.js";
@@ -64,6 +64,17 @@ export class ResyncSync {
       return { status: "done", entry };
     }
 
+    return this.fromGit(tenant, actor, { git, provider, head, files, pending });
+  }
+
+  /** Rebuilds the tenant from the branch's whole tree in one transaction. */
+  private async fromGit(
+    tenant: string,
+    actor: Actor,
+    at: { git: GitConnection; provider: GitProvider; head: string; files: FileContent[]; pending: OutboxEntry[] },
+  ): Promise<ResyncOutcome> {
+    const { store } = this.deps;
+    const { git, provider, head, files, pending } = at;
     // The same flow as a push, for the whole branch: the tenant ends up holding exactly it.
     // Git wins by request, so there are no conflicts: the app's unsynced changes are settled.
     const current = await store.listResources(tenant, undefined, { includeArchived: true });
