@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { OutboxEntry, Resource } from "../../src/core/index.js";
+import type { JsonObject, OutboxEntry, Resource } from "../../src/core/index.js";
 import { findConflicts } from "../../src/sync/conflicts.js";
 import { computePlan, type IncomingResource } from "../../src/sync/plan.js";
 import { compareWithCheck, digestPlan } from "../../src/sync/plan-fingerprint.js";
 
-const resource = (name: string, body: Record<string, unknown>, archived = false): Resource =>
+const resource = (name: string, body: JsonObject, archived = false): Resource =>
   ({ kind: "model", name, body, project: null, archived, version: 1, updatedBy: "ada", updatedAt: "2026-01-01T00:00:00Z" }) as unknown as Resource;
-const incoming = (name: string, body: Record<string, unknown>): IncomingResource => ({ kind: "model", name, body, project: null });
+const incoming = (name: string, body: JsonObject): IncomingResource => ({ kind: "model", name, body, project: null });
 const outbox = (id: number, name: string): OutboxEntry => ({ id, name, kind: "model" }) as unknown as OutboxEntry;
 
 const current = [resource("a", { key: "id" }), resource("b", { key: "id" })];
-const plan = (bodies: Record<string, Record<string, unknown>>, deleted: string[] = []) =>
+const plan = (bodies: Record<string, JsonObject>, deleted: string[] = []) =>
   computePlan({
     current,
     incoming: Object.entries(bodies).map(([n, b]) => incoming(n, b)),
