@@ -118,7 +118,10 @@ export function History({ ctx, tenant, query }) {
                       <td><${Commit} tenant=${tenant} entry=${e} git=${git.data} /></td>
                       <td>${e.author ?? html`<span class="muted">none</span>`}</td>
                       <td><${ResourceList} names=${e.resources} /></td>
-                      <td>${e.error ? html`<span class="error-text">${e.error}</span>` : html`<span class="muted">none</span>`}</td>
+                      <td>
+                        ${e.error ? html`<span class="error-text">${e.error}</span>` : e.note ? null : html`<span class="muted">none</span>`}
+                        ${e.note ? html`<p class="log-note">${e.note}</p>` : null}
+                      </td>
                     </tr>`,
                   )}
                 </tbody>
