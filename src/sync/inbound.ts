@@ -160,7 +160,10 @@ export class InboundSync {
       }
       return { kind: "reconcile", note: `branch ${git.branch} was reset from ${short(last)} back to ${short(input.after)}: the tenant follows it` };
     }
-    if (!input.forced && (await provider.isAncestor(repo, last, input.after))) return { kind: "fast-forward", note: null };
+    const descends = await provider.isAncestor(repo, last, input.after);
+    if (descends && !input.forced) return { kind: "fast-forward", note: null };
+    // A forced push that still descends from the last applied commit rewrote nothing it saw.
+    if (descends) return { kind: "reconcile", note: null };
     return { kind: "reconcile", note: `branch ${git.branch} was rewritten (force-push from ${short(last)} to ${short(input.after)}): reconciled from its whole tree` };
   }
 
