@@ -176,7 +176,11 @@ export interface GitProvider {
   resolveRef(repo: RepoRef, ref: string): Promise<string | null>;
   /** Files under `path` at `sha` (all when `paths` is omitted, else only those that exist). */
   readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]>;
-  /** Files changed between two commits, limited to those under `path`. */
+  /**
+   * What `head` changed since it forked from `base` (`base...head`, from their merge base, as
+   * a forge shows a pull request), limited to those under `path`. Equal to the plain diff
+   * when `base` is an ancestor of `head`.
+   */
   changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]>;
   isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean>;
   createBranch(repo: RepoRef, branch: string, sha: string): Promise<void>;

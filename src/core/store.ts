@@ -81,6 +81,8 @@ export interface SyncLogInput {
   error?: string | null;
   /** All the findings; the store keeps the first MAX_LOG_DIAGNOSTICS and their count. */
   diagnostics?: Diagnostic[];
+  /** What the entry adds that is not an error: a branch reset, how a merge compares with its check. */
+  note?: string | null;
 }
 
 /** One reference a resource body holds: `field` (with array indexes) names `target` `name`. */
@@ -99,6 +101,16 @@ export interface Referrer {
   kind: string;
   name: string;
   field: string;
+}
+
+/** The plan a pull request's check showed at one head (the latest check per pull request). */
+export interface CheckedPlan {
+  pullRequest: number;
+  headSha: string;
+  fingerprint: string;
+  /** One line per plan item, as the fingerprint hashes them. */
+  items: string[];
+  updatedAt: string;
 }
 
 export interface SyncLogQuery {
@@ -167,6 +179,11 @@ export interface Store extends LocalReviewStore {
   updateSyncLog(id: number, patch: Partial<SyncLogInput>): Promise<SyncLogEntry>;
   getSyncLog(tenant: string, id: number): Promise<SyncLogEntry | null>;
   listSyncLog(tenant: string, query: SyncLogQuery): Promise<SyncLogEntry[]>;
+
+  /** Keeps only the latest check's plan per pull request. */
+  putCheckedPlan(tenant: string, plan: Omit<CheckedPlan, "updatedAt">): Promise<CheckedPlan>;
+  listCheckedPlans(tenant: string): Promise<CheckedPlan[]>;
+  deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void>;
 
   getSyncState(tenant: string): Promise<SyncState>;
   putSyncState(tenant: string, state: Partial<Omit<SyncState, "updatedAt">>): Promise<SyncState>;

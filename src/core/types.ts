@@ -123,6 +123,8 @@ export interface SyncLogEntry {
   diagnostics: Diagnostic[];
   /** How many findings there were in all (more than `diagnostics` holds when capped). */
   diagnosticCount: number;
+  /** What the entry adds that is not an error: a branch reset, how a merge compares with its check. */
+  note: string | null;
   createdAt: string;
   updatedAt: string;
 }

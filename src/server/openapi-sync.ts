@@ -178,6 +178,12 @@ export const syncSchemas = {
         },
       },
       comment: nullable("string"),
+      merge: {
+        type: "object",
+        description: "Whether it may be merged now; the reasons why not (a failed, running or stale check)",
+        required: ["allowed", "reasons"],
+        properties: { allowed: { type: "boolean" }, reasons: { type: "array", items: { type: "string" } } },
+      },
     },
   },
   WebhookAccepted: {
@@ -289,7 +295,7 @@ export const syncPaths = {
   "/api/v1/tenants/{tenant}/pulls/{n}/merge": {
     parameters: [tenant, n],
     post: {
-      summary: "Merge a local pull request with a real git merge; conflicts are refused (admin)",
+      summary: "Merge a local pull request with a real git merge (admin); 409 with `details.reasons` when its check failed, is running or is stale, or git finds conflicts",
       security: secured,
       responses: { "200": ok("Merged", ref("LocalPullOne")), ...errors(400, 401, 403, 404, 409, 413, 415) },
     },

@@ -283,6 +283,7 @@ export const openapi = {
           resources: { type: "array", items: { type: "string" } },
           error: nullable("string"),
           ...syncLogFindings,
+          note: { ...nullable("string"), description: "A branch reset, or how a merge's applied plan compares with its check" },
           createdAt: { type: "string" },
           updatedAt: { type: "string" },
         },

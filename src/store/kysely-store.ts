@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { GitsyncError } from "../core/errors.js";
 import type { LocalCheck, LocalComment, LocalPullRequest } from "../core/local-review.js";
 import type {
+  CheckedPlan,
   ConnectionInput,
   CreateTokenInput,
   DeleteResourceInput,
@@ -14,6 +15,7 @@ import type {
   SyncState,
 } from "../core/store.js";
 import type { ApiToken, Connection, GitConnection, JsonObject, OutboxEntry, ProviderName, Resource, Role, SyncLogEntry, Tenant, User } from "../core/types.js";
+import * as checkedPlans from "./queries/checked-plans.js";
 import * as connections from "./queries/connections.js";
 import { atomically, type StoreContext } from "./queries/context.js";
 import * as deliveries from "./queries/deliveries.js";
@@ -150,6 +152,16 @@ export class KyselyStore implements Store {
   }
   listSyncLog(tenant: string, query: SyncLogQuery): Promise<SyncLogEntry[]> {
     return syncLog.listSyncLog(this.cx, tenant, query);
+  }
+
+  putCheckedPlan(tenant: string, plan: Omit<CheckedPlan, "updatedAt">): Promise<CheckedPlan> {
+    return checkedPlans.putCheckedPlan(this.cx, tenant, plan);
+  }
+  listCheckedPlans(tenant: string): Promise<CheckedPlan[]> {
+    return checkedPlans.listCheckedPlans(this.cx, tenant);
+  }
+  deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void> {
+    return checkedPlans.deleteCheckedPlan(this.cx, tenant, pullRequest);
   }
 
   getSyncState(tenant: string): Promise<SyncState> {

@@ -108,6 +108,7 @@ export const toSyncLogEntry = (r: Selectable<SyncLogTable>): SyncLogEntry => ({
   error: r.error,
   diagnostics: r.diagnostics === null ? [] : (JSON.parse(r.diagnostics) as Diagnostic[]),
   diagnosticCount: r.diagnostic_count,
+  note: r.note,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

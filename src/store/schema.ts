@@ -93,6 +93,7 @@ export interface SyncLogTable {
   diagnostics: string | null;
   /** How many diagnostics there were in all. */
   diagnostic_count: Generated<number>;
+  note: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -178,6 +179,16 @@ export interface LocalCommentsTable {
   updated_at: string;
 }
 
+export interface CheckedPlansTable {
+  tenant: string;
+  pull_request: number;
+  head_sha: string;
+  fingerprint: string;
+  /** JSON: the plan's lines (see src/sync/plan-fingerprint.ts). */
+  items: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   resources: ResourcesTable;
@@ -194,6 +205,7 @@ export interface Database {
   local_pulls: LocalPullsTable;
   local_checks: LocalChecksTable;
   local_comments: LocalCommentsTable;
+  checked_plans: CheckedPlansTable;
 }
 
 export type DialectName = "sqlite" | "postgres";

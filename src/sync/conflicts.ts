@@ -1,4 +1,4 @@
-import type { FileChange, GitConnection, GitProvider, Resource } from "../core/index.js";
+import type { FileChange, GitConnection, GitProvider, OutboxEntry, Resource } from "../core/index.js";
 import { resourcePath, serializeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import { countPlan, type Plan, type PlanItem } from "./plan.js";
@@ -7,41 +7,65 @@ import { buildCommitMessage, conflictBranchName } from "./commit-message.js";
 
 /**
  * A resource changed in git and also changed in the app since the last sync is a conflict:
- * neither side is overwritten. The plan loses the item (the tenant keeps the app's version),
- * and the app's version goes to a `gitsync/conflict/<tenant>/<n>` branch with a pull request
+ * neither side is overwritten. Planning finds them without side effects (so a PR check can
+ * name them): the plan loses the item and the tenant keeps the app's version. Applying then
+ * preserves the app's version on a `gitsync/conflict/<tenant>/<n>` branch with a pull request
  * so a person can choose. When both sides made the same change there is nothing to resolve.
  */
-export async function resolveConflicts(
-  deps: SyncDeps,
-  input: { tenant: string; git: GitConnection; provider: GitProvider; base: string; plan: Plan; current: Resource[] },
-): Promise<{ plan: Plan; conflicts: string[] }> {
-  const pending = await deps.store.pendingOutbox(input.tenant);
-  if (pending.length === 0) return { plan: input.plan, conflicts: [] };
-  const pendingKeys = new Set(pending.map((e) => `${e.kind}/${e.name}`));
-  const current = new Map(input.current.map((r) => [`${r.kind}/${r.name}`, r]));
+
+export interface Conflict {
+  item: PlanItem;
+  /** The app's version; undefined when the app deleted or archived it. */
+  app: Resource | undefined;
+  /** The outbox rows holding the app's change. */
+  outboxIds: number[];
+}
+
+export function conflictLabel(conflict: Conflict): string {
+  return `${conflict.item.kind}/${conflict.item.name}`;
+}
+
+/** Pure: the plan without the conflicting items, and the conflicts. */
+export function findConflicts(plan: Plan, current: Resource[], pending: readonly OutboxEntry[]): { plan: Plan; conflicts: Conflict[] } {
+  if (pending.length === 0) return { plan, conflicts: [] };
+  const rows = new Map<string, number[]>();
+  for (const e of pending) rows.set(`${e.kind}/${e.name}`, [...(rows.get(`${e.kind}/${e.name}`) ?? []), e.id]);
+  const byKey = new Map(current.map((r) => [`${r.kind}/${r.name}`, r]));
 
   const kept: PlanItem[] = [];
-  const clashes: { item: PlanItem; app: Resource | undefined }[] = [];
-  for (const item of input.plan.items) {
+  const conflicts: Conflict[] = [];
+  for (const item of plan.items) {
     const key = `${item.kind}/${item.name}`;
-    if (!pendingKeys.has(key) || item.action === "keep") {
+    const outboxIds = rows.get(key);
+    if (!outboxIds || item.action === "keep") {
       kept.push(item);
       continue;
     }
-    const app = current.get(key);
+    const app = byKey.get(key);
     const appDeleted = !app || app.archived;
     const agree =
-      item.action === "create" || item.action === "update"
-        ? !appDeleted && isDeepStrictEqual(app.body, item.body)
-        : appDeleted;
+      item.action === "create" || item.action === "update" ? !appDeleted && isDeepStrictEqual(app.body, item.body) : appDeleted;
     // Both sides agree: nothing to apply and nothing to preserve.
-    if (!agree) clashes.push({ item, app: appDeleted ? undefined : app });
+    if (!agree) conflicts.push({ item, app: appDeleted ? undefined : app, outboxIds });
   }
-  if (clashes.length === 0) return { plan: { ...input.plan, items: kept, counts: countPlan(kept) }, conflicts: [] };
+  if (conflicts.length === 0 && kept.length === plan.items.length) return { plan, conflicts };
+  return { plan: { ...plan, items: kept, counts: countPlan(kept) }, conflicts };
+}
 
-  const labels = clashes.map((c) => `${c.item.kind}/${c.item.name}`);
+/**
+ * Side effects of conflicts, run after the apply's transaction committed: the app's versions
+ * go to a conflict branch (from `base`, the applied commit) with a pull request, their outbox
+ * rows are settled (committing them to the tracked branch would overwrite git's change), and
+ * the sync log says so. Returns the conflict branch's head, for its check.
+ */
+export async function preserveConflicts(
+  deps: SyncDeps,
+  input: { tenant: string; git: GitConnection; provider: GitProvider; base: string; conflicts: Conflict[] },
+): Promise<{ branch: string; sha: string; pullRequest: number } | null> {
+  if (input.conflicts.length === 0) return null;
+  const labels = input.conflicts.map(conflictLabel);
   const branch = await freeConflictBranch(input.provider, input.git, input.tenant);
-  const changes: FileChange[] = clashes.map(({ item, app }) => {
+  const changes: FileChange[] = input.conflicts.map(({ item, app }) => {
     const kind = deps.catalog.byId(item.kind);
     if (!kind) throw new Error(`unknown kind ${item.kind}`);
     const path = resourcePath(input.git.path, kind.folder, item.name, input.git.format);
@@ -78,12 +102,7 @@ export async function resolveConflicts(
       ...labels.map((l) => `- \`${l}\``),
     ].join("\n"),
   });
-  // The app's versions now live on the conflict branch: committing them to the tracked branch
-  // directly would overwrite git's change, so their outbox rows are settled here.
-  await deps.store.markOutboxDone(
-    pending.filter((e) => labels.includes(`${e.kind}/${e.name}`)).map((e) => e.id),
-    commit.sha,
-  );
+  await deps.store.markOutboxDone(input.conflicts.flatMap((c) => c.outboxIds), commit.sha);
   await deps.store.appendSyncLog(input.tenant, {
     direction: "OUTBOUND",
     status: "conflict",
@@ -95,7 +114,7 @@ export async function resolveConflicts(
     error: `changed in git and in the app: ${labels.join(", ")}; the app's version is on ${branch}`,
   });
   deps.log.warn({ tenant: input.tenant, branch, resources: labels }, "sync conflict: app version kept on a branch");
-  return { plan: { ...input.plan, items: kept, counts: countPlan(kept) }, conflicts: labels };
+  return { branch, sha: commit.sha ?? input.base, pullRequest: pr.number };
 }
 
 async function freeConflictBranch(provider: GitProvider, git: GitConnection, tenant: string): Promise<string> {

@@ -1,10 +1,9 @@
-import type { Actor, Diagnostic } from "../core/index.js";
+import type { Actor, Diagnostic, FileContent, GitConnection, GitProvider } from "../core/index.js";
 import { GitsyncError } from "../core/index.js";
-import { validateTree } from "../validation/index.js";
 import { occurrences } from "../validation/fields.js";
 import type { SyncDeps } from "./deps.js";
-import { applyPlan } from "./apply.js";
-import { computePlan, type Plan } from "./plan.js";
+import { applyChange, planChange, wholeTree, type PlannedChange } from "./change-flow.js";
+import type { Plan } from "./plan.js";
 import { resourceLabel } from "./inbound.js";
 
 /**
@@ -45,8 +44,6 @@ export class ImportSync {
     if (sha === null) throw new GitsyncError("not_found", `ref '${request.ref}' not found in ${git.provider} repository ${git.repository}`, { ref: request.ref });
 
     const files = await provider.readFiles(repo, sha, git.path);
-    // Connection references are checked against the target below, to list what is missing.
-    const tree = validateTree({ catalog, files, basePath: git.path, connections: null });
     const log = async (status: "done" | "failed", error: string | null, resources: string[] = []) =>
       request.dryRun
         ? null
@@ -63,45 +60,71 @@ export class ImportSync {
             })
           ).id;
 
-    const errors = tree.diagnostics.filter((d) => d.severity === "error");
-    if (errors.length > 0) {
+    // The same flow as a push: validated against the target as it will be, then planned.
+    // Connection references are left out here, to list what the target lacks below.
+    const current = await store.listResources(request.tenant, undefined, { includeArchived: true });
+    const change = wholeTree(this.deps, git.path, files, current, request.prune === true);
+    const planned = await planChange(this.deps, request.tenant, git, change, {
+      basePath: git.path,
+      deletions: "archive",
+      checkConnections: false,
+      conflicts: false,
+    });
+    if (planned.errors.length > 0) {
+      const errors = planned.errors;
       return { status: "invalid", sha, diagnostics: errors, logId: await log("failed", `${errors.length} validation error(s); nothing applied`) };
     }
-    const have = new Set((await store.listConnections(request.tenant)).map((c) => c.name));
-    const missing = new Set<string>();
-    for (const resource of tree.resources) {
-      const kind = catalog.byId(resource.kind);
-      for (const ref of kind?.references ?? []) {
-        if (ref.target !== "connection") continue;
-        for (const { value } of occurrences(resource.body, ref.path)) if (typeof value === "string" && !have.has(value)) missing.add(value);
-      }
+    const missing = missingConnections(this.deps, planned.plan, new Set((await store.listConnections(request.tenant)).map((c) => c.name)));
+    if (missing.length > 0) {
+      return { status: "missing-connections", sha, missing, logId: await log("failed", `missing connections: ${missing.join(", ")}; nothing applied`) };
     }
-    if (missing.size > 0) {
-      const names = [...missing].sort();
-      return { status: "missing-connections", sha, missing: names, logId: await log("failed", `missing connections: ${names.join(", ")}; nothing applied`) };
-    }
-
-    const current = await store.listResources(request.tenant, undefined, { includeArchived: true });
-    const incomingKeys = new Set(tree.resources.map(resourceLabel));
-    const deleted = request.prune
-      ? current.filter((r) => !r.archived && catalog.byId(r.kind)?.exported && !incomingKeys.has(resourceLabel(r)))
-      : [];
-    const plan = computePlan({ current, incoming: tree.resources, deleted, deletions: "archive" });
+    const plan = planned.plan;
     if (request.dryRun) return { status: "planned", sha, plan, logId: null };
 
-    const logId = await store.transaction(async (tx) => {
-      await applyPlan(tx, request.tenant, plan, request.actor, { outbox: true });
-      const entry = await tx.appendSyncLog(request.tenant, {
-        direction: "IMPORT",
-        status: "done",
-        commitSha: sha,
-        branch: request.ref,
-        author: request.actor.name,
-        files: files.map((f) => f.path),
-        resources: plan.items.map(resourceLabel),
-      });
-      return entry.id;
-    });
+    const logId = await this.apply(request, { git, provider, sha, files, planned });
     return { status: "applied", sha, plan, logId };
   }
+
+  private async apply(
+    request: ImportRequest,
+    at: { git: GitConnection; provider: GitProvider; sha: string; files: FileContent[]; planned: PlannedChange },
+  ): Promise<number> {
+    const { git, provider, sha, files, planned } = at;
+    const plan = planned.plan;
+    const { logId } = await applyChange(this.deps, {
+      tenant: request.tenant,
+      git,
+      provider,
+      sha,
+      outbox: true,
+      actor: request.actor,
+      planned,
+      log: async (tx) =>
+        (
+          await tx.appendSyncLog(request.tenant, {
+            direction: "IMPORT",
+            status: "done",
+            commitSha: sha,
+            branch: request.ref,
+            author: request.actor.name,
+            files: files.map((f) => f.path),
+            resources: plan.items.map(resourceLabel),
+          })
+        ).id,
+    });
+    return logId;
+  }
+}
+
+/** The connections the plan's resources name that the target lacks, sorted. */
+function missingConnections(deps: SyncDeps, plan: Plan, have: ReadonlySet<string>): string[] {
+  const missing = new Set<string>();
+  for (const item of plan.items) {
+    if (!item.body) continue;
+    for (const ref of deps.catalog.byId(item.kind)?.references ?? []) {
+      if (ref.target !== "connection") continue;
+      for (const { value } of occurrences(item.body, ref.path)) if (typeof value === "string" && !have.has(value)) missing.add(value);
+    }
+  }
+  return [...missing].sort();
 }

@@ -1,20 +1,12 @@
-import type {
-  Actor,
-  ChangedFile,
-  Diagnostic,
-  GitConnection,
-  GitProvider,
-  PushEvent,
-  RepoRef,
-  Resource,
-} from "../core/index.js";
-import { locateFile, validateChange, type ConfigFile } from "../validation/index.js";
+import type { Actor, Diagnostic, GitConnection, GitProvider, PushEvent, RepoRef, Resource } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
 import { diagnosticsToAnnotations, publishVerdict } from "./verdict.js";
-import { computePlan, planChangesTenant, type Plan, type PlanItem } from "./plan.js";
+import { planChangesTenant, type Plan, type PlanItem } from "./plan.js";
 import { renderPlanMarkdown } from "./plan-markdown.js";
-import { applyPlan } from "./apply.js";
-import { resolveConflicts } from "./conflicts.js";
+import { conflictLabel } from "./conflicts.js";
+import { applyChange, changeIsEmpty, planChange, readDiff, readReconcile, type PlannedChange } from "./change-flow.js";
+import { findMergedCheck } from "./checked-plans.js";
+import { compareWithCheck } from "./plan-fingerprint.js";
 
 /**
  * INBOUND: a push to the tracked branch becomes one transaction on the tenant, or nothing at
@@ -26,18 +18,20 @@ export type InboundOutcome =
   | { status: "noop"; reason: string }
   | { status: "failed"; diagnostics: Diagnostic[]; logId: number };
 
-/** What a push would change, read and validated: what `apply` goes on with. */
+/** What a push would change, read, validated and planned: what `apply` goes on with. */
 export interface InboundChange {
   git: GitConnection;
   provider: GitProvider;
   repo: RepoRef;
-  current: Resource[];
-  result: ReturnType<typeof validateChange>;
+  planned: PlannedChange;
   changedPaths: string[];
+  /** A reset or rewritten branch, said in the sync log. */
+  note: string | null;
+  last: string | null;
 }
 
 export type InboundCheck =
-  | { verdict: "noop"; reason: string; /** The branch may be marked applied (nothing under the path changed). */ advance: boolean }
+  | { verdict: "noop"; reason: string; /** The branch may be marked applied (nothing under the path changed). */ advance: boolean; note: string | null }
   | { verdict: "refused" | "accepted"; diagnostics: Diagnostic[]; change: InboundChange };
 
 export interface InboundInput {
@@ -49,8 +43,14 @@ export interface InboundInput {
   forced?: boolean;
 }
 
+/** Told about each pull request the engine opens itself, so it gets a check like any other. */
+export type PullRequestOpened = (tenant: string, pr: { number: number; headSha: string; base: string }) => Promise<void>;
+
 export class InboundSync {
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly opened?: PullRequestOpened,
+  ) {}
 
   /** True when a push event concerns this tenant's tracked branch. */
   static tracks(connection: GitConnection, event: PushEvent): boolean {
@@ -73,46 +73,40 @@ export class InboundSync {
     const repo: RepoRef = { repository: git.repository };
     const last = (await store.getSyncState(input.tenant)).lastAppliedSha;
 
-    if (last === input.after) return { verdict: "noop", reason: "commit already applied", advance: false };
-    // A push older than what the tenant already reflects never rolls it back.
-    if (last !== null && (await provider.isAncestor(repo, input.after, last))) {
-      return { verdict: "noop", reason: `commit ${input.after} is older than the last applied ${last}`, advance: false };
-    }
-    const { files, deletedPaths, touched } = await this.readChange(provider, repo, git, last, input);
-    if (!touched) return { verdict: "noop", reason: "no config file under the path changed", advance: true };
+    if (last === input.after) return { verdict: "noop", reason: "commit already applied", advance: false, note: null };
+    const history = await this.followHistory(provider, repo, git, last, input);
+    if (history.kind === "stale") return { verdict: "noop", reason: history.reason, advance: false, note: null };
 
-    const current = await store.listResources(input.tenant, undefined, { includeArchived: true });
-    const connections = (await store.listConnections(input.tenant)).map((c) => c.name);
-    const result = validateChange({
-      catalog: this.deps.catalog,
-      basePath: git.path,
-      changed: files,
-      deleted: deletedPaths,
-      current: current.filter((r) => !r.archived),
-      connections,
-    });
-    const change = { git, provider, repo, current, result, changedPaths: [...files.map((f) => f.path), ...deletedPaths] };
-    const refused = result.diagnostics.some((d) => d.severity === "error");
-    return refused ? { verdict: "refused", diagnostics: result.diagnostics, change } : { verdict: "accepted", diagnostics: result.diagnostics, change };
+    const read = history.kind === "fast-forward"
+      ? await readDiff(this.deps, provider, git, last as string, input.after)
+      : await readReconcile(this.deps, provider, git, last, input.after);
+    if (changeIsEmpty(read)) return { verdict: "noop", reason: "no config file under the path changed", advance: true, note: history.note };
+
+    const planned = await planChange(this.deps, input.tenant, git, read);
+    const changedPaths = [...read.files.map((f) => f.path), ...read.deletedPaths];
+    const change: InboundChange = { git, provider, repo, planned, changedPaths, note: history.note, last };
+    return { verdict: planned.errors.length > 0 ? "refused" : "accepted", diagnostics: planned.diagnostics, change };
   }
 
   async apply(input: InboundInput): Promise<InboundOutcome> {
     const checked = await this.check(input);
     if (checked.verdict === "noop") {
-      if (checked.advance) await this.advance(input, checked.reason);
+      if (checked.advance) await this.advance(input, checked.reason, checked.note);
       return { status: "noop", reason: checked.reason };
     }
     if (checked.verdict === "refused") return this.refuse(input, checked.change, checked.diagnostics);
-    return this.land(input, checked.change);
+    return this.applyPlanned(input, checked.change);
   }
 
   /**
-   * The branch reached a commit with nothing to apply. After a refused push that is news (the
-   * refused change was undone): an entry says so, so "last push refused" clears.
+   * The branch reached a commit with nothing to apply. A reset says so in the log; after a
+   * refused push it is news too (the refused change was undone), so "last push refused" clears.
    */
-  private async advance(input: InboundInput, reason: string): Promise<void> {
+  private async advance(input: InboundInput, reason: string, note: string | null): Promise<void> {
     const { store } = this.deps;
+    const git = await store.getGitConnection(input.tenant);
     await store.putSyncState(input.tenant, { lastAppliedSha: input.after });
+    if (note) return this.logReset(input, git, note);
     const [last] = await store.listSyncLog(input.tenant, { limit: 1, direction: "INBOUND" });
     if (last?.status !== "failed") return;
     await store.appendSyncLog(input.tenant, {
@@ -136,6 +130,7 @@ export class InboundSync {
       files: changedPaths,
       error: failureSummary(diagnostics),
       diagnostics,
+      note: change.note,
     });
     await publishVerdict(provider, repo, input.after, {
       conclusion: "failure",
@@ -146,82 +141,87 @@ export class InboundSync {
     return { status: "failed", diagnostics, logId: entry.id };
   }
 
-  private async land(input: InboundInput, change: InboundChange): Promise<InboundOutcome> {
+  private async applyPlanned(input: InboundInput, change: InboundChange): Promise<InboundOutcome> {
     const { store } = this.deps;
-    const { git, provider, repo, current, result, changedPaths } = change;
-    const author = input.pusher?.name ?? "git";
-    const plan = computePlan({
-      current,
-      incoming: result.resources,
-      deleted: result.deleted,
-      deletions: git.deletions,
-    });
-    // A resource changed both here and in the app since the last sync keeps the app's version
-    // out of the plan; the app's version is preserved on a conflict branch instead.
-    const { plan: safePlan, conflicts } = await resolveConflicts(this.deps, {
+    const { git, provider, repo, planned } = change;
+    const context = { author: input.pusher?.name ?? "git", changedPaths: change.changedPaths, note: change.note, last: change.last };
+    const conflicts = planned.conflicts.map(conflictLabel);
+    const checked = await findMergedCheck(store, provider, repo, input.tenant, { last: context.last, after: input.after });
+    const note = [context.note, checked ? compareWithCheck(checked, planned.digest) : null].filter((n) => n !== null).join(". ");
+    const actor: Actor = input.pusher ?? { name: "git", email: "git@gitsync.invalid" };
+    const { logId, conflictPull } = await applyChange(this.deps, {
       tenant: input.tenant,
       git,
       provider,
-      base: input.after,
-      plan,
-      current,
+      sha: input.after,
+      actor,
+      planned,
+      log: async (tx) => {
+        if (checked) await tx.deleteCheckedPlan(input.tenant, checked.pullRequest);
+        const entry = await tx.appendSyncLog(input.tenant, {
+          direction: "INBOUND",
+          status: conflicts.length > 0 ? "conflict" : "done",
+          commitSha: input.after,
+          branch: git.branch,
+          author: context.author,
+          files: context.changedPaths,
+          resources: planned.plan.items.filter((i) => i.action !== "keep").map(resourceLabel),
+          error: conflicts.length > 0 ? `conflicts kept on ${conflicts.join(", ")}` : null,
+          note: note === "" ? null : note,
+        });
+        return entry.id;
+      },
     });
-
-    const actor: Actor = input.pusher ?? { name: "git", email: "git@gitsync.invalid" };
-    const entry = await store.transaction(async (tx) => {
-      await applyPlan(tx, input.tenant, safePlan, actor, { outbox: false });
-      await tx.putSyncState(input.tenant, { lastAppliedSha: input.after });
-      return tx.appendSyncLog(input.tenant, {
-        direction: "INBOUND",
-        status: conflicts.length > 0 ? "conflict" : "done",
-        commitSha: input.after,
-        branch: git.branch,
-        author,
-        files: changedPaths,
-        resources: safePlan.items.filter((i) => i.action !== "keep").map(resourceLabel),
-        error: conflicts.length > 0 ? `conflicts kept on ${conflicts.join(", ")}` : null,
-      });
-    });
-    this.deps.log.info(
-      { tenant: input.tenant, commit: input.after, counts: safePlan.counts },
-      "inbound push applied",
-    );
+    this.deps.log.info({ tenant: input.tenant, commit: input.after, counts: planned.plan.counts }, "inbound push applied");
     await publishVerdict(provider, repo, input.after, {
       conclusion: "success",
-      title: planChangesTenant(safePlan) ? "Applied to the tenant" : "Nothing to apply",
-      summary: renderPlanMarkdown(safePlan),
+      title: planChangesTenant(planned.plan) ? "Applied to the tenant" : "Nothing to apply",
+      summary: renderPlanMarkdown(planned.plan),
       annotations: [],
     });
-    return { status: "applied", plan: safePlan, logId: entry.id, conflicts };
+    if (conflictPull) await this.opened?.(input.tenant, { ...conflictPull, base: git.branch });
+    return { status: "applied", plan: planned.plan, logId, conflicts };
   }
 
   /**
-   * The files a push changed under the path. Fast-forwards read only the diff; a first sync
-   * or a force-push reads the whole tree, and deletions come from the diff to the last applied
-   * commit (the tenant's app-only resources are never deleted by a first sync).
+   * "Never roll back" is for late or repeated deliveries of the same history: a push older
+   * than the last applied commit is ignored unless the branch now points at it, which means
+   * someone reset the branch on purpose; the tenant then follows it. A forced push or a reset
+   * is reconciled from the whole tree.
    */
-  private async readChange(
+  private async followHistory(
     provider: GitProvider,
     repo: RepoRef,
     git: GitConnection,
     last: string | null,
     input: InboundInput,
-  ): Promise<{ files: ConfigFile[]; deletedPaths: string[]; touched: boolean }> {
-    const isConfig = (path: string) => locateFile(this.deps.catalog, git.path, path) !== null;
-    const fastForward = last !== null && !input.forced && (await provider.isAncestor(repo, last, input.after));
-    const diff: ChangedFile[] = last === null ? [] : await provider.changedFiles(repo, last, input.after, git.path);
-    const deletedPaths = diff
-      .flatMap((c) => (c.status === "deleted" ? [c.path] : c.status === "renamed" && c.previousPath ? [c.previousPath] : []))
-      .filter(isConfig);
-
-    if (fastForward) {
-      const wanted = diff.filter((c) => c.status !== "deleted").map((c) => c.path).filter(isConfig);
-      if (wanted.length === 0 && deletedPaths.length === 0) return { files: [], deletedPaths, touched: false };
-      const files = wanted.length === 0 ? [] : await provider.readFiles(repo, input.after, git.path, wanted);
-      return { files, deletedPaths, touched: true };
+  ): Promise<{ kind: "stale"; reason: string } | { kind: "fast-forward" | "reconcile"; note: string | null }> {
+    if (last === null) return { kind: "reconcile", note: null };
+    const short = (sha: string) => sha.slice(0, 12);
+    if (await provider.isAncestor(repo, input.after, last)) {
+      const head = await provider.resolveRef(repo, git.branch);
+      if (head !== input.after) {
+        return { kind: "stale", reason: `commit ${input.after} is older than the last applied ${last} and is not the branch's head` };
+      }
+      return { kind: "reconcile", note: `branch ${git.branch} was reset from ${short(last)} back to ${short(input.after)}: the tenant follows it` };
     }
-    const files = (await provider.readFiles(repo, input.after, git.path)).filter((f) => isConfig(f.path));
-    return { files, deletedPaths, touched: files.length > 0 || deletedPaths.length > 0 };
+    const descends = await provider.isAncestor(repo, last, input.after);
+    if (descends && !input.forced) return { kind: "fast-forward", note: null };
+    // A forced push that still descends from the last applied commit rewrote nothing it saw.
+    if (descends) return { kind: "reconcile", note: null };
+    return { kind: "reconcile", note: `branch ${git.branch} was rewritten (force-push from ${short(last)} to ${short(input.after)}): reconciled from its whole tree` };
+  }
+
+  /** A reset that changed no config file is still worth a line in the log. */
+  private async logReset(input: InboundInput, git: GitConnection, note: string): Promise<void> {
+    await this.deps.store.appendSyncLog(input.tenant, {
+      direction: "INBOUND",
+      status: "done",
+      commitSha: input.after,
+      branch: git.branch,
+      author: input.pusher?.name ?? "git",
+      note,
+    });
   }
 }
 

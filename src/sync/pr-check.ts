@@ -1,15 +1,17 @@
 import type { CheckConclusion, Diagnostic, GitConnection, GitProvider, RepoRef } from "../core/index.js";
 import { COMMENT_MARKER } from "../core/index.js";
-import { locateFile, validateChange } from "../validation/index.js";
 import type { SyncDeps } from "./deps.js";
-import { computePlan, type Plan } from "./plan.js";
+import { diffPaths, planChange, readPaths, type PlannedChange } from "./change-flow.js";
+import { conflictLabel } from "./conflicts.js";
+import type { Plan } from "./plan.js";
 import { renderPlanMarkdown, truncateMarkdown } from "./plan-markdown.js";
 import { CHECK_NAME, diagnosticsToAnnotations } from "./verdict.js";
 
 /**
- * The PR check: what reviewers read. The changed config files at the PR's head are validated
- * against the tenant as it would be after the merge, and the plan says what merging would do.
- * The same plan code applies the merge later, so the check is an exact dry run.
+ * The PR check: what reviewers read. It is the inbound flow (change-flow.ts) with apply turned
+ * off: the PR's own changes (merge base → head) are validated against the tenant as it would
+ * be after the merge and planned, conflicts with unsynced app changes included. The plan's
+ * fingerprint is recorded so the merge can say whether it did the same.
  */
 
 export interface PullRequestTarget {
@@ -34,6 +36,8 @@ export interface CheckOutcome {
   summary: string;
   /** False when a newer head arrived while this one was evaluated: nothing was published. */
   published: boolean;
+  /** The plan's fingerprint (see plan-fingerprint.ts), when a plan was made. */
+  fingerprint?: string;
 }
 
 export class PullRequestCheck {
@@ -55,23 +59,15 @@ export class PullRequestCheck {
   }
 
   private async run(tenant: string, git: GitConnection, key: string, pr: PullRequestTarget): Promise<CheckOutcome> {
-    const { store, catalog } = this.deps;
     const provider = await this.deps.providers(tenant, git);
     const repo: RepoRef = { repository: git.repository };
     const name = pr.checkName ?? CHECK_NAME;
 
     const baseSha = pr.baseSha ?? (await provider.resolveRef(repo, pr.base));
-    const changed = baseSha === null ? [] : await provider.changedFiles(repo, baseSha, pr.headSha, git.path);
-    const config = changed.filter((c) => locateFile(catalog, git.path, c.path) !== null);
-    const renamedFrom = changed.flatMap((c) => (c.status === "renamed" && c.previousPath ? [c.previousPath] : []));
-    const deletedPaths = [
-      ...config.filter((c) => c.status === "deleted").map((c) => c.path),
-      ...renamedFrom.filter((p) => locateFile(catalog, git.path, p) !== null),
-    ];
-    const wanted = config.filter((c) => c.status !== "deleted").map((c) => c.path);
+    const paths = baseSha === null ? { wanted: [], deletedPaths: [] } : await diffPaths(this.deps, provider, git, baseSha, pr.headSha);
 
     // No config file changed: answer at once, without reading the tenant.
-    if (wanted.length === 0 && deletedPaths.length === 0) {
+    if (paths.wanted.length === 0 && paths.deletedPaths.length === 0) {
       const summary = `No configuration file under \`${git.path || "/"}\` changed: nothing for gitsync to check.`;
       const published = await this.publish(provider, git, key, pr, name, "neutral", "No configuration changes", summary, []);
       return { conclusion: "neutral", diagnostics: [], plan: null, title: "No configuration changes", summary, published };
@@ -87,44 +83,20 @@ export class PullRequestCheck {
       name,
       status: "in_progress",
       title: "Checking configuration",
-      summary: `Validating ${wanted.length + deletedPaths.length} changed configuration file(s).`,
+      summary: `Validating ${paths.wanted.length + paths.deletedPaths.length} changed configuration file(s).`,
       annotations: [],
       pullRequest: pr.number,
     });
-    const files = wanted.length === 0 ? [] : await provider.readFiles(repo, pr.headSha, git.path, wanted);
-    const current = await store.listResources(tenant, undefined, { includeArchived: true });
-    const connections = (await store.listConnections(tenant)).map((c) => c.name);
-    const result = validateChange({
-      catalog,
-      basePath: git.path,
-      changed: files,
-      deleted: deletedPaths,
-      current: current.filter((r) => !r.archived),
-      connections,
-    });
-    const errors = result.diagnostics.filter((d) => d.severity === "error");
-    const warnings = result.diagnostics.length - errors.length;
-    const plan = computePlan({ current, incoming: result.resources, deleted: result.deleted, deletions: git.deletions });
-    const conclusion: CheckConclusion = errors.length > 0 ? "failure" : "success";
-    const title =
-      errors.length > 0
-        ? `${errors.length} error(s) in the configuration${warnings > 0 ? `, ${warnings} warning(s)` : ""}`
-        : `Valid: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete + plan.counts.archive} to delete or archive`;
-    const summary = [
-      `### gitsync: tenant \`${tenant}\``,
-      "",
-      errors.length > 0
-        ? `**${errors.length} error(s)** must be fixed first: gitsync applies nothing while the configuration is invalid.`
-        : "The configuration is valid.",
-      // Findings first: when a provider cuts the text, what must be fixed survives the cut.
-      ...diagnosticList(result.diagnostics),
-      "",
-      ...(errors.length > 0 ? ["Once they are fixed, merging does this:", ""] : []),
-      renderPlanMarkdown(plan),
-    ].join("\n");
-    const annotations = diagnosticsToAnnotations(result.diagnostics);
+    const change = await readPaths(provider, git, pr.headSha, paths);
+    // The inbound flow with apply turned off: the merge runs this same planning.
+    const planned = await planChange(this.deps, tenant, git, change);
+    const { title, summary, conclusion } = describeCheck(tenant, planned);
+    const annotations = diagnosticsToAnnotations(planned.diagnostics);
     const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations, true);
-    return { conclusion, diagnostics: result.diagnostics, plan, title, summary, published };
+    if (published) {
+      await this.deps.store.putCheckedPlan(tenant, { pullRequest: pr.number, headSha: pr.headSha, ...planned.digest });
+    }
+    return { conclusion, diagnostics: planned.diagnostics, plan: planned.plan, title, summary, published, fingerprint: planned.digest.fingerprint };
   }
 
   private async publish(
@@ -192,6 +164,42 @@ export async function postComment(
     pullRequest,
     truncateMarkdown(`${COMMENT_MARKER}\n${body}`, provider.capabilities.maxCommentLength),
   );
+}
+
+function describeCheck(tenant: string, planned: PlannedChange): { title: string; summary: string; conclusion: CheckConclusion } {
+  const { errors, plan, conflicts, diagnostics } = planned;
+  const warnings = diagnostics.length - errors.length;
+  const conclusion: CheckConclusion = errors.length > 0 ? "failure" : "success";
+  const title =
+    errors.length > 0
+      ? `${errors.length} error(s) in the configuration${warnings > 0 ? `, ${warnings} warning(s)` : ""}`
+      : `Valid: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete + plan.counts.archive} to delete or archive`;
+  const summary = [
+    `### gitsync: tenant \`${tenant}\``,
+    "",
+    errors.length > 0
+      ? `**${errors.length} error(s)** must be fixed first: gitsync applies nothing while the configuration is invalid.`
+      : "The configuration is valid.",
+    // Findings first: when a provider cuts the text, what must be fixed survives the cut.
+    ...diagnosticList(diagnostics),
+    "",
+    ...(errors.length > 0 ? ["Once they are fixed, merging does this:", ""] : []),
+    renderPlanMarkdown(plan),
+    ...conflictList(conflicts.map(conflictLabel)),
+  ].join("\n");
+  return { title, summary, conclusion };
+}
+
+function conflictList(labels: readonly string[]): string[] {
+  if (labels.length === 0) return [];
+  return [
+    "",
+    "#### Conflicts with unsynced app changes",
+    "",
+    "Changed here and in the app since the last sync. Merging keeps the app's version in the tenant and opens a conflict pull request holding it:",
+    "",
+    ...labels.map((l) => `- \`${l}\``),
+  ];
 }
 
 function diagnosticList(diagnostics: readonly Diagnostic[]): string[] {

@@ -1,9 +1,7 @@
-import { GitsyncError, type Actor, type Diagnostic, type SyncLogEntry } from "../core/index.js";
-import { validateTree } from "../validation/index.js";
+import { GitsyncError, type Actor, type Diagnostic, type FileContent, type GitConnection, type GitProvider, type OutboxEntry, type SyncLogEntry } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
-import { applyPlan } from "./apply.js";
 import { buildCommitMessage, changeBody } from "./commit-message.js";
-import { computePlan } from "./plan.js";
+import { applyChange, planChange, wholeTree } from "./change-flow.js";
 import { resourceLabel } from "./inbound.js";
 import { diffTenantWithTree } from "./tenant-diff.js";
 
@@ -66,38 +64,55 @@ export class ResyncSync {
       return { status: "done", entry };
     }
 
-    const connections = (await store.listConnections(tenant)).map((c) => c.name);
-    const tree = validateTree({ catalog, files, basePath: git.path, connections });
-    const errors = tree.diagnostics.filter((d) => d.severity === "error");
-    if (errors.length > 0) {
+    return this.fromGit(tenant, actor, { git, provider, head, files, pending });
+  }
+
+  /** Rebuilds the tenant from the branch's whole tree in one transaction. */
+  private async fromGit(
+    tenant: string,
+    actor: Actor,
+    at: { git: GitConnection; provider: GitProvider; head: string; files: FileContent[]; pending: OutboxEntry[] },
+  ): Promise<ResyncOutcome> {
+    const { store } = this.deps;
+    const { git, provider, head, files, pending } = at;
+    // The same flow as a push, for the whole branch: the tenant ends up holding exactly it.
+    // Git wins by request, so there are no conflicts: the app's unsynced changes are settled.
+    const current = await store.listResources(tenant, undefined, { includeArchived: true });
+    const planned = await planChange(this.deps, tenant, git, wholeTree(this.deps, git.path, files, current, true), { conflicts: false });
+    if (planned.errors.length > 0) {
       const entry = await store.appendSyncLog(tenant, {
         direction: "INBOUND",
         status: "failed",
         commitSha: head,
         branch: git.branch,
         author: actor.name,
-        error: `${errors.length} validation error(s) in the branch; nothing applied`,
+        error: `${planned.errors.length} validation error(s) in the branch; nothing applied`,
       });
-      return { status: "invalid", diagnostics: errors, entry };
+      return { status: "invalid", diagnostics: planned.errors, entry };
     }
-    const current = await store.listResources(tenant, undefined, { includeArchived: true });
-    const inGit = new Set(tree.resources.map(resourceLabel));
-    const deleted = current.filter((r) => !r.archived && catalog.byId(r.kind)?.exported && !inGit.has(resourceLabel(r)));
-    const plan = computePlan({ current, incoming: tree.resources, deleted, deletions: git.deletions });
-    const entry = await store.transaction(async (tx) => {
-      await applyPlan(tx, tenant, plan, actor, { outbox: false });
-      await tx.markOutboxDone(pending.map((e) => e.id), null);
-      await tx.putSyncState(tenant, { lastAppliedSha: head });
-      return tx.appendSyncLog(tenant, {
-        direction: "INBOUND",
-        status: "done",
-        commitSha: head,
-        branch: git.branch,
-        author: actor.name,
-        files: files.map((f) => f.path),
-        resources: plan.items.filter((i) => i.action !== "keep").map(resourceLabel),
-      });
+    const { logId } = await applyChange(this.deps, {
+      tenant,
+      git,
+      provider,
+      sha: head,
+      actor,
+      planned,
+      log: async (tx) => {
+        await tx.markOutboxDone(pending.map((e) => e.id), null);
+        const entry = await tx.appendSyncLog(tenant, {
+          direction: "INBOUND",
+          status: "done",
+          commitSha: head,
+          branch: git.branch,
+          author: actor.name,
+          files: files.map((f) => f.path),
+          resources: planned.plan.items.filter((i) => i.action !== "keep").map(resourceLabel),
+        });
+        return entry.id;
+      },
     });
+    const entry = await store.getSyncLog(tenant, logId);
+    if (entry === null) throw new Error(`sync log entry ${logId} vanished`);
     return { status: "done", entry };
   }
 }

@@ -25,13 +25,30 @@ export class SyncService {
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(readonly deps: SyncDeps) {
-    this.inbound = new InboundSync(deps);
+    this.checks = new PullRequestCheck(deps);
+    const opened = (tenant: string, pr: { number: number; headSha: string; base: string }) => this.checkOpened(tenant, pr);
+    this.inbound = new InboundSync(deps, opened);
     this.outbound = new OutboundSync(deps, this.inbound, this.locks);
-    this.snapshots = new SnapshotSync(deps, this.locks);
+    this.snapshots = new SnapshotSync(deps, this.locks, opened);
     this.imports = new ImportSync(deps);
     this.resync = new ResyncSync(deps);
-    this.checks = new PullRequestCheck(deps);
     this.integrity = new TenantIntegrity(deps);
+  }
+
+  /**
+   * A pull request gitsync opened itself (a snapshot, a conflict) gets its check like any
+   * other. GitHub, GitLab and Bitbucket send their pull request webhook for it (an app's own
+   * pull requests included), which runs the check; the local provider has no forge to send
+   * one, so it is checked here.
+   */
+  private async checkOpened(tenant: string, pr: { number: number; headSha: string; base: string }): Promise<void> {
+    const git = await this.deps.store.getGitConnection(tenant);
+    if (git.provider !== "local") return;
+    try {
+      await this.checks.evaluate(tenant, { number: pr.number, headSha: pr.headSha, base: pr.base, baseSha: null });
+    } catch (error) {
+      this.deps.log.warn({ tenant, pullRequest: pr.number, err: error instanceof Error ? error.message : String(error) }, "check of an opened pull request failed");
+    }
   }
 
   /** Checks every tenant once (an earlier version may have left one invalid), then picks up outbox rows left by a previous run. */
@@ -117,8 +134,10 @@ export class SyncService {
   }
 
   async handlePullRequest(event: PullRequestEvent): Promise<{ tenant: string; outcome: CheckOutcome }[]> {
-    if (!["opened", "updated", "reopened", "rerequested"].includes(event.action)) return [];
     const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => t.git.branch === event.base);
+    // A closed pull request will not be merged: its checked plan has nothing left to compare.
+    if (event.action === "closed") for (const { tenant } of tenants) await this.deps.store.deleteCheckedPlan(tenant, event.number);
+    if (!["opened", "updated", "reopened", "rerequested"].includes(event.action)) return [];
     const shared = tenants.length > 1;
     const results: { tenant: string; outcome: CheckOutcome }[] = [];
     for (const { tenant } of tenants) {

@@ -1,5 +1,6 @@
 import type { Actor, FileContent, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
 import type { SyncDeps, TenantLocks } from "./deps.js";
+import type { PullRequestOpened } from "./inbound.js";
 import { buildCommitMessage, changeBody, snapshotBranchName } from "./commit-message.js";
 import { countByProject, diffTenantWithTree, type ProjectPending, type TenantDiff, type TenantDiffItem } from "./tenant-diff.js";
 import { compareProjects } from "./plan.js";
@@ -16,6 +17,7 @@ export class SnapshotSync {
   constructor(
     private readonly deps: SyncDeps,
     private readonly locks: TenantLocks,
+    private readonly opened?: PullRequestOpened,
   ) {}
 
   /** Queues a snapshot and returns its log entry at once; `get` reads its progress. */
@@ -74,7 +76,7 @@ export class SnapshotSync {
       title: `${tenant}: configuration snapshot ${day}`,
       body: snapshotSummary(tenant, diff.items),
     });
-    return store.transaction(async (tx) => {
+    const entry = await store.transaction(async (tx) => {
       // The rows are in the pull request now; the merge brings them back as an inbound push.
       await tx.markOutboxDone(pending.map((e) => e.id), sha);
       return tx.updateSyncLog(logId, {
@@ -86,6 +88,8 @@ export class SnapshotSync {
         resources: diff.items.map((i) => `${i.kind}/${i.name}`),
       });
     });
+    if (sha) await this.opened?.(tenant, { number: pr.number, headSha: sha, base: git.branch });
+    return entry;
   }
 
   private async connect(tenant: string): Promise<{ git: GitConnection; provider: GitProvider; repo: RepoRef }> {

@@ -34,6 +34,8 @@ function detailLines(details) {
       if (typeof d?.message === "string") out.push(`${String(d.file ?? "")}${d.line ? ` line ${String(d.line)}` : ""}: ${d.message}`);
     }
   }
+  // A refused merge's reasons (a failed, running or stale check).
+  if (Array.isArray(details?.reasons)) for (const r of details.reasons) if (typeof r === "string") out.push(r);
   return out;
 }
 

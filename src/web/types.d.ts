@@ -109,4 +109,6 @@ export interface PullDetail {
   pull: Pull;
   checks: Check[];
   comment: string | null;
+  /** Whether the merge is allowed now, and why not. */
+  merge: { allowed: boolean; reasons: string[] };
 }

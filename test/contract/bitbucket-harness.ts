@@ -250,12 +250,13 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   private getDiffstat(head: string, base: string, query: URLSearchParams): Reply {
-    if (query.get("topic") !== "false") throw new Error("the harness models two-dot diffstats only (topic=false)");
     const h = this.model.findCommit(head);
     const b = this.model.findCommit(base);
     if (!h || !b) return notFound("commit not found");
+    // topic (true unless `false`): a three-dot diff from the merge base; false: the two trees.
+    const from = query.get("topic") === "false" ? b.sha : (this.model.mergeBase(h.sha, b.sha) ?? b.sha);
     const body = fixture("diffstat");
-    body.values = this.model.diffstat(b.sha, h.sha);
+    body.values = this.model.diffstat(from, h.sha);
     body.size = body.values.length;
     return [200, body, JSON_TYPE];
   }

@@ -136,6 +136,20 @@ export class GitHubForge {
     return false;
   }
 
+  /** The nearest common ancestor (breadth-first from `b`), or null for unrelated histories. */
+  mergeBase(a: string, b: string): string | null {
+    const queue = [b];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const sha = queue.shift() as string;
+      if (this.isAncestor(sha, a)) return sha;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    return null;
+  }
+
   /** Path-level differences, in GitHub's compare vocabulary. */
   diff(base: string, head: string): { path: string; status: "added" | "removed" | "modified"; sha: string }[] {
     const before = this.files(base) ?? new Map<string, string>();

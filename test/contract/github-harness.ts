@@ -194,8 +194,9 @@ export class GitHubHarness implements ContractHarness {
         return this.tarballSpecs(step.sha);
       case "changedFiles": {
         const compare = this.compareSpec(step.base, step.head);
-        if (f.diff(step.base, step.head).length < 300) return [compare];
-        return [compare, this.treeSpec(step.base), this.treeSpec(step.head)];
+        const mergeBase = f.mergeBase(step.base, step.head) ?? step.base;
+        if (f.diff(mergeBase, step.head).length < 300) return [compare];
+        return [compare, this.treeSpec(mergeBase), this.treeSpec(step.head)];
       }
       case "isAncestor":
         return [this.compareSpec(step.ancestor, step.descendant)];

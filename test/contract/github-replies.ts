@@ -121,7 +121,9 @@ export class GitHubReplies {
     const status: Comparison["status"] =
       base === head ? "identical" : this.forge.isAncestor(base, head) ? "ahead" : this.forge.isAncestor(head, base) ? "behind" : "diverged";
     const template = compareFixture.files[0] as (typeof compareFixture.files)[number];
-    const files = this.forge.diff(base, head).slice(0, fileLimit).map((f) => ({
+    // Compare is three-dot: the files changed from the merge base to head.
+    const mergeBase = this.forge.mergeBase(base, head) ?? base;
+    const files = this.forge.diff(mergeBase, head).slice(0, fileLimit).map((f) => ({
       ...template,
       sha: f.sha,
       filename: f.path,
@@ -140,7 +142,7 @@ export class GitHubReplies {
       behind_by: status === "behind" ? 1 : 0,
       total_commits: ahead,
       base_commit: this.restCommit(base),
-      merge_base_commit: this.restCommit(status === "behind" ? head : base),
+      merge_base_commit: this.restCommit(mergeBase),
       commits: status === "ahead" ? [this.restCommit(head)] : [],
       files,
     };

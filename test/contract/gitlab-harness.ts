@@ -126,18 +126,16 @@ export class GitLabHarness implements ContractHarness {
         this.#on("GET", "repository/compare", (url) => this.#compare(url));
         const base = this.forge.resolve(step.base);
         const head = this.forge.resolve(step.head);
-        if (base !== null && head !== null && this.forge.diff(base, head).length >= COMPARE_DIFF_LIMIT) {
+        const from = base !== null && head !== null ? (this.forge.mergeBase(base, head) ?? base) : null;
+        if (from !== null && head !== null && this.forge.diff(from, head).length >= COMPARE_DIFF_LIMIT) {
+          this.#onMergeBase();
           this.#onArchive();
           this.#onArchive();
         }
         return;
       }
       case "isAncestor":
-        this.#on("GET", "repository/merge_base", (url) => {
-          const [a, b] = url.searchParams.getAll("refs[]").map((r) => this.forge.resolve(r));
-          const base = a && b ? this.forge.mergeBase(a, b) : null;
-          return base === null ? error(400, "mergeBaseNotFound") : [200, this.#commitJson(FIXTURES.mergeBase, base), JSON_HEADERS];
-        });
+        this.#onMergeBase();
         return;
       case "createBranch":
         this.#on("POST", "repository/branches", (_url, body) => {
@@ -266,10 +264,20 @@ export class GitLabHarness implements ContractHarness {
     });
   }
 
+  #onMergeBase(): void {
+    this.#on("GET", "repository/merge_base", (url) => {
+      const [a, b] = url.searchParams.getAll("refs[]").map((r) => this.forge.resolve(r));
+      const base = a && b ? this.forge.mergeBase(a, b) : null;
+      return base === null ? error(400, "mergeBaseNotFound") : [200, this.#commitJson(FIXTURES.mergeBase, base), JSON_HEADERS];
+    });
+  }
+
+  /** GitLab's compare: from the merge base unless `straight=true` asks for the two trees. */
   #compare(url: URL): Reply {
-    const from = this.forge.resolve(url.searchParams.get("from") ?? "");
+    const start = this.forge.resolve(url.searchParams.get("from") ?? "");
     const to = this.forge.resolve(url.searchParams.get("to") ?? "");
-    if (from === null || to === null) return error(404, "commitNotFound");
+    if (start === null || to === null) return error(404, "commitNotFound");
+    const from = url.searchParams.get("straight") === "true" ? start : (this.forge.mergeBase(start, to) ?? start);
     const template = (FIXTURES.compare["diffs"] as Json[])[0] as Json;
     const diffs = this.forge.diff(from, to).slice(0, COMPARE_DIFF_LIMIT).map((d) => ({ ...template, ...d, diff: "" }));
     const commits = [...this.forge.ancestors(to)].filter((id) => !this.forge.ancestors(from).has(id));

@@ -188,6 +188,29 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       ]);
     });
 
+    it("lists only a behind branch's own changes, as its pull request shows them", async () => {
+      // The branch is cut from main; then main gains `late.yaml` and loses the nightly job.
+      const own: FileChange[] = [{ action: "upsert", path: "config/models/mine.yaml", content: "name: mine\n" }];
+      const { sha: branchHead } = await commit(own, { branch: "feature/behind", createBranch: true });
+      const { sha: mainHead } = await commit([
+        { action: "upsert", path: "config/models/late.yaml", content: "name: late\n" },
+        { action: "delete", path: "config/jobs/nightly.yaml" },
+      ]);
+      h.expect({ op: "changedFiles", base: mainHead as string, head: branchHead as string, path: "config" });
+      const changed = await h.provider.changedFiles(h.repo, mainHead as string, branchHead as string, "config");
+      expect(changed).toEqual([{ path: "config/models/mine.yaml", status: "added" }]);
+    });
+
+    it("lists a behind branch's own changes past the 300 files a GitHub compare lists", async () => {
+      const own = manyFiles(320, "mine");
+      const { sha: branchHead } = await commit(own, { branch: "feature/large", createBranch: true });
+      const { sha: mainHead } = await commit([{ action: "upsert", path: "config/models/late.yaml", content: "name: late\n" }]);
+      h.expect({ op: "changedFiles", base: mainHead as string, head: branchHead as string, path: "config" });
+      const changed = await h.provider.changedFiles(h.repo, mainHead as string, branchHead as string, "config");
+      expect(changed).toHaveLength(320);
+      expect(changed.every((c) => c.path.startsWith("config/mine/") && c.status === "added")).toBe(true);
+    });
+
     it("tells whether one commit is an ancestor of another, both ways", async () => {
       const { sha } = await commit(CHANGES);
       h.expect({ op: "isAncestor", ancestor: main, descendant: sha as string });

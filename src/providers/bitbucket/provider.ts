@@ -231,8 +231,8 @@ export class BitbucketProvider implements GitProvider {
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     const r = splitRepository(repo);
     const op = `GET diffstat ${head}..${base}`;
-    // topic=false: a plain two-dot diff of the trees, like `git diff base head`.
-    const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: false }), (d) =>
+    // topic=true: from the merge base to head (`git diff base...head`), as the pull request shows it.
+    const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
     return files.filter((f) => isUnder(f.path, path) || (f.previousPath !== undefined && isUnder(f.previousPath, path)));

@@ -3,7 +3,7 @@ import { GitsyncError } from "../../core/index.js";
 import { call } from "./errors.js";
 import { type CompareStatus, filterChanges, mapCompareFiles, mapCompareStatus, mapTreeBlobs, under } from "./mappers.js";
 import { COMPARE_FILE_LIMIT, type GitHubOctokit } from "./options.js";
-import { obj } from "./shape.js";
+import { obj, str } from "./shape.js";
 import { extractTarball } from "./tarball.js";
 
 interface Target {
@@ -39,8 +39,9 @@ async function compare(octokit: GitHubOctokit, target: Target, base: string, hea
 }
 
 /**
- * Changed files from compare; compare lists at most 300 files, so a full list is replaced by
- * a comparison of the two recursive trees (two more requests, any number of files).
+ * Changed files from compare (`base...head`: from the merge base, as the pull request shows
+ * them); compare lists at most 300 files, so a full list is replaced by a comparison of the
+ * merge base's and head's recursive trees (two more requests, any number of files).
  */
 export async function changedFilesBetween(
   octokit: GitHubOctokit,
@@ -53,7 +54,8 @@ export async function changedFilesBetween(
   const listed = mapCompareFiles(data);
   const complete = Array.isArray(data.files) && data.files.length < COMPARE_FILE_LIMIT;
   if (complete) return filterChanges(listed, folder);
-  return filterChanges(await diffTrees(octokit, target, base, head), folder);
+  const from = str("compare", obj("compare", data.merge_base_commit, "merge_base_commit"), "sha");
+  return filterChanges(await diffTrees(octokit, target, from, head), folder);
 }
 
 async function treeOf(octokit: GitHubOctokit, target: Target, commit: string): Promise<Map<string, string>> {

@@ -124,10 +124,12 @@ export class GitLabProvider implements GitProvider {
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     const directory = normalizeDirectory(path);
-    // straight: the diff of the two trees (base..head), not from their merge base.
-    const compare = compareOf(await this.#api.Repositories.compare(repo.repository, base, head, { straight: true }));
+    // Not straight: from the merge base to head (base...head), as the merge request shows it.
+    const compare = compareOf(await this.#api.Repositories.compare(repo.repository, base, head));
     const files =
-      compare.timedOut || compare.listed >= COMPARE_DIFF_LIMIT ? await this.#diffArchives(repo, base, head, directory) : compare.files;
+      compare.timedOut || compare.listed >= COMPARE_DIFF_LIMIT
+        ? await this.#diffArchives(repo, await this.#mergeBase(repo, base, head), head, directory)
+        : compare.files;
     return files.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
   }
 
@@ -268,6 +270,16 @@ export class GitLabProvider implements GitProvider {
     });
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
     return readTarGz(new Uint8Array(await body.arrayBuffer()), keep);
+  }
+
+  /** The merge base of two commits; the first one itself for unrelated histories. */
+  async #mergeBase(repo: RepoRef, a: string, b: string): Promise<string> {
+    try {
+      return commitOf(await this.#api.Repositories.mergeBase(repo.repository, [a, b]), "merge base").id;
+    } catch (error) {
+      if (error instanceof GitLabHttpError && (error.status === 400 || error.status === 404)) return a;
+      throw error;
+    }
   }
 
   async #diffArchives(repo: RepoRef, base: string, head: string, directory: string): Promise<ChangedFile[]> {

@@ -202,6 +202,8 @@ export class LocalProvider implements GitProvider {
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     const { git } = await this.open(repo.repository);
     const prefix = normalisePath(path);
+    // Three dots, as a forge shows a pull request: what head changed since it forked from base.
+    const from = (await this.mergeBase(git, base, head)) ?? revision(base);
     const { stdout } = await git.run([
       "diff-tree",
       "-r",
@@ -209,7 +211,7 @@ export class LocalProvider implements GitProvider {
       "-M",
       "--no-commit-id",
       "--name-status",
-      revision(base),
+      from,
       revision(head),
       ...(prefix ? ["--", prefix] : []),
     ]);
@@ -232,6 +234,12 @@ export class LocalProvider implements GitProvider {
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
     const { git } = await this.open(repo.repository);
     return this.ancestor(git, ancestor, descendant);
+  }
+
+  /** The best common ancestor, or null for unrelated histories. */
+  private async mergeBase(git: GitRunner, a: string, b: string): Promise<string | null> {
+    const { code, stdout } = await git.run(["merge-base", revision(a), revision(b)], { okCodes: [1] });
+    return code === 0 ? stdout.toString("utf8").trim() : null;
   }
 
   private async ancestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { actorOf } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
+import { mergeBlockers } from "./merge-gate.js";
 
 /**
  * The local provider's pull requests: what a forge would offer, so the embedded default can be
@@ -67,11 +68,12 @@ export const pullRoutes: Route[] = [
     path: `${base}/{n}`,
     access: "viewer",
     handler: async ({ params }, deps) => {
-      const { repository } = await localRepository(deps, params.tenant);
+      const { repository, branch } = await localRepository(deps, params.tenant);
       const pull = await requirePull(deps, repository, params);
-      const [checks, comment] = await Promise.all([
+      const [checks, comment, blockers] = await Promise.all([
         deps.store.listLocalChecks(repository, pull.headSha),
         deps.store.getLocalComment(repository, pull.number),
+        pull.state === "open" ? mergeBlockers(deps, repository, branch, pull) : Promise.resolve([]),
       ]);
       return {
         status: 200,
@@ -79,6 +81,7 @@ export const pullRoutes: Route[] = [
           pull,
           checks: checks.map(({ name, status, conclusion, title, summary, annotations }) => ({ name, status, conclusion, title, summary, annotations })),
           comment: comment?.body ?? null,
+          merge: { allowed: pull.state === "open" && blockers.length === 0, reasons: blockers },
         },
       };
     },
@@ -88,10 +91,14 @@ export const pullRoutes: Route[] = [
     path: `${base}/{n}/merge`,
     access: "admin",
     handler: async ({ params, principal }, deps) => {
-      const { repository } = await localRepository(deps, params.tenant);
+      const { repository, branch } = await localRepository(deps, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const pull = await requirePull(deps, repository, params);
       if (pull.state !== "open") throw new GitsyncError("conflict", `pull request ${pull.number} is ${pull.state}`, { state: pull.state });
+      const reasons = await mergeBlockers(deps, repository, branch, pull);
+      if (reasons.length > 0) {
+        throw new GitsyncError("conflict", `pull request #${pull.number} cannot be merged: ${reasons.join("; ")}`, { reasons });
+      }
       // The merge moves the base branch; the provider hands that to the engine as a push.
       await deps.registry.local.mergePullRequest(repository, pull.number, actorOf(principal));
       return { status: 200, body: { pull: await requirePull(deps, repository, params) } };

@@ -3,6 +3,7 @@ import type { DialectName } from "../schema.js";
 import { initialMigration } from "./0001-initial.js";
 import { tenantGrantsMigration } from "./0002-tenant-grants.js";
 import { integrityMigration } from "./0003-integrity.js";
+import { checkedPlansMigration } from "./0004-checked-plans.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -16,6 +17,7 @@ export class StoreMigrations implements MigrationProvider {
       "0001-initial": initialMigration(this.dialect),
       "0002-tenant-grants": tenantGrantsMigration(),
       "0003-integrity": integrityMigration(),
+      "0004-checked-plans": checkedPlansMigration(),
     };
   }
 }

@@ -22,6 +22,7 @@ const patchColumns = (entry: Partial<SyncLogInput>) =>
     resources: jsonText(entry.resources),
     error: entry.error,
     ...diagnosticColumns(entry.diagnostics),
+    note: entry.note,
   });
 
 /** Errors first, then the first MAX_LOG_DIAGNOSTICS, and how many there were. */
@@ -51,6 +52,7 @@ export async function appendSyncLog(cx: StoreContext, tenant: string, entry: Syn
       resources: JSON.stringify(entry.resources ?? []),
       error: entry.error ?? null,
       ...diagnosticColumns(entry.diagnostics ?? []),
+      note: entry.note ?? null,
       created_at: at,
       updated_at: at,
     })

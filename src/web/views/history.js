@@ -120,8 +120,9 @@ export function History({ ctx, tenant, query }) {
                       <td>${e.author ?? html`<span class="muted">none</span>`}</td>
                       <td><${ResourceList} names=${e.resources} /></td>
                       <td>
-                        ${e.error ? html`<span class="error-text">${e.error}</span>` : html`<span class="muted">none</span>`}
+                        ${e.error ? html`<span class="error-text">${e.error}</span>` : e.note ? null : html`<span class="muted">none</span>`}
                         <${Findings} diagnostics=${e.diagnostics ?? []} count=${e.diagnosticCount} />
+                        ${e.note ? html`<p class="log-note">${e.note}</p>` : null}
                       </td>
                     </tr>`,
                   )}

@@ -59,6 +59,20 @@ function CheckView({ check }) {
 }
 
 /**
+ * Why the merge button is disabled: merging respects the check.
+ * @param {{ reasons: string[] }} props
+ */
+function MergeBlockers({ reasons }) {
+  if (reasons.length === 0) return null;
+  return html`<div id="merge-blockers" class="merge-blockers" role="note">
+    <p><strong>This pull request cannot be merged yet:</strong></p>
+    <ul>
+      ${reasons.map((r) => html`<li>${r}</li>`)}
+    </ul>
+  </div>`;
+}
+
+/**
  * One pull request: its check and plan, and Merge for admins.
  * @param {{ ctx: Ctx, tenant: string, number: number, onMerged: () => void }} props
  */
@@ -87,7 +101,7 @@ export function PullView({ ctx, tenant, number, onMerged }) {
 
   if (detail.error) return html`<${Title}>Pull request #${number}<//><${ErrorBox} error=${detail.error} doing="loading the pull request" />`;
   if (!detail.data) return html`<${Title}>Pull request #${number}<//><${Loading} what="the pull request" />`;
-  const { pull, checks, comment } = detail.data;
+  const { pull, checks, comment, merge: gate } = detail.data;
   return html`<${Title}>#${pull.number} ${pull.title}<//>
     <p><a href=${href(tenant, "pulls")}>All pull requests</a></p>
     <section class="panel" aria-labelledby="pull-facts">
@@ -101,8 +115,11 @@ export function PullView({ ctx, tenant, number, onMerged }) {
       </dl>
       ${pull.state === "open" && atLeast(ctx.role, "admin")
         ? html`<div class="actions">
-            <button type="button" onClick=${merge} disabled=${busy}>${busy ? "Merging…" : "Merge pull request"}</button>
-          </div>`
+              <button type="button" onClick=${merge} disabled=${busy || !gate.allowed} aria-describedby=${gate.allowed ? undefined : "merge-blockers"}>
+                ${busy ? "Merging…" : "Merge pull request"}
+              </button>
+            </div>
+            <${MergeBlockers} reasons=${gate.reasons} />`
         : pull.state === "open"
           ? html`<p class="hint">An admin merges pull requests.</p>`
           : null}
