@@ -1,5 +1,5 @@
 import { BranchMovedError, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
-import { resourcePath, serializeResource } from "../catalog/serialize.js";
+import { resourcePath, writeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import type { TenantLocks } from "./deps.js";
 import type { InboundSync } from "./inbound.js";
@@ -190,7 +190,8 @@ export class OutboundSync {
         continue;
       }
       const path = resourcePath(git.path, kind.folder, t.name, git.format);
-      const content = serializeResource(catalog, t.kind, resource.body, git.format);
+      // The file in git is edited in place: a person's comments and layout survive the commit.
+      const content = writeResource(catalog, t.kind, resource.body, git.format, existing.get(path));
       let changed = existing.get(path) !== content;
       if (changed) changes.push({ action: "upsert", path, content });
       for (const other of present) {
