@@ -137,7 +137,9 @@ const tenantArb = fc.uniqueArray(fc.record({ name: word, resource: resourceArb, 
   selector: (r) => `${r.resource.kind}/${r.name}`,
 });
 
-function tenantWith(format: FileFormat, items: fc.Infer<typeof tenantArb>) {
+type TenantItems = typeof tenantArb extends fc.Arbitrary<infer T> ? T : never;
+
+function tenantWith(format: FileFormat, items: TenantItems) {
   const git: GitConnection = { ...DEFAULT_GIT_CONNECTION, format };
   const resources = items.map((i) => resourceOf(i.resource.kind, i.name, i.resource.body));
   const files = items.map((i) => {
