@@ -7,6 +7,7 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
+import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
  * The sync engine as one object per server: every flow of DESIGN.md, serialised per tenant.
@@ -31,9 +32,32 @@ export class SyncService {
     this.checks = new PullRequestCheck(deps);
   }
 
-  /** Picks up outbox rows left by a previous run. */
+  /**
+   * Gives every tenant on the embedded local provider its branch (a tenant made by a previous
+   * run that stopped before its first commit, the demo tenant of a first start), then picks up
+   * outbox rows left by a previous run. Hosted repositories get theirs on the first write.
+   */
   async start(): Promise<void> {
+    for (const { slug } of await this.deps.store.listTenants()) {
+      const git = await this.deps.store.getGitConnection(slug);
+      if (git.provider === "local") await this.initialise(slug).catch(() => undefined);
+    }
     await this.outbound.recover();
+  }
+
+  /**
+   * Creates the tenant's tracked branch with a first commit when it does not exist yet; a
+   * failure is logged and left in the sync log, and the next write retries it.
+   */
+  async initialise(tenant: string): Promise<FirstCommitOutcome> {
+    try {
+      return await this.locks.run(tenant, () => ensureFirstCommit(this.deps, tenant));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.error({ tenant, err: message }, "first commit failed");
+      await this.deps.store.appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: message }).catch(() => undefined);
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
