@@ -419,6 +419,8 @@ export class GitHubHarness implements ContractHarness {
         return [200, r.gitRef(step.branch, sha), JSON_TYPE];
       },
     };
+    // A root commit has no parent to read: a tree of its files alone, a commit without parents.
+    if (step.root === true && !exists) return [getRef, postTree, postCommit, this.createRefSpec()];
     const creating = step.createBranch === true && !exists;
     return [getRef, getCommit, postTree, postCommit, creating ? this.createRefSpec() : moveRef];
   }

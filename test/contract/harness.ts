@@ -17,7 +17,8 @@ export type ContractStep =
   | { op: "isAncestor"; ancestor: string; descendant: string }
   | { op: "createBranch"; branch: string; sha: string }
   /** outcome: "committed" (a new commit), "empty" (no difference, no commit), "moved" (branch moved). */
-  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean }
+  /** root: the branch does not exist and the expected head is empty: its root commit. */
+  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean; root?: boolean }
   | { op: "openPullRequest"; head: string; base: string; existing: boolean }
   | { op: "getPullRequest"; number: number }
   | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed" }

@@ -100,6 +100,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
         files: changes.length,
         outcome: options.outcome ?? "committed",
         ...(options.createBranch ? { createBranch: true } : {}),
+        ...(options.expectedHead === "" ? { root: true } : {}),
       });
       return h.provider.commit({
         ...h.repo,
@@ -230,6 +231,30 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(await h.head("main")).toBe(main);
       expect(await h.snapshot(sha as string)).toEqual(apply(SEED, changes));
       if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([main]);
+    });
+
+    it("creates a tracked branch that does not exist yet with a root commit, then commits on top of it", async () => {
+      const first: FileChange[] = [
+        { action: "upsert", path: "README.md", content: "# tenant\n" },
+        { action: "upsert", path: "config/models/first.yaml", content: "name: first\n" },
+      ];
+      const { sha } = await commit(first, { branch: "tenant-config", expectedHead: "" });
+      expect(sha).not.toBeNull();
+      expect(await h.head("tenant-config")).toBe(sha);
+      expect(await h.head("main")).toBe(main);
+      expect(await h.snapshot(sha as string)).toEqual(apply({}, first));
+      if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([]);
+
+      const next: FileChange[] = [{ action: "upsert", path: "config/models/second.yaml", content: "name: second\n" }];
+      const second = await commit(next, { branch: "tenant-config", expectedHead: sha as string });
+      expect(await h.snapshot(second.sha as string)).toEqual(apply(apply({}, first), next));
+      if (h.commitInfo) expect((await h.commitInfo(second.sha as string)).parents).toEqual([sha]);
+    });
+
+    it("refuses a root commit when the branch exists meanwhile", async () => {
+      const error = await rejection(commit([{ action: "upsert", path: "a.yaml", content: "a: 1\n" }], { expectedHead: "", outcome: "moved" }));
+      expect(error).toBeInstanceOf(BranchMovedError);
+      expect(await h.head("main")).toBe(main);
     });
 
     it("opens a pull request once, finds it again and reads it", async () => {

@@ -56,20 +56,28 @@ export async function commitChanges(
 ): Promise<CommitResult> {
   const { branch, expectedHead } = request;
   const head = await readBranchHead(octokit, target, branch);
-  const creating = head === null && request.createBranch === true;
-  if (!creating && head !== expectedHead) throw new BranchMovedError(branch, expectedHead, head);
-  if (request.changes.length === 0) {
-    if (creating) await createBranchRef(octokit, target, branch, expectedHead);
+  // An empty expected head and no branch: the branch's root commit (a new tracked branch).
+  const root = head === null && expectedHead === "";
+  const creating = head === null && (request.createBranch === true || root);
+  if (!creating && head !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, head);
+  const changes = root ? request.changes.filter((c) => c.action === "upsert") : request.changes;
+  if (changes.length === 0) {
+    if (creating && !root) await createBranchRef(octokit, target, branch, expectedHead);
     return { sha: null };
   }
 
-  const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
-  const baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
+  let baseTree: string | undefined;
+  if (!root) {
+    const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
+    baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
+  }
 
   const entries: TreeEntry[] = [];
   // Blobs only for the few files that cannot go inline; sequential keeps the write limiter happy.
-  for (const change of request.changes) entries.push(await treeEntry(octokit, target, change, inlineLimit));
-  const tree = await call("create tree", () => octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }));
+  for (const change of changes) entries.push(await treeEntry(octokit, target, change, inlineLimit));
+  const tree = await call("create tree", () =>
+    octokit.rest.git.createTree({ ...target, ...(baseTree !== undefined ? { base_tree: baseTree } : {}), tree: entries }),
+  );
   const treeSha = sha("tree", obj("tree", tree.data), "sha");
   if (treeSha === baseTree) {
     if (creating) await createBranchRef(octokit, target, branch, expectedHead);
@@ -81,7 +89,7 @@ export async function commitChanges(
       ...target,
       message: request.message,
       tree: treeSha,
-      parents: [expectedHead],
+      parents: root ? [] : [expectedHead],
       author: { name: request.author.name, email: request.author.email },
       committer: { name: request.committer.name, email: request.committer.email },
     }),
