@@ -92,6 +92,10 @@ export class BitbucketHarness implements ContractHarness {
     return this.count;
   }
 
+  async emptyRepository(): Promise<void> {
+    this.model.branches.clear();
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return { ...(this.model.commits.get(sha)?.files ?? {}) };
   }

@@ -73,6 +73,10 @@ export class GitLabHarness implements ContractHarness {
     return this.#count;
   }
 
+  async emptyRepository(): Promise<void> {
+    this.forge.branches.clear();
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return Object.fromEntries(this.forge.commit(sha).files);
   }

@@ -53,6 +53,8 @@ export interface ContractHarness {
   readonly http?: boolean;
   /** Branch `main` holding exactly `files` (path → content); returns its head sha. Not counted. */
   seed(files: Record<string, string>): Promise<string>;
+  /** The repository as just made on the forge: no branch, no commit. */
+  emptyRepository(): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */
   expect(step: ContractStep): void;
   /** The files of a commit as the forge holds them, read without the provider (for assertions). */

@@ -233,22 +233,34 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([main]);
     });
 
-    it("creates a tracked branch that does not exist yet with a root commit, then commits on top of it", async () => {
-      const first: FileChange[] = [
-        { action: "upsert", path: "README.md", content: "# tenant\n" },
-        { action: "upsert", path: "config/models/first.yaml", content: "name: first\n" },
-      ];
-      const { sha } = await commit(first, { branch: "tenant-config", expectedHead: "" });
+    /** A root commit of `files` on `branch`, its contents and its place, then a commit on top. */
+    async function rootThenNext(branch: string, first: FileChange[]): Promise<void> {
+      const { sha } = await commit(first, { branch, expectedHead: "" });
       expect(sha).not.toBeNull();
-      expect(await h.head("tenant-config")).toBe(sha);
-      expect(await h.head("main")).toBe(main);
+      expect(await h.head(branch)).toBe(sha);
       expect(await h.snapshot(sha as string)).toEqual(apply({}, first));
       if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([]);
+      if (h.commitInfo) expect((await h.commitInfo(sha as string)).author).toEqual(AUTHOR);
 
       const next: FileChange[] = [{ action: "upsert", path: "config/models/second.yaml", content: "name: second\n" }];
-      const second = await commit(next, { branch: "tenant-config", expectedHead: sha as string });
+      const second = await commit(next, { branch, expectedHead: sha as string });
       expect(await h.snapshot(second.sha as string)).toEqual(apply(apply({}, first), next));
       if (h.commitInfo) expect((await h.commitInfo(second.sha as string)).parents).toEqual([sha]);
+    }
+
+    const FIRST: FileChange[] = [
+      { action: "upsert", path: "README.md", content: "# tenant\n" },
+      { action: "upsert", path: "config/models/first.yaml", content: "name: first\n" },
+    ];
+
+    it("creates the tracked branch of an empty repository with its first commit", async () => {
+      await h.emptyRepository();
+      await rootThenNext("main", FIRST);
+    });
+
+    it("creates the tracked branch of an empty repository from a single file", async () => {
+      await h.emptyRepository();
+      await rootThenNext("main", FIRST.slice(0, 1));
     });
 
     it("refuses a root commit when the branch exists meanwhile", async () => {

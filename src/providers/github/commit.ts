@@ -2,12 +2,15 @@ import type { CommitRequest, CommitResult, FileChange } from "../../core/index.j
 import { BranchMovedError, GitsyncError } from "../../core/index.js";
 import { apiMessage, call, providerError, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
+import { commitRoot } from "./root-commit.js";
 import { child, obj, sha } from "./shape.js";
 
 interface Target {
   owner: string;
   repo: string;
 }
+
+type Upsert = Extract<FileChange, { action: "upsert" }>;
 
 type TreeEntry = {
   path: string;
@@ -66,17 +69,16 @@ export async function commitChanges(
     return { sha: null };
   }
 
-  let baseTree: string | undefined;
-  if (!root) {
-    const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
-    baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
-  }
-
   const entries: TreeEntry[] = [];
+  // Inline content only for a root commit: an empty repository refuses blobs as well.
   // Blobs only for the few files that cannot go inline; sequential keeps the write limiter happy.
-  for (const change of changes) entries.push(await treeEntry(octokit, target, change, inlineLimit));
+  for (const change of changes) entries.push(await treeEntry(octokit, target, change, root ? Infinity : inlineLimit));
+  if (root) return { sha: await commitRoot(octokit, target, request, entries, changes as Upsert[]) };
+
+  const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
+  const baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
   const tree = await call("create tree", () =>
-    octokit.rest.git.createTree({ ...target, ...(baseTree !== undefined ? { base_tree: baseTree } : {}), tree: entries }),
+    octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }),
   );
   const treeSha = sha("tree", obj("tree", tree.data), "sha");
   if (treeSha === baseTree) {
@@ -89,7 +91,7 @@ export async function commitChanges(
       ...target,
       message: request.message,
       tree: treeSha,
-      parents: root ? [] : [expectedHead],
+      parents: [expectedHead],
       author: { name: request.author.name, email: request.author.email },
       committer: { name: request.committer.name, email: request.committer.email },
     }),
