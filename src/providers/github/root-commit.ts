@@ -29,7 +29,9 @@ export async function commitRoot(
   let bootstrap: string | null = null;
   let tree: string;
   try {
-    tree = sha("tree", obj("tree", (await octokit.rest.git.createTree({ ...target, tree: entries })).data), "sha");
+    // No retries: the answer for an empty repository is a 409, which the retry plugin repeats.
+    const first = await octokit.rest.git.createTree({ ...target, tree: entries, request: { retries: 0 } });
+    tree = sha("tree", obj("tree", first.data), "sha");
   } catch (error) {
     if (statusOf(error) !== 409) throw providerError("create tree", error);
     bootstrap = await firstFile(octokit, target, request, files[0]!);
