@@ -49,14 +49,10 @@ async function treeEntry(octokit: GitHubOctokit, target: Target, change: FileCha
 /**
  * One atomic commit through the Git Data API: read the ref, read the parent's tree, post one
  * tree on top of it, one commit, and move the ref without force. GitHub computes the new tree,
- * so "no difference" is seen as the same tree sha and no commit is made.
+ * so "no difference" is seen as the same tree sha and no commit is made. A branch that does not
+ * exist with an empty expected head gets a root commit instead (`commitRoot`).
  */
-export async function commitChanges(
-  octokit: GitHubOctokit,
-  target: Target,
-  request: CommitRequest,
-  inlineLimit: number,
-): Promise<CommitResult> {
+export async function commitChanges(octokit: GitHubOctokit, target: Target, request: CommitRequest, inlineLimit: number): Promise<CommitResult> {
   const { branch, expectedHead } = request;
   const head = await readBranchHead(octokit, target, branch);
   // An empty expected head and no branch: the branch's root commit (a new tracked branch).
@@ -70,16 +66,14 @@ export async function commitChanges(
   }
 
   const entries: TreeEntry[] = [];
-  // Inline content only for a root commit: an empty repository refuses blobs as well.
-  // Blobs only for the few files that cannot go inline; sequential keeps the write limiter happy.
+  // Blobs only for the few files that cannot go inline (none for a root commit: an empty
+  // repository refuses blobs too); sequential keeps the write limiter happy.
   for (const change of changes) entries.push(await treeEntry(octokit, target, change, root ? Infinity : inlineLimit));
   if (root) return { sha: await commitRoot(octokit, target, request, entries, changes as Upsert[]) };
 
   const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
   const baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
-  const tree = await call("create tree", () =>
-    octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }),
-  );
+  const tree = await call("create tree", () => octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }));
   const treeSha = sha("tree", obj("tree", tree.data), "sha");
   if (treeSha === baseTree) {
     if (creating) await createBranchRef(octokit, target, branch, expectedHead);
