@@ -2,6 +2,8 @@ import { yaml } from "./lazy-yaml.js";
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
 import type { Catalog } from "./catalog.js";
 import { itemsAt, propertiesAt, type SchemaNode } from "./schema-walk.js";
+import { editJson } from "./keep-json.js";
+import { editYaml } from "./keep-yaml.js";
 
 /**
  * The file outbound sync writes for a resource. Deterministic, so an unchanged tenant never makes
@@ -9,12 +11,37 @@ import { itemsAt, propertiesAt, type SchemaNode } from "./schema-walk.js";
  * `x-gitsync-secret`) and server-maintained (`readOnly`) fields dropped; a trailing newline.
  */
 export function serializeResource(catalog: Catalog, kindId: string, body: JsonObject, format: FileFormat): string {
-  const kind = catalog.byId(kindId);
-  if (!kind) throw new Error(`unknown kind '${kindId}'`);
-  const ordered = order(kind.schema, [kind.schema], body);
+  const ordered = exportedBody(catalog, kindId, body);
   if (format === "json") return `${JSON.stringify(ordered, null, 2)}\n`;
   // lineWidth 0: never fold long strings, so a one-word change never rewraps a paragraph.
   return yaml().stringify(ordered, { lineWidth: 0, minContentWidth: 0 });
+}
+
+/**
+ * The file outbound sync writes for a resource whose file is already in git: that file edited in
+ * place (its comments, key order, quoting and blank lines kept; the very same text when the
+ * resource did not change), or the canonical form when there is no file or it cannot be edited.
+ */
+export function writeResource(
+  catalog: Catalog,
+  kindId: string,
+  body: JsonObject,
+  format: FileFormat,
+  existing: string | undefined,
+): string {
+  if (existing !== undefined) {
+    const target = exportedBody(catalog, kindId, body);
+    const edited = format === "json" ? editJson(existing, target) : editYaml(existing, target);
+    if (edited !== null) return edited;
+  }
+  return serializeResource(catalog, kindId, body, format);
+}
+
+/** The body as written to git: secret and server-maintained fields dropped, keys in canonical order. */
+function exportedBody(catalog: Catalog, kindId: string, body: JsonObject): JsonObject {
+  const kind = catalog.byId(kindId);
+  if (!kind) throw new Error(`unknown kind '${kindId}'`);
+  return order(kind.schema, [kind.schema], body) as JsonObject;
 }
 
 /** `<basePath>/<folder>/<name>.<ext>`, with forward slashes and no leading or doubled slash. */

@@ -52,6 +52,17 @@ export function sameContent(bytes: Uint8Array, text: string): boolean {
   return Buffer.compare(bytes, Buffer.from(text, "utf8")) === 0;
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** A file's text, or undefined when its bytes are not UTF-8 (it is then rewritten whole). */
+export function textOf(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A write. Its content is text: gitsync only writes what it serialised itself, which is UTF-8
  * by construction; each adapter encodes it.

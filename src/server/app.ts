@@ -122,7 +122,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     committer: COMMITTER,
   });
 
-  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry };
+  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, started: { done: false } };
   const router = new ApiRouter().add(...apiRoutes, ...(options.routes ?? []));
   const github = await wireGithub({
     config,
@@ -176,8 +176,10 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     const host = address.family === "IPv6" ? (address.address === "::" ? "localhost" : `[${address.address}]`) : address.address === "0.0.0.0" ? "localhost" : address.address;
     const url = `http://${host}:${address.port}`;
     registry.setLocalHookUrl(localHookUrl(config.host, address.port));
-    // Outbox rows left by a previous run (a crash, a restart) are committed now.
+    // First commits of tenants without a branch (the demo tenant) land before /healthz answers
+    // 200; outbox rows left by a previous run (a crash, a restart) are committed after.
     await sync.start();
+    deps.started.done = true;
     log.info(`gitsync listening on ${url} (GitHub: ${github.mode})`);
     if (github.mode === "setup") {
       // Probot's own banner says custom routes wait for the App; here only GitHub does.

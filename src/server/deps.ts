@@ -15,4 +15,6 @@ export interface ApiDeps {
   log: Logger;
   sync: SyncService;
   registry: ProviderRegistry;
+  /** False until start-up work is done (the first commits of new repositories): /healthz waits. */
+  started: { done: boolean };
 }

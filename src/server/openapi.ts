@@ -114,7 +114,7 @@ export const openapi = {
       Health: {
         type: "object",
         required: ["status", "database"],
-        properties: { status: { enum: ["ok", "unavailable"] }, database: { enum: ["up", "down"] } },
+        properties: { status: { enum: ["ok", "starting", "unavailable"] }, database: { enum: ["up", "down"] } },
       },
       Tenant: {
         type: "object",
@@ -392,8 +392,8 @@ export const openapi = {
   paths: {
     "/healthz": {
       get: {
-        summary: "200 when the database answers, else 503",
-        responses: { "200": ok("Healthy", ref("Health")), "503": ok("The database does not answer", ref("Health")) },
+        summary: "200 when start-up is done and the database answers, else 503",
+        responses: { "200": ok("Healthy", ref("Health")), "503": ok("Starting, or the database does not answer", ref("Health")) },
       },
     },
     "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } } },
@@ -407,7 +407,7 @@ export const openapi = {
         responses: { "200": ok("Tenants", ref("TenantList")), ...errors(401) },
       },
       post: {
-        summary: "Create a tenant (server admin); it starts with a local git connection",
+        summary: "Create a tenant (server admin); it starts with a local git connection and a first commit on its branch",
         security: secured,
         requestBody: body("TenantInput"),
         responses: { "201": ok("Created", ref("Tenant")), ...errors(400, 401, 403, 409, 413, 415) },

@@ -1,5 +1,5 @@
-import { BranchMovedError, sameContent, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
-import { resourcePath, serializeResource } from "../catalog/serialize.js";
+import { BranchMovedError, sameContent, textOf, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
+import { resourcePath, writeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import type { TenantLocks } from "./deps.js";
 import type { InboundSync } from "./inbound.js";
@@ -191,8 +191,9 @@ export class OutboundSync {
         continue;
       }
       const path = resourcePath(git.path, kind.folder, t.name, git.format);
-      const content = serializeResource(catalog, t.kind, resource.body, git.format);
       const before = existing.get(path);
+      // The file in git is edited in place: a person's comments and layout survive the commit.
+      const content = writeResource(catalog, t.kind, resource.body, git.format, before === undefined ? undefined : textOf(before));
       let changed = before === undefined || !sameContent(before, content);
       if (changed) changes.push({ action: "upsert", path, content });
       for (const other of present) {

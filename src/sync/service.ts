@@ -8,6 +8,7 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
+import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
  * The sync engine as one object per server: every flow of DESIGN.md, serialised per tenant.
@@ -51,14 +52,38 @@ export class SyncService {
     }
   }
 
-  /** Checks every tenant once (an earlier version may have left one invalid), then picks up outbox rows left by a previous run. */
+  /**
+   * Checks every tenant once (an earlier version may have left one invalid); gives every tenant
+   * on the embedded local provider its branch (a tenant made by a previous run that stopped
+   * before its first commit, the demo tenant of a first start); then picks up outbox rows left
+   * by a previous run. Hosted repositories get their branch on the first write.
+   */
   async start(): Promise<void> {
     try {
       await this.integrity.checkAll();
     } catch (error) {
       this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "start-up integrity check failed");
     }
+    for (const { slug } of await this.deps.store.listTenants()) {
+      const git = await this.deps.store.getGitConnection(slug);
+      if (git.provider === "local") await this.initialise(slug).catch(() => undefined);
+    }
     await this.outbound.recover();
+  }
+
+  /**
+   * Creates the tenant's tracked branch with a first commit when it does not exist yet; a
+   * failure is logged and left in the sync log, and the next write retries it.
+   */
+  async initialise(tenant: string): Promise<FirstCommitOutcome> {
+    try {
+      return await this.locks.run(tenant, () => ensureFirstCommit(this.deps, tenant));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.error({ tenant, err: message }, "first commit failed");
+      await this.deps.store.appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: message }).catch(() => undefined);
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {

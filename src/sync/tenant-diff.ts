@@ -1,7 +1,7 @@
 import { parse } from "yaml";
-import { sameContent, type FileChange, type FileContent, type GitConnection, type Resource } from "../core/index.js";
+import { sameContent, textOf, type FileChange, type FileContent, type GitConnection, type Resource } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
-import { resourcePath, serializeResource } from "../catalog/serialize.js";
+import { resourcePath, writeResource } from "../catalog/serialize.js";
 import { locateFile } from "../validation/index.js";
 import { compareProjects } from "./plan.js";
 
@@ -48,9 +48,10 @@ export function diffTenantWithTree(input: {
     const key = `${resource.kind}/${resource.name}`;
     wanted.add(key);
     const path = resourcePath(git.path, kind.folder, resource.name, git.format);
-    const content = serializeResource(catalog, resource.kind, resource.body, git.format);
     const present = inGit.get(key) ?? [];
     const current = present.find((f) => f.path === path)?.content;
+    // Edited in place: a file that already holds the resource is left exactly as written.
+    const content = writeResource(catalog, resource.kind, resource.body, git.format, current === undefined ? undefined : textOf(current));
     const same = current !== undefined && sameContent(current, content);
     if (!same) changes.push({ action: "upsert", path, content });
     const strays = present.filter((f) => f.path !== path);

@@ -92,6 +92,10 @@ export class BitbucketHarness implements ContractHarness {
     return this.count;
   }
 
+  async emptyRepository(): Promise<void> {
+    this.model.branches.clear();
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return { ...(this.model.commits.get(sha)?.files ?? {}) };
   }
@@ -183,7 +187,9 @@ export class BitbucketHarness implements ContractHarness {
       case "commit":
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
         if (step.outcome === "moved") return;
-        for (let i = 0; i < (step.outcome === "empty" ? step.files : 1); i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
+        // A root commit reads no file first: there is no tree to compare with.
+        const reads = step.root === true ? 0 : step.outcome === "empty" ? step.files : 1;
+        for (let i = 0; i < reads; i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
         if (step.outcome === "empty") return;
         this.route("POST", R.src, (_m, _q, body, headers) => this.postSrc(body, headers));
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
@@ -300,13 +306,15 @@ export class BitbucketHarness implements ContractHarness {
   private async postSrc(body: unknown, headers: Record<string, string | string[] | undefined>): Promise<Reply> {
     const form = await this.readSrcForm(body, String(headers["content-type"] ?? ""));
     const branch = form.meta.get("branch") ?? "main";
-    const parents = form.meta.get("parents") ?? "";
+    const given = form.meta.get("parents");
     const head = this.model.branches.get(branch);
-    if (head !== undefined && head !== parents) return [409, fixture("error-conflict"), JSON_TYPE];
-    const files = { ...(this.model.commits.get(parents)?.files ?? {}) };
+    if (head !== undefined && given !== undefined && head !== given) return [409, fixture("error-conflict"), JSON_TYPE];
+    // No parents: on the branch's head, else the main branch's; in an empty repository, a root.
+    const parent = given ?? head ?? this.model.branches.get("main");
+    const files = { ...(parent === undefined ? {} : (this.model.commits.get(parent)?.files ?? {})) };
     for (const path of form.deletes) delete files[path];
     for (const [path, content] of form.files) files[path] = content;
-    const sha = this.model.addCommit([parents], files, form.meta.get("message") ?? "", form.meta.get("author") ?? "");
+    const sha = this.model.addCommit(parent === undefined ? [] : [parent], files, form.meta.get("message") ?? "", form.meta.get("author") ?? "");
     this.model.branches.set(branch, sha);
     return [201, "", { location: `${API_URL}/commit/${sha}` }];
   }

@@ -22,7 +22,7 @@ const TOKEN = "ghs_contractTestTokenNotReal";
 
 type Reply = [number, unknown, Record<string, string>?];
 interface Spec {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "PUT";
   host?: string;
   path: string | RegExp;
   query?: Record<string, string> | ((query: Record<string, unknown>) => boolean);
@@ -82,6 +82,10 @@ export class GitHubHarness implements ContractHarness {
     this.forge.branches.set("main", commit.sha);
     this.requests = 0;
     return commit.sha;
+  }
+
+  async emptyRepository(): Promise<void> {
+    this.forge.branches.clear();
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -420,8 +424,40 @@ export class GitHubHarness implements ContractHarness {
         return [200, r.gitRef(step.branch, sha), JSON_TYPE];
       },
     };
+    // A root commit has no parent to read: a tree of its files alone, a commit without parents.
+    // An empty repository refuses the Git Data API (409): the Contents API writes the first
+    // file, and a root commit of all of them replaces that commit.
+    if (step.root === true && !exists && f.branches.size > 0) return [getRef, postTree, postCommit, this.createRefSpec()];
+    if (step.root === true && !exists) {
+      const refused: Spec = { method: "POST", path: `${REPO}/git/trees`, reply: () => [409, { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest/git/trees#create-a-tree" }, JSON_TYPE] };
+      const first = this.contentsSpec();
+      return step.files === 1 ? [getRef, refused, first] : [getRef, refused, first, postTree, postCommit, moveRef];
+    }
     const creating = step.createBranch === true && !exists;
     return [getRef, getCommit, postTree, postCommit, creating ? this.createRefSpec() : moveRef];
+  }
+
+  /** PUT /repos/{owner}/{repo}/contents/{path}: one file, one commit, the branch created when absent. */
+  private contentsSpec(): Spec {
+    const f = this.forge;
+    return {
+      method: "PUT",
+      path: new RegExp(`^${REPO}/contents/(.+)$`),
+      reply: (uri, body) => {
+        const b = json(body);
+        const path = decodeURIComponent(new RegExp(`^${REPO}/contents/(.+)$`).exec(uri)?.[1] ?? "");
+        const branch = String(b.branch);
+        const parent = f.branches.get(branch);
+        const base = parent === undefined ? undefined : f.commits.get(parent)?.tree;
+        const content = Buffer.from(String(b.content), "base64").toString("utf8");
+        const tree = f.buildTree(base, [{ path, content }]);
+        if (typeof tree !== "string") return [422, { message: tree.error }, JSON_TYPE];
+        const actor = (v: unknown) => ({ name: String(json(v).name), email: String(json(v).email) });
+        const commit = f.putCommit({ tree, parents: parent ? [parent] : [], message: String(b.message), author: actor(b.author), committer: actor(b.committer ?? b.author) });
+        f.branches.set(branch, commit.sha);
+        return [201, { content: { name: path.split("/").pop(), path, type: "file" }, commit: this.replies.gitCommit(commit) }, JSON_TYPE];
+      },
+    };
   }
 
   private checkSpecs(step: Extract<ContractStep, { op: "publishCheck" }>): Spec[] {

@@ -129,9 +129,17 @@ export class GitLabForge {
     return diffs;
   }
 
+  /** The first commit of an empty project: the actions against an empty tree. */
+  applyActionsToNothing(actions: ForgeAction[]): Map<string, string> {
+    return this.#apply(new Map(), actions);
+  }
+
   /** GitLab's commit service: validates each action against the start tree, then commits. */
   applyActions(start: string, actions: ForgeAction[]): Map<string, string> {
-    const files = new Map(this.commit(start).files);
+    return this.#apply(new Map(this.commit(start).files), actions);
+  }
+
+  #apply(files: Map<string, string>, actions: ForgeAction[]): Map<string, string> {
     for (const action of actions) {
       const exists = files.has(action.file_path);
       switch (action.action) {

@@ -73,6 +73,10 @@ export class GitLabHarness implements ContractHarness {
     return this.#count;
   }
 
+  async emptyRepository(): Promise<void> {
+    this.forge.branches.clear();
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return Object.fromEntries(this.forge.commit(sha).files);
   }
@@ -152,7 +156,8 @@ export class GitLabHarness implements ContractHarness {
           this.forge.branches.has(step.branch) ? [200, this.#branchJson(step.branch), JSON_HEADERS] : error(404, "branchNotFound"),
         );
         if (step.outcome === "moved") return;
-        this.#onArchive();
+        // A root commit reads no tree: there is none yet.
+        if (step.root !== true) this.#onArchive();
         if (step.outcome === "committed") this.#on("POST", "repository/commits", (_url, body) => this.#createCommit(body));
         return;
       case "openPullRequest":
@@ -296,10 +301,12 @@ export class GitLabHarness implements ContractHarness {
     const current = this.forge.branches.get(branch);
     if (startSha !== undefined && current !== undefined && body["force"] !== true) return error(400, "branchExists");
     const start = startSha === undefined ? current : this.forge.resolve(startSha);
-    if (start === undefined || start === null) return [400, { message: "You can only create or edit files when you are on a branch" }, JSON_HEADERS];
+    // An empty project takes a first commit on any branch; one with history needs a start.
+    const empty = this.forge.branches.size === 0 && startSha === undefined;
+    if (!empty && (start === undefined || start === null)) return [400, { message: "You can only create or edit files when you are on a branch" }, JSON_HEADERS];
     try {
-      const files = this.forge.applyActions(start, body["actions"] as ForgeAction[]);
-      const sha = this.forge.addCommit([start], files, String(body["commit_message"]), {
+      const files = empty ? this.forge.applyActionsToNothing(body["actions"] as ForgeAction[]) : this.forge.applyActions(start!, body["actions"] as ForgeAction[]);
+      const sha = this.forge.addCommit(empty ? [] : [start!], files, String(body["commit_message"]), {
         name: String(body["author_name"] ?? "Token User"),
         email: String(body["author_email"] ?? "token@example.com"),
       });

@@ -17,7 +17,8 @@ export type ContractStep =
   | { op: "isAncestor"; ancestor: string; descendant: string }
   | { op: "createBranch"; branch: string; sha: string }
   /** outcome: "committed" (a new commit), "empty" (no difference, no commit), "moved" (branch moved). */
-  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean }
+  /** root: the branch does not exist and the expected head is empty: its root commit. */
+  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean; root?: boolean }
   | { op: "openPullRequest"; head: string; base: string; existing: boolean }
   | { op: "getPullRequest"; number: number }
   | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed" }
@@ -52,6 +53,8 @@ export interface ContractHarness {
   readonly http?: boolean;
   /** Branch `main` holding exactly `files` (path → content); returns its head sha. Not counted. */
   seed(files: Record<string, string>): Promise<string>;
+  /** The repository as just made on the forge: no branch, no commit. */
+  emptyRepository(): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */
   expect(step: ContractStep): void;
   /** The files of a commit as the forge holds them, read without the provider (for assertions). */

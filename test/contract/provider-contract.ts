@@ -105,6 +105,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
         files: changes.length,
         outcome: options.outcome ?? "committed",
         ...(options.createBranch ? { createBranch: true } : {}),
+        ...(options.expectedHead === "" ? { root: true } : {}),
       });
       return h.provider.commit({
         ...h.repo,
@@ -258,6 +259,42 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(await h.head("main")).toBe(main);
       expect(await h.snapshot(sha as string)).toEqual(apply(SEED, changes));
       if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([main]);
+    });
+
+    /** A root commit of `files` on `branch`, its contents and its place, then a commit on top. */
+    async function rootThenNext(branch: string, first: FileChange[]): Promise<void> {
+      const { sha } = await commit(first, { branch, expectedHead: "" });
+      expect(sha).not.toBeNull();
+      expect(await h.head(branch)).toBe(sha);
+      expect(await h.snapshot(sha as string)).toEqual(apply({}, first));
+      if (h.commitInfo) expect((await h.commitInfo(sha as string)).parents).toEqual([]);
+      if (h.commitInfo) expect((await h.commitInfo(sha as string)).author).toEqual(AUTHOR);
+
+      const next: FileChange[] = [{ action: "upsert", path: "config/models/second.yaml", content: "name: second\n" }];
+      const second = await commit(next, { branch, expectedHead: sha as string });
+      expect(await h.snapshot(second.sha as string)).toEqual(apply(apply({}, first), next));
+      if (h.commitInfo) expect((await h.commitInfo(second.sha as string)).parents).toEqual([sha]);
+    }
+
+    const FIRST: FileChange[] = [
+      { action: "upsert", path: "README.md", content: "# tenant\n" },
+      { action: "upsert", path: "config/models/first.yaml", content: "name: first\n" },
+    ];
+
+    it("creates the tracked branch of an empty repository with its first commit", async () => {
+      await h.emptyRepository();
+      await rootThenNext("main", FIRST);
+    });
+
+    it("creates the tracked branch of an empty repository from a single file", async () => {
+      await h.emptyRepository();
+      await rootThenNext("main", FIRST.slice(0, 1));
+    });
+
+    it("refuses a root commit when the branch exists meanwhile", async () => {
+      const error = await rejection(commit([{ action: "upsert", path: "a.yaml", content: "a: 1\n" }], { expectedHead: "", outcome: "moved" }));
+      expect(error).toBeInstanceOf(BranchMovedError);
+      expect(await h.head("main")).toBe(main);
     });
 
     it("opens a pull request once, finds it again and reads it", async () => {

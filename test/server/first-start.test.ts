@@ -4,6 +4,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { buildApp } from "../../src/server/app.js";
+import { loadConfig } from "../../src/server/config.js";
 import { validateResource } from "../../src/validation/index.js";
 import { ADMIN_TOKEN, client, startServer, type TestServer } from "./harness.js";
 
@@ -83,14 +87,42 @@ describe("first start", () => {
       });
       expect(diagnostics, `${resource.kind} ${resource.name}`).toEqual([]);
     }
-    expect((await store.pendingOutbox("demo")).length).toBe(resources.length);
     const git = await store.getGitConnection("demo");
     expect(git.provider).toBe("local");
+    // The first commit holds every resource and settles the rows the seed put in the outbox.
+    expect(await store.pendingOutbox("demo")).toEqual([]);
+    const local = server.app.registry.local;
+    const head = await local.resolveRef({ repository: "demo" }, "main");
+    expect(head).not.toBeNull();
+    const files = await local.readFiles({ repository: "demo" }, head!, "");
+    expect(files).toHaveLength(resources.length);
+    expect((await store.getSyncState("demo")).lastAppliedSha).toBe(head);
   });
 
-  it("skips the demo tenant when GITSYNC_DEMO=false", async () => {
-    const server = await start({ GITSYNC_DEMO: "false" }, await tempDir());
-    expect(await server.app.store.listTenants()).toEqual([]);
+  it("answers /healthz 503 'starting' until the demo tenant's first commit is made", async () => {
+    const dataDir = await tempDir();
+    const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", GITSYNC_DATA_DIR: dataDir, GITSYNC_ADMIN_TOKEN: ADMIN_TOKEN, GITSYNC_SECRET_KEY: "a".repeat(64) });
+    const app = await buildApp(config, { logger: pino({ level: "silent" }), print: () => undefined });
+    // The first commit waits for the tenant's lock, held here until /healthz has been asked.
+    let release!: () => void;
+    void app.sync.locks.run("demo", () => new Promise<void>((resolve) => (release = resolve)));
+    const listening = app.listen();
+    try {
+      while (!app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));
+      const { port } = app.server.address() as AddressInfo;
+      const early = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(early.status).toBe(503);
+      expect(await early.json()).toEqual({ status: "starting", database: "up" });
+      expect(await app.registry.local.resolveRef({ repository: "demo" }, "main")).toBeNull();
+      release();
+      await listening;
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await app.registry.local.resolveRef({ repository: "demo" }, "main")).not.toBeNull();
+    } finally {
+      release();
+      await listening.catch(() => undefined);
+      await app.close();
+    }
   });
 });
 

@@ -102,7 +102,8 @@ function commitBody(request: CommitRequest): Record<string, string | string[]> |
     author: `${request.author.name} <${request.author.email}>`,
     branch: request.branch,
     // `parents` is the lock: Bitbucket answers 409 unless the branch is still at this commit.
-    parents: request.expectedHead,
+    // None for a root commit: in an empty repository Bitbucket then makes the first commit.
+    ...(request.expectedHead !== "" ? { parents: request.expectedHead } : {}),
   };
   const deletes = request.changes.filter((c) => c.action === "delete").map((c) => `/${c.path}`);
   const upserts = request.changes.flatMap((c) => (c.action === "upsert" ? [c] : []));
@@ -269,8 +270,10 @@ export class BitbucketProvider implements GitProvider {
     const r = splitRepository(request);
     const { branch, expectedHead } = request;
     const head = await this.branchHead(r, branch);
-    if (head === null ? !request.createBranch : head !== expectedHead) throw new BranchMovedError(branch, expectedHead, head);
-    if (!(await this.makesDifference(r, expectedHead, request.changes))) return { sha: null };
+    // An empty expected head and no branch: its root commit, of the files alone.
+    const root = head === null && expectedHead === "";
+    if (head === null ? !request.createBranch && !root : head !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, head);
+    if (root ? !request.changes.some((c) => c.action === "upsert") : !(await this.makesDifference(r, expectedHead, request.changes))) return { sha: null };
 
     const body = commitBody(request);
     const op = `POST src (commit to ${branch})`;

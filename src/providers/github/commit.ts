@@ -2,12 +2,15 @@ import type { CommitRequest, CommitResult, FileChange } from "../../core/index.j
 import { BranchMovedError, GitsyncError } from "../../core/index.js";
 import { apiMessage, call, providerError, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
+import { commitRoot } from "./root-commit.js";
 import { child, obj, sha } from "./shape.js";
 
 interface Target {
   owner: string;
   repo: string;
 }
+
+type Upsert = Extract<FileChange, { action: "upsert" }>;
 
 type TreeEntry = {
   path: string;
@@ -46,29 +49,30 @@ async function treeEntry(octokit: GitHubOctokit, target: Target, change: FileCha
 /**
  * One atomic commit through the Git Data API: read the ref, read the parent's tree, post one
  * tree on top of it, one commit, and move the ref without force. GitHub computes the new tree,
- * so "no difference" is seen as the same tree sha and no commit is made.
+ * so "no difference" is seen as the same tree sha and no commit is made. A branch that does not
+ * exist with an empty expected head gets a root commit instead (`commitRoot`).
  */
-export async function commitChanges(
-  octokit: GitHubOctokit,
-  target: Target,
-  request: CommitRequest,
-  inlineLimit: number,
-): Promise<CommitResult> {
+export async function commitChanges(octokit: GitHubOctokit, target: Target, request: CommitRequest, inlineLimit: number): Promise<CommitResult> {
   const { branch, expectedHead } = request;
   const head = await readBranchHead(octokit, target, branch);
-  const creating = head === null && request.createBranch === true;
-  if (!creating && head !== expectedHead) throw new BranchMovedError(branch, expectedHead, head);
-  if (request.changes.length === 0) {
-    if (creating) await createBranchRef(octokit, target, branch, expectedHead);
+  // An empty expected head and no branch: the branch's root commit (a new tracked branch).
+  const root = head === null && expectedHead === "";
+  const creating = head === null && (request.createBranch === true || root);
+  if (!creating && head !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, head);
+  const changes = root ? request.changes.filter((c) => c.action === "upsert") : request.changes;
+  if (changes.length === 0) {
+    if (creating && !root) await createBranchRef(octokit, target, branch, expectedHead);
     return { sha: null };
   }
 
+  const entries: TreeEntry[] = [];
+  // Blobs only for the few files that cannot go inline (none for a root commit: an empty
+  // repository refuses blobs too); sequential keeps the write limiter happy.
+  for (const change of changes) entries.push(await treeEntry(octokit, target, change, root ? Infinity : inlineLimit));
+  if (root) return { sha: await commitRoot(octokit, target, request, entries, changes as Upsert[]) };
+
   const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
   const baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
-
-  const entries: TreeEntry[] = [];
-  // Blobs only for the few files that cannot go inline; sequential keeps the write limiter happy.
-  for (const change of request.changes) entries.push(await treeEntry(octokit, target, change, inlineLimit));
   const tree = await call("create tree", () => octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }));
   const treeSha = sha("tree", obj("tree", tree.data), "sha");
   if (treeSha === baseTree) {

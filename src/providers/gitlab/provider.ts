@@ -161,14 +161,17 @@ export class GitLabProvider implements GitProvider {
     const { repository } = request;
     const head = await orNull(() => this.#api.Branches.show(repository, request.branch));
     const actual = head === null ? null : branchHeadOf(head);
-    if (actual === null && request.createBranch !== true) throw new BranchMovedError(request.branch, request.expectedHead, null);
-    if (actual !== null && actual !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, actual);
+    // An empty expected head and no branch: its root commit. GitLab makes it when the project
+    // is empty (no start point given); in a project with history it refuses, and so do we.
+    const root = actual === null && request.expectedHead === "";
+    if (actual === null && request.createBranch !== true && !root) throw new BranchMovedError(request.branch, request.expectedHead, null);
+    if (actual !== null && actual !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead || null, actual);
 
     const changes = new Map(request.changes.map((change) => [change.path, change]));
     const touched = [...changes.keys()];
     if (touched.length === 0) return { sha: null };
     const keep = new Set(touched);
-    const current = await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p));
+    const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p));
 
     const actions: { action: "create" | "update" | "delete"; filePath: string; content?: string; encoding?: "text" }[] = [];
     for (const change of changes.values()) {
@@ -187,7 +190,7 @@ export class GitLabProvider implements GitProvider {
       created = await this.#api.Commits.create(repository, request.branch, request.message, actions, {
         authorName: request.author.name,
         authorEmail: request.author.email,
-        ...(actual === null ? { startSha: request.expectedHead } : {}),
+        ...(actual === null && !root ? { startSha: request.expectedHead } : {}),
       });
     } catch (error) {
       if (error instanceof GitLabHttpError && error.status === 400 && STALE_TREE.test(error.gitlabMessage)) {
@@ -196,7 +199,7 @@ export class GitLabProvider implements GitProvider {
       throw error;
     }
     const commit = commitOf(created, "created commit");
-    const parent = commit.parentIds[0] ?? null;
+    const parent = commit.parentIds[0] ?? (root ? "" : null);
     // Someone pushed between the check and the commit: GitLab applied ours on top of theirs.
     // The actions chosen above still guarded creates and deletes; report the move so the engine
     // re-reads the branch (its retry finds its own commit and makes no second one).

@@ -6,7 +6,8 @@ export const metaRoutes: Route[] = [
     method: "GET",
     path: "/healthz",
     access: "public",
-    handler: async (_request, { store, log }) => {
+    handler: async (_request, { store, log, started }) => {
+      if (!started.done) return { status: 503, body: { status: "starting", database: "up" } };
       try {
         await store.ping();
         return { status: 200, body: { status: "ok", database: "up" } };

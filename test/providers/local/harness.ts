@@ -91,6 +91,11 @@ export async function createLocalHarness(options: Partial<Omit<LocalProviderOpti
       await provider.resolveRef(repo, "main");
       return seedBranch(gitDir, "main", files);
     },
+    async emptyRepository() {
+      await provider.resolveRef(repo, "main");
+      const refs = git(gitDir, ["for-each-ref", "--format=%(refname)"]).split("\n").filter((r) => r !== "");
+      for (const ref of refs) git(gitDir, ["update-ref", "-d", ref]);
+    },
     expect() {
       // Local makes no HTTP requests: nothing to register.
     },
