@@ -2,6 +2,7 @@ import type { Logger } from "probot";
 import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
 import type { ServerConfig } from "./config.js";
+import type { ServerMetrics } from "./metrics.js";
 import type { ApiSchemas } from "./schemas.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { SyncService } from "../sync/service.js";
@@ -15,4 +16,6 @@ export interface ApiDeps {
   log: Logger;
   sync: SyncService;
   registry: ProviderRegistry;
+  /** The server's Prometheus metrics (absent in tests that build deps by hand). */
+  metrics?: ServerMetrics;
 }

@@ -58,10 +58,21 @@ export async function wireGithub(options: GithubOptions): Promise<GithubWiring> 
     return { mode: "unavailable", handler: async () => false };
   }
   const write = options.updateEnv ?? internals.updateEnv;
+  // Probot's setup prints a welcome banner while it starts, pointing at this server's own page
+  // as if it were Probot's setup: gitsync prints its own banner instead.
+  const setupLog = log.child({ name: "setup" });
+  let starting = true;
+  const quietWhileStarting = new Proxy(setupLog, {
+    get(target, property, receiver) {
+      if (property === "info" && starting) return () => undefined;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
   const setup = await internals.setupAppFactory({
     host: config.host ?? "localhost",
     port: config.port,
-    log: log.child({ name: "setup" }),
+    log: quietWhileStarting,
     // Probot writes undefined for a webhook proxy it could not create; skip those.
     updateEnv: (env) => {
       const defined = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -70,6 +81,7 @@ export async function wireGithub(options: GithubOptions): Promise<GithubWiring> 
     // gitsync receives webhooks directly: no smee.io channel is created (that would fetch a package at run time).
     SmeeClient: { createChannel: async () => undefined },
   })();
+  starting = false;
   const { staticFilesHandler } = internals;
   return {
     mode: "setup",

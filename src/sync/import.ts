@@ -47,10 +47,13 @@ export class ImportSync {
     const files = await provider.readFiles(repo, sha, git.path);
     // Connection references are checked against the target below, to list what is missing.
     const tree = validateTree({ catalog, files, basePath: git.path, connections: null });
-    const log = async (status: "done" | "failed", error: string | null, resources: string[] = []) =>
-      request.dryRun
-        ? null
-        : (
+    const log = async (status: "done" | "failed", error: string | null, resources: string[] = []) => {
+      if (request.dryRun) return null;
+      this.deps.log.info(
+        { tenant: request.tenant, source: sourceTenant, ref: request.ref, commit: sha, status, resources: resources.length, reason: error },
+        "import",
+      );
+      return (
             await store.appendSyncLog(request.tenant, {
               direction: "IMPORT",
               status,
@@ -62,6 +65,7 @@ export class ImportSync {
               error,
             })
           ).id;
+    };
 
     const errors = tree.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) {
@@ -102,6 +106,10 @@ export class ImportSync {
       });
       return entry.id;
     });
+    this.deps.log.info(
+      { tenant: request.tenant, source: sourceTenant, ref: request.ref, commit: sha, status: "done", counts: plan.counts },
+      "import",
+    );
     return { status: "applied", sha, plan, logId };
   }
 }

@@ -90,6 +90,10 @@ export class InboundSync {
         files: changedPaths,
         error: `${result.diagnostics.filter((d) => d.severity === "error").length} validation error(s); nothing applied`,
       });
+      this.deps.log.info(
+        { tenant: input.tenant, commit: input.after, files: changedPaths.length, reason: entry.error },
+        "inbound push refused",
+      );
       await publishVerdict(provider, repo, input.after, {
         conclusion: "failure",
         title: "Configuration is invalid: nothing was applied",
@@ -132,7 +136,7 @@ export class InboundSync {
       });
     });
     this.deps.log.info(
-      { tenant: input.tenant, commit: input.after, counts: safePlan.counts },
+      { tenant: input.tenant, commit: input.after, counts: safePlan.counts, conflicts: conflicts.length },
       "inbound push applied",
     );
     await publishVerdict(provider, repo, input.after, {

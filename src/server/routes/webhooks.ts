@@ -27,8 +27,16 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const
     if (!receiver) {
       throw new GitsyncError("not_found", `${provider} webhooks are not configured: set ${SECRET_VARIABLE[provider]}`, { provider });
     }
-    const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer });
-    if (!event) return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    const count = (outcome: string) => deps.sync.deps.metrics?.webhook(provider, outcome);
+    const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer }).catch((error: unknown) => {
+      count("rejected");
+      throw error;
+    });
+    if (!event) {
+      count("ignored");
+      return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    }
+    count("accepted");
     deps.sync.track(handle(deps, event));
     return { status: 202, body: { accepted: true, delivery: event.deliveryId } };
   },
