@@ -22,3 +22,17 @@ export const NO_METRICS: Metrics = {
   providerRequest: () => undefined,
   jobFailed: () => undefined,
 };
+
+/**
+ * A request's operation label, `GET /projects/{}/repository/commits/{}`: the path with every
+ * segment outside the API's own vocabulary replaced, so repository names, branches, shas and
+ * file paths never become label values (no secret, and a bounded number of series).
+ */
+export function operationLabel(method: string, path: string, vocabulary: ReadonlySet<string>): string {
+  const segments = path
+    .split("?")[0]!
+    .split("/")
+    .filter((s) => s !== "")
+    .map((s) => (vocabulary.has(s) ? s : "{}"));
+  return `${method.toUpperCase()} /${segments.join("/")}`.replace(/(\/\{\})+$/, (tail) => (tail.length > 3 ? "/{}…" : tail));
+}

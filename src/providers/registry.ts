@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, GitsyncError } from "../core/index.js";
-import type { GitConnection, GitProvider, LocalReviewStore, ProviderName, PushEvent, RepoRef } from "../core/index.js";
+import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef } from "../core/index.js";
 import { BitbucketProvider } from "./bitbucket/index.js";
 import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
 import { GitLabProvider } from "./gitlab/index.js";
 import { LocalProvider } from "./local/index.js";
+import { countingFetch, githubRequestCounter } from "./request-metrics.js";
 
 /**
  * Picks the adapter for a tenant's git connection (renovate's platform registry, without its
@@ -34,6 +35,8 @@ export interface ProviderRegistryOptions {
   };
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+  /** Where hosted providers' API requests are counted. */
+  metrics?: Metrics;
 }
 
 export class ProviderRegistry {
@@ -42,7 +45,11 @@ export class ProviderRegistry {
   /** Secrets for instances that only make API calls: deliveries are verified elsewhere. */
   private readonly unusedSecret = randomBytes(32).toString("hex");
 
-  constructor(private readonly options: ProviderRegistryOptions) {}
+  private readonly countGithub: ((octokit: GitHubOctokit) => GitHubOctokit) | null;
+
+  constructor(private readonly options: ProviderRegistryOptions) {
+    this.countGithub = options.metrics ? githubRequestCounter(options.metrics) : null;
+  }
 
   /**
    * The local provider, made on first use: by then the server knows its own address, which the
@@ -130,7 +137,9 @@ export class ProviderRegistry {
             { field: "token" },
           );
         }
-        return new GitHubProvider({ octokitFor, webhookSecret: github.webhookSecret ?? this.unusedSecret });
+        const count = this.countGithub;
+        const counted = count ? async (repo: RepoRef) => count(await octokitFor(repo)) : octokitFor;
+        return new GitHubProvider({ octokitFor: counted, webhookSecret: github.webhookSecret ?? this.unusedSecret });
       }
       case "gitlab": {
         const baseUrl = git.baseUrl ?? this.options.gitlab.baseUrl;
@@ -138,6 +147,7 @@ export class ProviderRegistry {
           token: required(),
           webhookSecret: this.options.gitlab.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { host: baseUrl } : {}),
+          ...(this.options.metrics ? { retry: { fetch: countingFetch("gitlab", this.options.metrics) } } : {}),
         });
       }
       case "bitbucket": {
@@ -146,6 +156,7 @@ export class ProviderRegistry {
           auth: { token: required() },
           webhookSecret: this.options.bitbucket.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { baseUrl } : {}),
+          ...(this.options.metrics ? { fetch: countingFetch("bitbucket", this.options.metrics) } : {}),
         });
       }
       default:

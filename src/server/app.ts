@@ -102,6 +102,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     },
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
+    metrics,
   });
   sync = new SyncService({
     store,
