@@ -43,10 +43,10 @@ function providerLines(input: BannerInput): string[] {
         : "GitHub: set APP_ID and PRIVATE_KEY for the GitHub App, or give a tenant's git connection a token.";
   const gitlab = input.gitlab
     ? `GitLab: webhooks are received at ${input.url}/webhooks/gitlab.`
-    : "GitLab: set GITLAB_WEBHOOK_SECRET, add a webhook to <url>/webhooks/gitlab with it, and give the tenant a token.";
+    : `GitLab: set GITLAB_WEBHOOK_SECRET, add a webhook to ${input.url}/webhooks/gitlab with it, and give the tenant a token.`;
   const bitbucket = input.bitbucket
     ? `Bitbucket: webhooks are received at ${input.url}/webhooks/bitbucket.`
-    : "Bitbucket: set BITBUCKET_WEBHOOK_SECRET, add a webhook to <url>/webhooks/bitbucket with it, and give the tenant a token.";
+    : `Bitbucket: set BITBUCKET_WEBHOOK_SECRET, add a webhook to ${input.url}/webhooks/bitbucket with it, and give the tenant a token.`;
   return [
     "Each tenant starts on a local git repository. To use a forge, open the tenant's git settings",
     "in the UI (or PUT /api/v1/tenants/<tenant>/git):",
