@@ -74,6 +74,7 @@ async function deliver(sync: SyncService, context: HandledContext): Promise<void
   } catch (error) {
     context.log.error({ ...where, err: reason(error) }, "GitHub event failed");
     sync.deps.metrics?.webhook("github", "failed");
+    sync.deps.metrics?.jobFailed("webhook");
   }
 }
 
