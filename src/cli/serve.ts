@@ -39,9 +39,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  await app.listen();
   const started = app;
-  return new Promise<number>((resolveExit) => {
+  // Handlers first: the "listening" line is written synchronously, and a SIGTERM sent on seeing
+  // it must find them in place (without one, the signal kills the process outright).
+  const stopped = new Promise<number>((resolveExit) => {
     const stop = (signal: NodeJS.Signals) => {
       started.log.info(`${signal}: finishing in-flight requests, then stopping`);
       started.close().then(
@@ -55,4 +56,6 @@ export async function run(argv: string[]): Promise<number> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
+  await app.listen();
+  return stopped;
 }

@@ -4,3 +4,4 @@ export * from "./git-provider.js";
 export * from "./store.js";
 export * from "./local-review.js";
 export * from "./refs.js";
+export * from "./metrics.js";

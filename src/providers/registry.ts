@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, GitsyncError } from "../core/index.js";
-import type { GitConnection, GitProvider, LocalReviewStore, ProviderName, PushEvent, RepoRef } from "../core/index.js";
+import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef } from "../core/index.js";
 import { BitbucketProvider } from "./bitbucket/index.js";
 import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
 import { GitLabProvider } from "./gitlab/index.js";
 import { LocalProvider } from "./local/index.js";
 import { redactingProvider } from "./redact.js";
+import { countingFetch, githubRequestCounter } from "./request-metrics.js";
 
 /**
  * Picks the adapter for a tenant's git connection (renovate's platform registry, without its
@@ -39,6 +40,8 @@ export interface ProviderRegistryOptions {
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
   /** The server's own secrets (keys, webhook secrets): taken out of every provider error, with the tenant's token. */
   secrets?: readonly (string | null)[];
+  /** Where hosted providers' API requests are counted. */
+  metrics?: Metrics;
 }
 
 export class ProviderRegistry {
@@ -47,7 +50,11 @@ export class ProviderRegistry {
   /** Secrets for instances that only make API calls: deliveries are verified elsewhere. */
   private readonly unusedSecret = randomBytes(32).toString("hex");
 
-  constructor(private readonly options: ProviderRegistryOptions) {}
+  private readonly countGithub: ((octokit: GitHubOctokit) => GitHubOctokit) | null;
+
+  constructor(private readonly options: ProviderRegistryOptions) {
+    this.countGithub = options.metrics ? githubRequestCounter(options.metrics) : null;
+  }
 
   /**
    * The local provider, made on first use: by then the server knows its own address, which the
@@ -146,7 +153,9 @@ export class ProviderRegistry {
             { field: "token" },
           );
         }
-        return new GitHubProvider({ octokitFor, webhookSecret: github.webhookSecret ?? this.unusedSecret });
+        const count = this.countGithub;
+        const counted = count ? async (repo: RepoRef) => count(await octokitFor(repo)) : octokitFor;
+        return new GitHubProvider({ octokitFor: counted, webhookSecret: github.webhookSecret ?? this.unusedSecret });
       }
       case "gitlab": {
         const baseUrl = git.baseUrl ?? this.options.gitlab.baseUrl;
@@ -154,6 +163,7 @@ export class ProviderRegistry {
           token: required(),
           webhookSecret: this.options.gitlab.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { host: baseUrl } : {}),
+          ...(this.options.metrics ? { retry: { fetch: countingFetch("gitlab", this.options.metrics) } } : {}),
         });
       }
       case "bitbucket": {
@@ -162,6 +172,7 @@ export class ProviderRegistry {
           auth: { token: required() },
           webhookSecret: this.options.bitbucket.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { baseUrl } : {}),
+          ...(this.options.metrics ? { fetch: countingFetch("bitbucket", this.options.metrics) } : {}),
         });
       }
       default:

@@ -13,6 +13,9 @@ import { errorBody, sendJson } from "./http.js";
 import { createLogger, redacting } from "./logger.js";
 import { ApiRouter, type Route } from "./router.js";
 import { apiRoutes } from "./routes/index.js";
+import { ServerMetrics } from "./metrics.js";
+import { listenMetrics } from "./metrics-server.js";
+import { startBanner } from "./banner.js";
 import { ApiSchemas } from "./schemas.js";
 import { GitsyncError } from "../core/errors.js";
 import { ProviderRegistry } from "../providers/registry.js";
@@ -27,7 +30,7 @@ export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsyn
 export interface AppOptions {
   /** A pino logger to write to (tests capture one); default: Probot's logger per the config. */
   logger?: Logger;
-  /** Where the generated first admin token is shown, once. Default: stdout. */
+  /** Where the start banner (with a generated admin token, once) is shown. Default: stderr, so stdout holds only log lines. */
   print?: (text: string) => void;
   /** The GitHub App's event handlers. */
   githubApp?: ApplicationFunction;
@@ -57,7 +60,8 @@ export interface GitsyncApp {
 
 /** Builds the whole server from a config object: store, catalog, first start, routes, Probot. */
 export async function buildApp(config: ServerConfig, options: AppOptions = {}): Promise<GitsyncApp> {
-  const log = options.logger ? redacting(options.logger) : await createLogger(config);
+  const log = options.logger ? redacting(options.logger) : createLogger(config);
+  const print = options.print ?? ((text: string) => process.stderr.write(text));
   prepareDataDir(config.dataDir, (message) => log.warn(message));
   const secretKey = loadSecretKey({
     dataDir: config.dataDir,
@@ -76,15 +80,13 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     references: referenceExtractor(catalog),
   });
 
+  // A generated token is printed with the banner once the URL is known, never logged: the log
+  // may be shipped somewhere; the terminal at first start is the operator's.
+  let generatedToken: string | null = null;
   try {
     const first = await firstStart({ store, adminToken: config.adminToken, demo: config.demo });
     if (first.created) log.info("first start: created the first admin" + (config.demo ? " and the demo tenant" : ""));
-    if (first.generatedToken !== null) {
-      // Printed, never logged: the log may be shipped somewhere; stdout at first start is the operator's.
-      (options.print ?? ((text) => process.stdout.write(text)))(
-        `\ngitsync: first admin token (shown once, keep it safe):\n\n  ${first.generatedToken}\n\n`,
-      );
-    }
+    generatedToken = first.generatedToken;
   } catch (error) {
     await store.close();
     throw error;
@@ -93,6 +95,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   // The registry and the engine need each other (local merges are pushes the engine applies).
   let sync: SyncService | null = null;
   const localSecret = localWebhookSecret(config.dataDir, config.local.webhookSecret);
+  const metrics = new ServerMetrics(() => sync?.queueDepth() ?? {});
   const registry = new ProviderRegistry({
     dataDir: config.dataDir,
     reviews: store,
@@ -112,6 +115,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
     secrets: serverSecrets(config, localSecret),
+    metrics,
   });
   sync = new SyncService({
     store,
@@ -120,10 +124,12 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     log,
     now: () => new Date(),
     committer: COMMITTER,
+    metrics,
   });
 
-  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, started: { done: false } };
+  const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, metrics, started: { done: false } };
   const router = new ApiRouter().add(...apiRoutes, ...(options.routes ?? []));
+  let metricsServer: Server | null = null;
   const github = await wireGithub({
     config,
     log,
@@ -157,6 +163,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
       if (wasListening) await stopped;
       clearInterval(sweep);
       clearTimeout(grace);
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       await deps.sync.stop();
       await store.close();
       log.info("server stopped");
@@ -165,26 +172,45 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   };
 
   const listen = async (): Promise<string> => {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ port: config.port, ...(config.host !== null ? { host: config.host } : {}) }, () => {
-        server.off("error", reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen({ port: config.port, ...(config.host !== null ? { host: config.host } : {}) }, () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-    });
-    const address = server.address() as AddressInfo;
-    const host = address.family === "IPv6" ? (address.address === "::" ? "localhost" : `[${address.address}]`) : address.address === "0.0.0.0" ? "localhost" : address.address;
-    const url = `http://${host}:${address.port}`;
-    registry.setLocalHookUrl(localHookUrl(config.host, address.port));
+    } catch (error) {
+      // The token is in the database already: it must still reach the operator.
+      if (generatedToken !== null) print(`\ngitsync: first admin token (shown once, keep it safe):\n\n    ${generatedToken}\n\n`);
+      throw error;
+    }
+    const url = baseUrl(server.address() as AddressInfo);
+    registry.setLocalHookUrl(localHookUrl(config.host, (server.address() as AddressInfo).port));
+    let metricsUrl: string | null = null;
+    if (config.metricsPort !== null) {
+      const listening = await listenMetrics(metrics, config.metricsPort, config.host);
+      metricsServer = listening.server;
+      metricsUrl = `${url.replace(/:\d+$/, "")}:${listening.port}/metrics`;
+    }
     // First commits of tenants without a branch (the demo tenant) land before /healthz answers
     // 200; outbox rows left by a previous run (a crash, a restart) are committed after.
     await sync.start();
     deps.started.done = true;
-    log.info(`gitsync listening on ${url} (GitHub: ${github.mode})`);
-    if (github.mode === "setup") {
-      // Probot's own banner says custom routes wait for the App; here only GitHub does.
-      log.info(`no GitHub App configured: open ${url}/probot to register one from app.yml; the API works meanwhile`);
-    }
+    log.info({ url, github: github.mode, metrics: metricsUrl ?? `${url}/metrics` }, `gitsync listening on ${url}`);
+    print(
+      startBanner({
+        url,
+        dataDir: config.dataDir,
+        generatedToken,
+        adminTokenFromEnv: config.adminToken !== null,
+        githubMode: github.mode,
+        gitlab: config.gitlab.webhookSecret !== null,
+        bitbucket: config.bitbucket.webhookSecret !== null,
+        metricsUrl,
+      }),
+    );
+    generatedToken = null;
     return url;
   };
 
@@ -195,6 +221,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
 function serverSecrets(config: ServerConfig, localSecret: string): (string | null)[] {
   const { github, gitlab, bitbucket } = config;
   return [config.adminToken, config.secretKey, github.privateKey, github.webhookSecret, gitlab.webhookSecret, bitbucket.webhookSecret, localSecret];
+}
+
+function baseUrl(address: AddressInfo): string {
+  const host =
+    address.family === "IPv6"
+      ? address.address === "::" ? "localhost" : `[${address.address}]`
+      : address.address === "0.0.0.0" ? "localhost" : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 async function dispatch(handlers: NodeHandler[], req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {

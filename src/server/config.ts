@@ -24,6 +24,8 @@ export interface ServerConfig {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   log: { level: LogLevel; format: "json" | "pretty" };
+  /** GITSYNC_METRICS_PORT: `/metrics` without auth on this port only; null serves it on the main port to admins. */
+  metricsPort: number | null;
   github: GithubConfig;
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
@@ -90,7 +92,7 @@ function url(env: Env, name: string): string | null {
 }
 
 /** Parses the environment; a bad value is a ConfigError naming the variable (never its value). */
-export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig {
+export function loadConfig(env: Env, cwd: string = process.cwd(), terminal: boolean = process.stdout.isTTY === true): ServerConfig {
   const databaseUrl = text(env, "DATABASE_URL");
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)", {
@@ -105,7 +107,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
   if (!LOG_LEVELS.includes(level)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`, { variable: "LOG_LEVEL" });
   }
-  const format = text(env, "LOG_FORMAT") ?? "pretty";
+  // A person at a terminal reads lines; anything else (a container, a file) is a log shipper.
+  const format = text(env, "LOG_FORMAT") ?? (terminal ? "pretty" : "json");
   if (format !== "json" && format !== "pretty") {
     throw new ConfigError("LOG_FORMAT must be json or pretty", { variable: "LOG_FORMAT" });
   }
@@ -122,6 +125,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
     schemasDir: schemasDir === null ? null : resolve(cwd, schemasDir),
     bodyLimit: integer(env, "GITSYNC_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 64 * 1024 * 1024),
     log: { level, format },
+    metricsPort: text(env, "GITSYNC_METRICS_PORT") === null ? null : integer(env, "GITSYNC_METRICS_PORT", 0, 0, 65535),
     github: {
       appId: text(env, "APP_ID"),
       privateKey: text(env, "PRIVATE_KEY"),

@@ -2,6 +2,7 @@ import type { Logger } from "probot";
 import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../core/store.js";
 import type { ServerConfig } from "./config.js";
+import type { ServerMetrics } from "./metrics.js";
 import type { ApiSchemas } from "./schemas.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { SyncService } from "../sync/service.js";
@@ -17,4 +18,6 @@ export interface ApiDeps {
   registry: ProviderRegistry;
   /** False until start-up work is done (the first commits of new repositories): /healthz waits. */
   started: { done: boolean };
+  /** The server's Prometheus metrics (absent in tests that build deps by hand). */
+  metrics?: ServerMetrics;
 }

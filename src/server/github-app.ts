@@ -55,14 +55,17 @@ async function deliver(sync: SyncService, context: HandledContext): Promise<void
     event = normalizeGitHubEvent({ name: context.name, id: context.id, payload: context.payload });
   } catch (error) {
     context.log.error({ ...where, err: reason(error) }, "GitHub event not understood");
+    sync.deps.metrics?.webhook("github", "rejected");
     return;
   }
   if (event === null) {
     context.log.debug(where, "GitHub event ignored");
+    sync.deps.metrics?.webhook("github", "ignored");
     return;
   }
   try {
     const results = await sync.handleEvent(event);
+    sync.deps.metrics?.webhook("github", "accepted");
     if (results.length === 0) context.log.info(where, "no tenant tracks this event");
     for (const { tenant, outcome } of results) {
       const status = "status" in outcome ? outcome.status : outcome.conclusion;
@@ -70,6 +73,8 @@ async function deliver(sync: SyncService, context: HandledContext): Promise<void
     }
   } catch (error) {
     context.log.error({ ...where, err: reason(error) }, "GitHub event failed");
+    sync.deps.metrics?.webhook("github", "failed");
+    sync.deps.metrics?.jobFailed("webhook");
   }
 }
 

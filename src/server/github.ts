@@ -100,10 +100,21 @@ async function setupPages(options: GithubOptions): Promise<NodeHandler | null> {
   const write = options.updateEnv ?? privateEnvWriter(internals.updateEnv);
   // Set once the App's settings are written: the pages then refuse, until a restart uses them.
   let configured = false;
+  // Probot's setup prints a welcome banner while it starts, pointing at this server's own page
+  // as if it were Probot's setup: gitsync prints its own banner instead.
+  const setupLog = log.child({ name: "setup" });
+  let starting = true;
+  const quietWhileStarting = new Proxy(setupLog, {
+    get(target, property, receiver) {
+      if (property === "info" && starting) return () => undefined;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
   const probotSetup = await internals.setupAppFactory({
     host: config.host ?? "localhost",
     port: config.port,
-    log: log.child({ name: "setup" }),
+    log: quietWhileStarting,
     // Probot writes undefined for a webhook proxy it could not create; skip those.
     updateEnv: (env) => {
       const defined = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -116,6 +127,7 @@ async function setupPages(options: GithubOptions): Promise<NodeHandler | null> {
     // gitsync receives webhooks directly: no smee.io channel is created (that would fetch a package at run time).
     SmeeClient: { createChannel: async () => undefined },
   })();
+  starting = false;
   const pages: Handler = async (req, res) => (await internals.staticFilesHandler(req, res)) === true || (await probotSetup(req, res)) === true;
   const githubOrigin = `https://${config.github.gheHost ?? "github.com"}`;
   return async (req, res) => {

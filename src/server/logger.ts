@@ -1,5 +1,7 @@
-import { createProbot, type Logger } from "probot";
+import { pino } from "pino";
+import type { Logger } from "probot";
 import type { ServerConfig } from "./config.js";
+import { prettyStream } from "./log-pretty.js";
 
 /**
  * Field names whose values are secrets wherever they appear in a log record. gitsync's own code
@@ -41,13 +43,19 @@ export function redacting(base: Logger): Logger {
   return base.child({ name: "gitsync" }, { redact: { paths: REDACT_PATHS, censor: REDACTED } });
 }
 
-/** Probot's own pino logger (level and format from the config), with redaction. */
-export async function createLogger(config: ServerConfig): Promise<Logger> {
-  // Probot builds its logger while it initialises; this instance is only borrowed for that.
-  const probot = createProbot({
-    env: { LOG_LEVEL: config.log.level, LOG_FORMAT: config.log.format },
-    overrides: { appId: 1, privateKey: "unused: only the logger is taken from this instance" },
-  });
-  await probot.ready();
-  return redacting(probot.log);
+/**
+ * gitsync's logger (Probot and Octokit are handed it too): pino with an ISO `time` on every
+ * record, JSON lines on stdout (`LOG_FORMAT=json`) or one readable line per record (`pretty`),
+ * and redaction.
+ */
+export function createLogger(config: ServerConfig, out: NodeJS.WritableStream = process.stdout): Logger {
+  const options = {
+    level: config.log.level,
+    name: "gitsync",
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+  };
+  // Synchronous writes: a crash or SIGKILL right after an event must not lose its line.
+  const destination = out === process.stdout ? pino.destination({ fd: 1, sync: true }) : out;
+  return pino(options, config.log.format === "json" ? destination : prettyStream(out));
 }

@@ -396,6 +396,22 @@ export const openapi = {
         responses: { "200": ok("Healthy", ref("Health")), "503": ok("Starting, or the database does not answer", ref("Health")) },
       },
     },
+    "/readyz": {
+      get: {
+        summary: "200 when the server can do its work: the database answers and the job queue runs; else 503",
+        responses: { "200": ok("Ready", ref("Health")), "503": ok("Not ready", ref("Health")) },
+      },
+    },
+    "/metrics": {
+      get: {
+        summary: "Prometheus metrics in text format (admin); 404 when GITSYNC_METRICS_PORT serves them on their own port",
+        security: secured,
+        responses: {
+          "200": { description: "Prometheus text exposition format", content: { "text/plain": { schema: { type: "string" } } } },
+          ...errors(401, 403, 404),
+        },
+      },
+    },
     "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } } },
     "/api/v1/openapi.json": {
       get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1", { type: "object" }) } },

@@ -41,6 +41,9 @@ interface Matched {
   params: Record<string, string>;
 }
 
+/** Routes answered without a log line: health probes and the metrics scrape. */
+const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+
 /** Paths this server owns entirely: nothing under them falls through to Probot. */
 const OWNED_PREFIXES = ["/api/v1/", "/webhooks/"];
 
@@ -110,11 +113,14 @@ export class ApiRouter {
       dropUnreadBody(req, res);
       sendJson(res, code, body);
     }
-    // The path, never the query or headers: those are where callers put tokens by mistake.
-    deps.log.info(
-      { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) },
-      "request",
-    );
+    const seconds = (performance.now() - started) / 1000;
+    const route = matched !== null && matched !== "no-method" ? matched.route.path : "unmatched";
+    deps.metrics?.httpRequest(req.method ?? "GET", route, status, seconds);
+    // Probes hit these every few seconds: a line each would bury everything else.
+    if (!QUIET_ROUTES.has(route)) {
+      // The path, never the query or headers: those are where callers put tokens by mistake.
+      deps.log.debug({ method: req.method, path: url.pathname, route, status, ms: Math.round(seconds * 1000) }, "request");
+    }
     return true;
   }
 }

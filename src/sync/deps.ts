@@ -1,4 +1,4 @@
-import type { GitConnection, GitProvider, Store } from "../core/index.js";
+import type { GitConnection, GitProvider, Metrics, Store } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 
 /** A logger with pino's call shape (Probot's logger fits), so the engine needs no pino import. */
@@ -19,6 +19,8 @@ export interface SyncDeps {
   now: () => Date;
   /** Name and email gitsync commits as. */
   committer: { name: string; email: string };
+  /** Where latencies and failures are counted (none by default). */
+  metrics?: Metrics;
 }
 
 /**

@@ -44,21 +44,24 @@ export class ImportSync {
     if (sha === null) throw new GitsyncError("not_found", `ref '${request.ref}' not found in ${git.provider} repository ${git.repository}`, { ref: request.ref });
 
     const files = await provider.readFiles(repo, sha, git.path);
-    const log = async (status: "done" | "failed", error: string | null, resources: string[] = []) =>
-      request.dryRun
-        ? null
-        : (
-            await store.appendSyncLog(request.tenant, {
-              direction: "IMPORT",
-              status,
-              commitSha: sha,
-              branch: request.ref,
-              author: request.actor.name,
-              files: files.map((f) => f.path),
-              resources,
-              error,
-            })
-          ).id;
+    const log = async (status: "done" | "failed", error: string | null, resources: string[] = []) => {
+      if (request.dryRun) return null;
+      this.deps.log.info(
+        { tenant: request.tenant, source: sourceTenant, ref: request.ref, commit: sha, status, resources: resources.length, reason: error },
+        "import",
+      );
+      const entry = await store.appendSyncLog(request.tenant, {
+        direction: "IMPORT",
+        status,
+        commitSha: sha,
+        branch: request.ref,
+        author: request.actor.name,
+        files: files.map((f) => f.path),
+        resources,
+        error,
+      });
+      return entry.id;
+    };
 
     // The same flow as a push: validated against the target as it will be, then planned.
     // Connection references are left out here, to list what the target lacks below.
@@ -82,6 +85,10 @@ export class ImportSync {
     if (request.dryRun) return { status: "planned", sha, plan, logId: null };
 
     const logId = await this.apply(request, { git, provider, sha, files, planned });
+    this.deps.log.info(
+      { tenant: request.tenant, source: sourceTenant, ref: request.ref, commit: sha, status: "done", counts: plan.counts },
+      "import",
+    );
     return { status: "applied", sha, plan, logId };
   }
 

@@ -132,6 +132,7 @@ export class InboundSync {
       diagnostics,
       note: change.note,
     });
+    this.deps.log.info({ tenant: input.tenant, commit: input.after, files: changedPaths.length, reason: entry.error }, "inbound push refused");
     await publishVerdict(provider, repo, input.after, {
       conclusion: "failure",
       title: "Configuration is invalid: nothing was applied",
@@ -172,7 +173,7 @@ export class InboundSync {
         return entry.id;
       },
     });
-    this.deps.log.info({ tenant: input.tenant, commit: input.after, counts: planned.plan.counts }, "inbound push applied");
+    this.deps.log.info({ tenant: input.tenant, commit: input.after, counts: planned.plan.counts, conflicts: conflicts.length }, "inbound push applied");
     await publishVerdict(provider, repo, input.after, {
       conclusion: "success",
       title: planChangesTenant(planned.plan) ? "Applied to the tenant" : "Nothing to apply",

@@ -59,6 +59,11 @@ export class OutboundSync {
     for (const tenant of await this.deps.store.outboxTenants()) this.schedule(tenant, 0);
   }
 
+  /** Tenants with a commit scheduled, running or waiting to be retried. */
+  pending(): number {
+    return this.timers.size + this.running.size + this.retries.size;
+  }
+
   /** Waits for scheduled and running flushes (tests, graceful shutdown). */
   async idle(): Promise<void> {
     while (this.timers.size > 0 || this.running.size > 0) {
@@ -142,6 +147,9 @@ export class OutboundSync {
           });
         });
         this.deps.log.info({ tenant, commit: sha, resources: labels.length }, "outbound commit");
+        // Write → commit: the oldest change in the batch waited longest.
+        const oldest = Math.min(...entries.map((e) => Date.parse(e.createdAt)));
+        if (Number.isFinite(oldest)) this.deps.metrics?.outboundLatency(Math.max(0, Date.now() - oldest) / 1000);
         return { status: "committed", sha, logId: entry.id };
       } catch (error) {
         if (error instanceof BranchMovedError && attempt < MAX_ATTEMPTS) continue;
@@ -213,6 +221,7 @@ export class OutboundSync {
     const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** failures);
     const message = error instanceof Error ? error.message : String(error);
     this.deps.log.error({ tenant, failures, retryInMs: delay, err: message }, "outbound commit failed");
+    this.deps.metrics?.jobFailed("outbound");
     void this.deps.store
       .appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: message })
       .catch(() => undefined);

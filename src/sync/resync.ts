@@ -21,6 +21,16 @@ export class ResyncSync {
   constructor(private readonly deps: SyncDeps) {}
 
   async run(tenant: string, direction: ResyncDirection, actor: Actor): Promise<ResyncOutcome> {
+    const outcome = await this.#run(tenant, direction, actor);
+    const { entry } = outcome;
+    this.deps.log.info(
+      { tenant, direction, status: entry.status, commit: entry.commitSha, resources: entry.resources.length, reason: entry.error },
+      "resync",
+    );
+    return outcome;
+  }
+
+  async #run(tenant: string, direction: ResyncDirection, actor: Actor): Promise<ResyncOutcome> {
     const { store, catalog } = this.deps;
     const git = await store.getGitConnection(tenant);
     const provider = await this.deps.providers(tenant, git);

@@ -95,9 +95,15 @@ export class SyncService {
   track(work: Promise<unknown>): void {
     const tracked = work.catch((error: unknown) => {
       this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "webhook processing failed");
+      this.deps.metrics?.jobFailed("webhook");
     });
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  /** Background work waiting or running, by kind, for the queue-depth metric. */
+  queueDepth(): Record<string, number> {
+    return { webhook: this.background.size, outbound: this.outbound.pending(), snapshot: this.snapshots.pendingRuns() };
   }
 
   /** Waits for background webhook work, scheduled commits and snapshots. */
@@ -134,10 +140,13 @@ export class SyncService {
   async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
     const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
     const results: { tenant: string; outcome: InboundOutcome }[] = [];
+    const received = performance.now();
     for (const { tenant } of tenants) {
       const outcome = await this.locks.run(tenant, () =>
         this.inbound.apply({ tenant, after: event.after, pusher: event.pusher, forced: event.forced }),
       );
+      if (outcome.status === "applied") this.deps.metrics?.inboundLatency((performance.now() - received) / 1000);
+      else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
       results.push({ tenant, outcome });
       if (outcome.status === "applied") await this.integrity.changed(tenant);
     }

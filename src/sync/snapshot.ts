@@ -23,9 +23,15 @@ export class SnapshotSync {
   /** Queues a snapshot and returns its log entry at once; `get` reads its progress. */
   async start(tenant: string, actor: Actor): Promise<SyncLogEntry> {
     const entry = await this.deps.store.appendSyncLog(tenant, { direction: "SNAPSHOT", status: "queued", author: actor.name });
-    const run = this.locks.run(tenant, () => this.run(tenant, entry.id, actor)).catch(async (error: unknown) => {
+    const run = this.locks.run(tenant, () => this.run(tenant, entry.id, actor)).then(
+      (done) => this.deps.log.info(
+        { tenant, snapshot: done.id, status: done.status, branch: done.branch, commit: done.commitSha, pr: done.prUrl },
+        "snapshot",
+      ),
+    ).catch(async (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.error({ tenant, snapshot: entry.id, err: message }, "snapshot failed");
+      this.deps.metrics?.jobFailed("snapshot");
       await this.deps.store.updateSyncLog(entry.id, { status: "failed", error: message }).catch(() => undefined);
     });
     this.running.add(run);
@@ -35,6 +41,11 @@ export class SnapshotSync {
 
   async idle(): Promise<void> {
     await Promise.allSettled([...this.running]);
+  }
+
+  /** Snapshots queued or running. */
+  pendingRuns(): number {
+    return this.running.size;
   }
 
   /** Pending changes per project: what a snapshot would commit now. */

@@ -96,6 +96,9 @@ export interface BuiltServer {
   process: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** What it wrote to stdout alone (log lines) and to stderr alone (the start banner). */
+  stdout(): string;
+  stderr(): string;
   /** SIGTERM, and waits for the exit. */
   stop(): Promise<number | null>;
   /** SIGKILL at once, as a crash would: no shutdown work runs. */
@@ -127,8 +130,15 @@ export async function serveBuilt(options: ServeOptions = {}): Promise<BuiltServe
   };
   const child = spawn(process.execPath, [join(pkg, "dist", "src", "cli", "main.js"), "serve"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const streams = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    streams.stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    streams.stderr += chunk.toString("utf8");
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gitsync serve did not start in 60 s:\n${output}`)), 60_000);
@@ -156,6 +166,8 @@ export async function serveBuilt(options: ServeOptions = {}): Promise<BuiltServe
     token: env.GITSYNC_ADMIN_TOKEN!,
     process: child,
     output: () => output,
+    stdout: () => streams.stdout,
+    stderr: () => streams.stderr,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;

@@ -39,6 +39,9 @@ describe("first start", () => {
     expect(first.printed).toHaveLength(1);
     const token = /(gs_[A-Za-z0-9_-]{20,})/.exec(first.printed[0]!)?.[1];
     expect(token).toBeDefined();
+    expect(first.printed[0]).toContain(`Open ${first.url}/`);
+    expect(first.printed[0]).toContain("shown this once");
+    expect(first.printed[0]).toContain(`Data (database, credential key, local repositories): ${dataDir}`);
     const call = client(first, token!);
     expect((await call("GET", "/api/v1/tokens")).status).toBe(200);
     expect(first.logs()).not.toContain(token);
@@ -47,7 +50,11 @@ describe("first start", () => {
     running.splice(running.indexOf(first), 1);
 
     const second = await start({ GITSYNC_ADMIN_TOKEN: "", GITSYNC_SECRET_KEY: "" }, dataDir);
-    expect(second.printed).toEqual([]);
+    // Later starts print the banner again, without any token.
+    expect(second.printed).toHaveLength(1);
+    expect(second.printed[0]).toContain(`Open ${second.url}/`);
+    expect(second.printed[0]).toContain("printed at the first start");
+    expect(second.printed[0]).not.toMatch(/gs_[A-Za-z0-9_-]{20,}/);
     const again = client(second, token!);
     const tenants = await again("GET", "/api/v1/tenants");
     expect(tenants.body.items.filter((t: { slug: string }) => t.slug === "demo")).toHaveLength(1);
@@ -57,7 +64,9 @@ describe("first start", () => {
   it("uses GITSYNC_ADMIN_TOKEN instead, and honours it when added later", async () => {
     const dataDir = await tempDir();
     const first = await start({}, dataDir);
-    expect(first.printed).toEqual([]);
+    expect(first.printed).toHaveLength(1);
+    expect(first.printed[0]).toContain("the admin token in GITSYNC_ADMIN_TOKEN");
+    expect(first.printed[0]).not.toContain(ADMIN_TOKEN);
     expect((await client(first)("GET", "/api/v1/tokens")).status).toBe(200);
     await first.stop();
     running.splice(running.indexOf(first), 1);
@@ -137,6 +146,18 @@ describe("health and shutdown", () => {
     expect(res.body).toEqual({ status: "unavailable", database: "down" });
   });
 
+  it("/readyz answers 200 while the database answers, 503 after", async () => {
+    const server = await start({}, await tempDir());
+    const call = client(server);
+    const ready = await call("GET", "/readyz", { token: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: "ok", database: "up", queue: "up" });
+    await server.app.store.close();
+    const res = await call("GET", "/readyz", { token: null });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: "unavailable", database: "down" });
+  });
+
   it("close() finishes in-flight requests, then stops accepting and closes the store", async () => {
     let release!: () => void;
     let arrived!: () => void;
@@ -171,6 +192,10 @@ describe("GitHub through Probot", () => {
   it("without APP_ID offers Probot's manifest setup from app.yml beside the API, to an admin", async () => {
     const server = await start({}, await tempDir());
     expect(server.app.githubMode).toBe("setup");
+    // Probot's own setup banner (pointing at this server's sign-in page) is replaced by gitsync's.
+    expect(server.logs()).not.toContain("Welcome to Probot");
+    expect(server.logs()).not.toContain("configure .env");
+    expect(server.printed.join("")).toContain(`register the GitHub App at ${server.url}/probot`);
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     expect((await fetch(`${server.url}/probot`)).status).toBe(401);
     const page = await fetch(`${server.url}/probot`, { headers: admin });

@@ -17,6 +17,8 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** Injected so tests can observe waits without timing them; default setTimeout. */
   sleep: (ms: number) => Promise<void>;
+  /** The fetch requests go through (the server's counts them); default the platform's. */
+  fetch?: typeof fetch;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -94,7 +96,7 @@ function createHandler(retry: RetryOptions) {
       await limiter();
       let response: Response;
       try {
-        response = await fetch(url, { method, headers, body: body ?? null, signal: signal ?? null });
+        response = await (retry.fetch ?? fetch)(url, { method, headers, body: body ?? null, signal: signal ?? null });
       } catch (error) {
         // The cause may carry the request; keep only its message.
         const reason = error instanceof Error ? error.message : String(error);

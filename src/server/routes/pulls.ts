@@ -101,7 +101,9 @@ export const pullRoutes: Route[] = [
       }
       // The merge moves the base branch; the provider hands that to the engine as a push.
       await deps.registry.local.mergePullRequest(repository, pull.number, actorOf(principal));
-      return { status: 200, body: { pull: await requirePull(deps, repository, params) } };
+      const merged = await requirePull(deps, repository, params);
+      deps.log.info({ tenant: params.tenant, pull: pull.number, head: pull.head, base: pull.base, commit: merged.mergeCommitSha }, "merge");
+      return { status: 200, body: { pull: merged } };
     },
   },
 ];

@@ -29,8 +29,16 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const
     if (!receiver) {
       throw new GitsyncError("not_found", `${provider} webhooks are not configured: set ${SECRET_VARIABLE[provider]}`, { provider });
     }
-    const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer });
-    if (!event) return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    const count = (outcome: string) => deps.sync.deps.metrics?.webhook(provider, outcome);
+    const event = await receiver.parseWebhook({ headers: req.headers, rawBody: body as Buffer }).catch((error: unknown) => {
+      count("rejected");
+      throw error;
+    });
+    if (!event) {
+      count("ignored");
+      return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+    }
+    count("accepted");
     // The local post-receive hook waits for the result, to print it to the pusher.
     if (provider === "local" && req.headers["x-gitsync-wait"] === "1" && event.kind === "push") {
       const results = await handle(deps, event);
