@@ -59,7 +59,7 @@ describe("the GitHub webhook body limit with an App configured", () => {
   beforeAll(async () => {
     const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     server = await serveBuilt({ env: { APP_ID: "1234", PRIVATE_KEY: pem, WEBHOOK_SECRET: webhookSecret } });
-    expect(server.output()).toContain("GitHub: app");
+    expect(server.output()).toContain(`"github":"app"`);
   }, 300_000);
   afterAll(async () => {
     await server?.stop();

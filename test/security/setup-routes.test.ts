@@ -105,7 +105,7 @@ describe("the GitHub App setup routes of the built server", () => {
   it("after the attacks, a restarted server is still in setup mode and takes no GitHub webhook", async () => {
     await server.stop();
     server = await serveBuilt({ cwd, dataDir });
-    expect(server.output()).toContain("GitHub: setup");
+    expect(server.output()).toContain(`"github":"setup"`);
     expect((await ping(server.url, attackerSecret)).status).toBe(404);
   }, 120_000);
 
@@ -131,7 +131,7 @@ describe("the GitHub App setup routes of the built server", () => {
   it("once the App is configured (after a restart), /probot is gone and only its secret signs webhooks", async () => {
     await server.stop();
     server = await serveBuilt({ cwd, dataDir });
-    expect(server.output()).toContain("GitHub: app");
+    expect(server.output()).toContain(`"github":"app"`);
     for (const attack of ATTACKS) {
       const answer = await callBuilt(server, attack.method, attack.path, attack.method === "POST" ? { body: importBody(pemOf()) } : {});
       expect(answer.status, `${attack.method} ${attack.path}`).toBe(404);
