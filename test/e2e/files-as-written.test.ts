@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gitAsAda } from "./git.js";
 import { builtPackage, callBuilt, serveBuilt, type BuiltServer } from "./built-server.js";
 
 /*
@@ -22,13 +23,7 @@ const base = `/api/v1/tenants/${tenant}`;
 let server: BuiltServer;
 let work: string;
 
-const git = (cwd: string, args: string[]): string =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, GIT_AUTHOR_NAME: "Ada", GIT_AUTHOR_EMAIL: "ada@example.com", GIT_COMMITTER_NAME: "Ada", GIT_COMMITTER_EMAIL: "ada@example.com" },
-  }).trim();
+const git = gitAsAda;
 const repo = () => join(server.dataDir, "repos", `${tenant}.git`);
 const commits = (): number => Number(git(work, ["--git-dir", repo(), "rev-list", "--count", "main"]));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

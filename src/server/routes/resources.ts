@@ -38,6 +38,15 @@ const withEtag = (status: number, kind: Kind, resource: Resource): Reply => ({
   headers: { etag: etagOf(resource.version) },
 });
 
+/** The tenant, kind and name a write names, and the live (not archived) resource there, if any. */
+async function writeTarget(deps: ApiDeps, params: Record<string, string>) {
+  const tenant = await requireTenant(deps.store, params.tenant);
+  const kind = requireKind(deps, params.kind);
+  const name = requireName(params);
+  const current = await deps.store.getResource(tenant.slug, kind.id, name);
+  return { tenant, kind, name, live: current && !current.archived ? current : null };
+}
+
 const truthy = (value: string | null): boolean => value !== null && /^(1|true|yes)$/i.test(value);
 
 export const resourceRoutes: Route[] = [
@@ -75,12 +84,8 @@ export const resourceRoutes: Route[] = [
     path: `${base}/{name}`,
     access: "editor",
     handler: async ({ params, body, req, principal }, deps) => {
-      const tenant = await requireTenant(deps.store, params.tenant);
-      const kind = requireKind(deps, params.kind);
-      const name = requireName(params);
+      const { tenant, kind, name, live } = await writeTarget(deps, params);
       const input = deps.schemas.check<JsonObject>("ResourceBody", body);
-      const current = await deps.store.getResource(tenant.slug, kind.id, name);
-      const live = current && !current.archived ? current : null;
 
       let expectedVersion: number | null | undefined;
       if (req.headers["if-none-match"] !== undefined) {
@@ -109,12 +114,8 @@ export const resourceRoutes: Route[] = [
     path: `${base}/{name}`,
     access: "editor",
     handler: async ({ params, body, req, principal }, deps) => {
-      const tenant = await requireTenant(deps.store, params.tenant);
-      const kind = requireKind(deps, params.kind);
-      const name = requireName(params);
+      const { tenant, kind, name, live } = await writeTarget(deps, params);
       const patch = requirePatchObject(body);
-      const current = await deps.store.getResource(tenant.slug, kind.id, name);
-      const live = current && !current.archived ? current : null;
       if (!live) throw new NotFoundError(`no ${kind.id} ${name}`, { kind: kind.folder, name });
       const expected = expectedFrom(ifMatchVersion(req.headers["if-match"]), live, `${kind.id} ${name}`);
       if (expected !== undefined && expected !== live.version) {
