@@ -345,6 +345,13 @@ export class BitbucketProvider implements GitProvider {
 
   async publishCheck(report: CheckReport): Promise<CheckHandle> {
     const r = splitRepository(report);
+    // Statuses, reports and annotations are keyed by "the commit's SHA1": a pull request's
+    // 12-character hash is expanded first, so every check lands on the full hash.
+    const sha = await this.fullSha(r, report.sha);
+    return this.publishOn(r, { ...report, sha });
+  }
+
+  private async publishOn(r: Repo, report: CheckReport): Promise<CheckHandle> {
     const url = report.detailsUrl ?? `${this.webUrl}/${r.workspace}/${r.repo_slug}/commits/${report.sha}`;
     const statusOp = `POST build status on ${report.sha}`;
     await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);

@@ -77,6 +77,8 @@ export class GitLabProvider implements GitProvider {
   };
   readonly #webhookSecret: string;
   readonly #rawFileLimit: number;
+  /** The last archive read, by repository, commit and folder. */
+  readonly #archives = new Map<string, Map<string, Buffer>>();
 
   constructor(options: GitLabProviderOptions) {
     if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
@@ -114,7 +116,10 @@ export class GitLabProvider implements GitProvider {
     if (paths === undefined) return toContents(await this.#archive(repo, sha, directory, (p) => isUnder(p, directory)));
     const wanted = [...new Set(paths)].filter((p) => isUnder(p, directory));
     if (wanted.length === 0) return [];
-    if (wanted.length <= this.#rawFileLimit) {
+    // Several paths in one folder (a resource's .yaml, .yml and .json) are one archive read,
+    // which the commit that follows reuses; a few scattered paths are one raw read each.
+    const oneFolder = wanted.length > 1 && wanted.every((p) => folderOf(p) === folderOf(wanted[0] ?? ""));
+    if (wanted.length <= this.#rawFileLimit && !oneFolder) {
       const read = await Promise.all(wanted.map(async (p) => ({ path: p, content: await this.#raw(repo, sha, p) })));
       return read.flatMap((f) => (f.content === null ? [] : [{ path: f.path, content: f.content }])).sort(byPath);
     }
@@ -233,6 +238,9 @@ export class GitLabProvider implements GitProvider {
       await this.#api.Commits.editStatus(report.repository, report.sha, statusState(report), {
         name: report.name,
         description: statusDescription(report),
+        // The branch the status belongs to (POST /projects/:id/statuses/:sha, `ref`): without
+        // it GitLab may attach the status to another branch's pipeline of the same commit.
+        ...(report.ref === undefined ? {} : { ref: report.ref }),
         ...(report.detailsUrl === undefined ? {} : { targetUrl: report.detailsUrl }),
       }),
       "commit status",
@@ -265,14 +273,31 @@ export class GitLabProvider implements GitProvider {
     throw new GitsyncError("provider_error", `GitLab raw file ${path}: expected the file's bytes, got ${typeof body}`);
   }
 
+  /**
+   * One archive read per commit and folder: commits never change, so the engine's read of the
+   * files it is about to write and the commit's own read of the same tree share one request.
+   */
   async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, Buffer>> {
-    const body: unknown = await this.#api.Repositories.showArchive(repo.repository, {
-      fileType: "tar.gz",
-      sha,
-      ...(directory === "" ? {} : { path: directory }),
-    });
+    const key = `${repo.repository}\n${sha}\n${directory}`;
+    let files = this.#archives.get(key);
+    if (files === undefined) {
+      files = await this.#downloadArchive(repo, sha, directory);
+      this.#archives.clear();
+      this.#archives.set(key, files);
+    }
+    return new Map([...files].filter(([path]) => keep(path)));
+  }
+
+  async #downloadArchive(repo: RepoRef, sha: string, directory: string): Promise<Map<string, Buffer>> {
+    const body: unknown = await orNull(() =>
+      this.#api.Repositories.showArchive(repo.repository, { fileType: "tar.gz", sha, ...(directory === "" ? {} : { path: directory }) }),
+    );
+    // A folder that does not exist at that commit: GitLab answers 200 with an empty body (some
+    // versions 404) instead of an empty archive. Both mean the folder holds no file.
+    if (body === null && directory !== "") return new Map();
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
-    return readTarGz(new Uint8Array(await body.arrayBuffer()), keep);
+    if (body.size === 0) return new Map();
+    return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true);
   }
 
   /** The merge base of two commits; the first one itself for unrelated histories. */
@@ -307,6 +332,10 @@ async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
     if (error instanceof GitLabHttpError && error.status === 404) return null;
     throw error;
   }
+}
+
+function folderOf(path: string): string {
+  return path.split("/").slice(0, -1).join("/");
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
