@@ -21,7 +21,8 @@ export type ContractStep =
   | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean; root?: boolean }
   | { op: "openPullRequest"; head: string; base: string; existing: boolean }
   | { op: "getPullRequest"; number: number }
-  | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed" }
+  /** `shortSha`: the caller names the commit by a webhook's short hash (Bitbucket expands it first). */
+  | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed"; shortSha?: boolean }
   | { op: "upsertComment"; pullRequest: number; existing: boolean }
   /** The next request of the following step first fails with this status, then succeeds. */
   | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number };
