@@ -157,7 +157,8 @@ export class GitLabHarness implements ContractHarness {
         );
         if (step.outcome === "moved") return;
         // A root commit reads no tree: there is none yet.
-        if (step.root !== true) this.#onArchive();
+        // A tree the caller just read at the expected head is reused, not downloaded again.
+        if (step.root !== true && step.treeRead !== true) this.#onArchive();
         if (step.outcome === "committed") this.#on("POST", "repository/commits", (_url, body) => this.#createCommit(body));
         return;
       case "openPullRequest":
@@ -238,7 +239,9 @@ export class GitLabHarness implements ContractHarness {
     if (paths === undefined) return this.#onArchive();
     const wanted = [...new Set(paths)].filter(under);
     if (wanted.length === 0) return;
-    if (wanted.length > DEFAULT_RAW_FILE_LIMIT) return this.#onArchive();
+    const folder = (p: string) => p.split("/").slice(0, -1).join("/");
+    const oneFolder = wanted.length > 1 && wanted.every((p) => folder(p) === folder(wanted[0] ?? ""));
+    if (wanted.length > DEFAULT_RAW_FILE_LIMIT || oneFolder) return this.#onArchive();
     for (const file of wanted) {
       this.#on("GET", `repository/files/${file}/raw`, (url) => {
         const sha = this.forge.resolve(url.searchParams.get("ref") ?? "");
@@ -255,10 +258,11 @@ export class GitLabHarness implements ContractHarness {
       if (sha === null) return error(404, "commitNotFound");
       const sub = url.searchParams.get("path") ?? "";
       const prefix = `config-${sha}${sub === "" ? "" : `-${sub.replace(/\//g, "-")}`}`;
+      const files = [...this.forge.commit(sha).files].filter(([file]) => sub === "" || file.startsWith(`${sub}/`));
+      // A folder with no file at that commit: GitLab answers 200 with an empty body, no archive.
+      if (sub !== "" && files.length === 0) return [200, Buffer.alloc(0), { "Content-Type": "application/octet-stream" }];
       const tar = pack();
-      for (const [file, content] of this.forge.commit(sha).files) {
-        if (sub === "" || file.startsWith(`${sub}/`)) tar.entry({ name: `${prefix}/${file}` }, content);
-      }
+      for (const [file, content] of files) tar.entry({ name: `${prefix}/${file}` }, content);
       tar.finalize();
       const chunks: Buffer[] = [];
       for await (const chunk of tar) chunks.push(Buffer.from(chunk as Uint8Array));
