@@ -202,6 +202,7 @@ export class GitLabHarness implements ContractHarness {
             name: String(body["name"] ?? "default"),
             state: String(body["state"]),
             description: typeof body["description"] === "string" ? body["description"] : null,
+            ref: typeof body["ref"] === "string" ? body["ref"] : null,
           };
           if (!["pending", "running", "success", "failed", "canceled", "skipped"].includes(status.state)) {
             return [400, { message: "state does not have a valid value" }, JSON_HEADERS];

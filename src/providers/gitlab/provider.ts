@@ -289,12 +289,12 @@ export class GitLabProvider implements GitProvider {
   }
 
   async #downloadArchive(repo: RepoRef, sha: string, directory: string): Promise<Map<string, Buffer>> {
-    const body: unknown = await orNull(() =>
-      this.#api.Repositories.showArchive(repo.repository, { fileType: "tar.gz", sha, ...(directory === "" ? {} : { path: directory }) }),
-    );
+    const download = () => this.#api.Repositories.showArchive(repo.repository, { fileType: "tar.gz", sha, ...(directory === "" ? {} : { path: directory }) });
     // A folder that does not exist at that commit: GitLab answers 200 with an empty body (some
-    // versions 404) instead of an empty archive. Both mean the folder holds no file.
-    if (body === null && directory !== "") return new Map();
+    // versions 404) instead of an empty archive. Both mean the folder holds no file; a 404 for
+    // the whole repository is an unknown commit and stays an error.
+    const body: unknown = directory === "" ? await download() : await orNull(download);
+    if (body === null) return new Map();
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
     if (body.size === 0) return new Map();
     return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true);
