@@ -77,8 +77,8 @@ export class GitLabProvider implements GitProvider {
   };
   readonly #webhookSecret: string;
   readonly #rawFileLimit: number;
-  /** The last archive read, by repository, commit and folder. */
-  readonly #archives = new Map<string, Map<string, Buffer>>();
+  /** The last archive read for named files, by repository, commit and folder (see #archive). */
+  readonly #namedRead = new Map<string, Map<string, Buffer>>();
 
   constructor(options: GitLabProviderOptions) {
     if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
@@ -124,7 +124,7 @@ export class GitLabProvider implements GitProvider {
       return read.flatMap((f) => (f.content === null ? [] : [{ path: f.path, content: f.content }])).sort(byPath);
     }
     const keep = new Set(wanted);
-    return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p)));
+    return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p), "keep"));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
@@ -176,7 +176,7 @@ export class GitLabProvider implements GitProvider {
     const touched = [...changes.keys()];
     if (touched.length === 0) return { sha: null };
     const keep = new Set(touched);
-    const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p));
+    const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p), "reuse");
 
     const actions: { action: "create" | "update" | "delete"; filePath: string; content?: string; encoding?: "text" }[] = [];
     for (const change of changes.values()) {
@@ -274,17 +274,16 @@ export class GitLabProvider implements GitProvider {
   }
 
   /**
-   * One archive read per commit and folder: commits never change, so the engine's read of the
-   * files it is about to write and the commit's own read of the same tree share one request.
+   * The engine reads the files it is about to write (every format a resource may have) and
+   * then commits them at the same head: the commit reuses that one read ("keep", then "reuse"),
+   * which is safe because a commit's tree never changes. Other reads are not kept.
    */
-  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, Buffer>> {
+  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean, cache?: "keep" | "reuse"): Promise<Map<string, Buffer>> {
     const key = `${repo.repository}\n${sha}\n${directory}`;
-    let files = this.#archives.get(key);
-    if (files === undefined) {
-      files = await this.#downloadArchive(repo, sha, directory);
-      this.#archives.clear();
-      this.#archives.set(key, files);
-    }
+    const kept = cache === "reuse" ? this.#namedRead.get(key) : undefined;
+    this.#namedRead.clear();
+    const files = kept ?? (await this.#downloadArchive(repo, sha, directory));
+    if (cache === "keep") this.#namedRead.set(key, files);
     return new Map([...files].filter(([path]) => keep(path)));
   }
 
