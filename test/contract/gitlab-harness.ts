@@ -152,9 +152,12 @@ export class GitLabHarness implements ContractHarness {
         });
         return;
       case "commit":
-        this.#on("GET", `repository/branches/${step.branch}`, () =>
-          this.forge.branches.has(step.branch) ? [200, this.#branchJson(step.branch), JSON_HEADERS] : error(404, "branchNotFound"),
-        );
+        // A branch the caller resolved just before is not read again.
+        if (step.headRead !== true) {
+          this.#on("GET", `repository/branches/${step.branch}`, () =>
+            this.forge.branches.has(step.branch) ? [200, this.#branchJson(step.branch), JSON_HEADERS] : error(404, "branchNotFound"),
+          );
+        }
         if (step.outcome === "moved") return;
         // A root commit reads no tree: there is none yet.
         // A tree the caller just read at the expected head is reused, not downloaded again.

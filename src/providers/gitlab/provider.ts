@@ -47,6 +47,8 @@ export const DEFAULT_RAW_FILE_LIMIT = 5;
  * that count the list may be cut, so the two trees are compared from archives instead.
  */
 export const COMPARE_DIFF_LIMIT = 1000;
+/** How long a resolved branch head stands for the head check of the commit that follows. */
+export const HEAD_FRESH_MS = 5_000;
 /** Notes are listed 100 per page (GitLab's maximum). */
 export const NOTES_PER_PAGE = 100;
 
@@ -79,6 +81,8 @@ export class GitLabProvider implements GitProvider {
   readonly #rawFileLimit: number;
   /** The last archive read for named files, by repository, commit and folder (see #archive). */
   readonly #namedRead = new Map<string, Map<string, Buffer>>();
+  /** The last ref resolved and when: a commit right after it needs no second head read. */
+  #resolved: { key: string; at: number } | null = null;
 
   constructor(options: GitLabProviderOptions) {
     if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
@@ -108,7 +112,9 @@ export class GitLabProvider implements GitProvider {
   async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
     // The commits endpoint accepts a sha, a branch or a tag: one request whatever `ref` is.
     const commit = await orNull(() => this.#api.Commits.show(repo.repository, ref));
-    return commit === null ? null : commitOf(commit).id;
+    const sha = commit === null ? null : commitOf(commit).id;
+    this.#resolved = sha === null ? null : { key: `${repo.repository}\n${ref}\n${sha}`, at: Date.now() };
+    return sha;
   }
 
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
@@ -164,8 +170,7 @@ export class GitLabProvider implements GitProvider {
    */
   async commit(request: CommitRequest): Promise<CommitResult> {
     const { repository } = request;
-    const head = await orNull(() => this.#api.Branches.show(repository, request.branch));
-    const actual = head === null ? null : branchHeadOf(head);
+    const actual = this.#freshHead(request) ? request.expectedHead : await this.#branchHead(request);
     // An empty expected head and no branch: its root commit. GitLab makes it when the project
     // is empty (no start point given); in a project with history it refuses, and so do we.
     const root = actual === null && request.expectedHead === "";
@@ -210,6 +215,24 @@ export class GitLabProvider implements GitProvider {
     // re-reads the branch (its retry finds its own commit and makes no second one).
     if (parent !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, parent);
     return { sha: commit.id };
+  }
+
+  /**
+   * The head check before a commit: the engine resolved this branch to the expected head a
+   * moment ago (then read the files it changes), so that answer is as fresh as a second read
+   * would be by the time the commit is sent. The parent check after the commit still catches
+   * a push in between.
+   */
+  #freshHead(request: CommitRequest): boolean {
+    const resolved = this.#resolved;
+    this.#resolved = null;
+    if (resolved === null || request.expectedHead === "") return false;
+    return resolved.key === `${request.repository}\n${request.branch}\n${request.expectedHead}` && Date.now() - resolved.at <= HEAD_FRESH_MS;
+  }
+
+  async #branchHead(request: CommitRequest): Promise<string | null> {
+    const head = await orNull(() => this.#api.Branches.show(request.repository, request.branch));
+    return head === null ? null : branchHeadOf(head);
   }
 
   async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {

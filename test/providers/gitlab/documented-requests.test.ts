@@ -1,7 +1,7 @@
 import nock from "nock";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { FileChange } from "../../../src/core/index.js";
-import { GitLabProvider } from "../../../src/providers/gitlab/index.js";
+import { GitLabProvider, HEAD_FRESH_MS } from "../../../src/providers/gitlab/index.js";
 import { GitLabHarness } from "../../contract/gitlab-harness.js";
 import { useStrictHttpMock } from "../../helpers/http-mock.js";
 
@@ -43,18 +43,36 @@ describe("GitLab commit statuses name their branch", () => {
 });
 
 describe("GitLab commit request counts", () => {
-  it("looks for a resource in every format and commits it in three requests in all", async () => {
+  it("resolves the branch, looks for a resource in every format and commits it in three requests in all", async () => {
     const h = new GitLabHarness();
     const main = await h.seed({ "README.md": "r\n", "models/a.yaml": "name: a\n" });
     const candidates = ["models/b.yaml", "models/b.yml", "models/b.json"];
     const before = h.requestCount();
+    h.expect({ op: "resolveRef", ref: "main", exists: true });
+    expect(await h.provider.resolveRef(h.repo, "main")).toBe(main);
     h.expect({ op: "readFiles", sha: main, path: "", paths: candidates });
     expect(await h.provider.readFiles(h.repo, main, "", candidates)).toEqual([]);
-    h.expect({ op: "commit", branch: "main", files: 1, outcome: "committed", treeRead: true });
+    h.expect({ op: "commit", branch: "main", files: 1, outcome: "committed", treeRead: true, headRead: true });
     const { sha } = await h.provider.commit(commitRequest(h, main, [{ action: "upsert", path: "models/b.yaml", content: "name: b\n" }]));
-    // One archive of models/, the branch head, one POST /repository/commits.
+    // The branch head, one archive of models/, one POST /repository/commits.
     expect(h.requestCount() - before).toBe(3);
     expect((await h.snapshot(sha as string))["models/b.yaml"]).toBe("name: b\n");
+  });
+
+  it("reads the branch again when its head was resolved too long ago", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const h = new GitLabHarness();
+      const main = await h.seed({ "models/a.yaml": "name: a\n" });
+      h.expect({ op: "resolveRef", ref: "main", exists: true });
+      await h.provider.resolveRef(h.repo, "main");
+      vi.setSystemTime(Date.now() + HEAD_FRESH_MS + 1);
+      h.expect({ op: "commit", branch: "main", files: 1, outcome: "committed" });
+      const { sha } = await h.provider.commit(commitRequest(h, main, [{ action: "upsert", path: "models/a.yaml", content: "name: a2\n" }]));
+      expect((await h.snapshot(sha as string))["models/a.yaml"]).toBe("name: a2\n");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("commits many files across folders in three requests", async () => {
