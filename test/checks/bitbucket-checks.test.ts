@@ -27,7 +27,8 @@ describe("pull request checks on Bitbucket", () => {
     s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
     s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress", shortSha: true });
     s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
-    s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed", shortSha: true });
+    // The head's full hash, looked up for the first status, serves the second one too.
+    s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
     s.forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
   }
 
