@@ -316,7 +316,8 @@ export class GitLabProvider implements GitProvider {
     // versions 404) instead of an empty archive. Both mean the folder holds no file; a 404 for
     // the whole repository is an unknown commit and stays an error.
     const body: unknown = directory === "" ? await download() : await orNull(download);
-    if (body === null) return new Map();
+    // An empty body labelled JSON reaches here as `{}`: the same empty folder.
+    if (body === null || (isPlainEmpty(body) && directory !== "")) return new Map();
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
     if (body.size === 0) return new Map();
     return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true);
@@ -354,6 +355,10 @@ async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
     if (error instanceof GitLabHttpError && error.status === 404) return null;
     throw error;
   }
+}
+
+function isPlainEmpty(body: unknown): boolean {
+  return typeof body === "object" && body !== null && !(body instanceof Blob) && Object.keys(body).length === 0;
 }
 
 function folderOf(path: string): string {

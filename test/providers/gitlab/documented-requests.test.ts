@@ -96,6 +96,7 @@ describe("GitLab archive of a folder that does not exist yet", () => {
 
   for (const [label, reply] of [
     ["200 with an empty body", (scope: nock.Interceptor) => scope.reply(200, "", { "Content-Type": "application/octet-stream" })],
+    ["200 with an empty body labelled JSON", (scope: nock.Interceptor) => scope.reply(200, "", JSON_HEADERS)],
     ["404", (scope: nock.Interceptor) => scope.reply(404, { message: "404 File Not Found" }, JSON_HEADERS)],
   ] as const) {
     it(`reads no file and creates the first one when GitLab answers ${label}`, async () => {
