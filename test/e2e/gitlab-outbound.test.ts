@@ -13,6 +13,7 @@ import { callBuilt, serveBuilt, type BuiltServer } from "./built-server.js";
 
 const PROJECT = "/api/v4/projects/group%2Fproject";
 const HEAD = "1".repeat(40);
+const WEBHOOK_SECRET = "e2e-gitlab-hook";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Seen {
@@ -34,9 +35,18 @@ async function tarGz(prefix: string, files: Record<string, string>): Promise<Buf
  * A one-branch GitLab project that starts with only a README; `refuse` answers every call 401.
  * The archive of a folder with no file is a 200 with an empty body, as GitLab answers it.
  */
-async function fakeGitLab(refuse: boolean): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+interface FakeGitLab {
+  url: string;
+  seen: Seen[];
+  /** A person's commit of one file on main; returns [before, after]. */
+  push(path: string, content: string): [string, string];
+  close(): Promise<void>;
+}
+
+async function fakeGitLab(refuse: boolean): Promise<FakeGitLab> {
   const seen: Seen[] = [];
   const files = new Map<string, string>([["README.md", "# Config\n"]]);
+  const changed = new Set<string>();
   const history = [HEAD];
   const head = () => history.at(-1) as string;
   const commit = (id: string) => ({ id, short_id: id.slice(0, 8), title: "t", message: "t", parent_ids: history.slice(-2, -1).filter(() => id !== HEAD) });
@@ -60,6 +70,21 @@ async function fakeGitLab(refuse: boolean): Promise<{ url: string; seen: Seen[];
         void tarGz(`project-${head()}`, kept).then((archive) => binary(res, archive));
         return;
       }
+      if (route === "GET /repository/merge_base") {
+        const [a, b] = url.searchParams.getAll("refs[]").map((r) => history.indexOf(r));
+        if (a === undefined || b === undefined || a < 0 || b < 0) return json(404, { message: "404 Not Found" });
+        return json(200, commit(history[Math.min(a, b)] as string));
+      }
+      if (route === "GET /repository/compare") {
+        const diffs = [...changed].map((p) => ({ old_path: p, new_path: p, new_file: false, renamed_file: false, deleted_file: false, diff: "" }));
+        return json(200, { commit: null, commits: [], diffs, compare_timeout: false, compare_same_ref: false });
+      }
+      const raw = /^GET \/repository\/files\/(.+)\/raw$/.exec(route);
+      if (raw) {
+        const content = files.get(decodeURIComponent(raw[1] as string));
+        return content === undefined ? json(404, { message: "404 File Not Found" }) : res.writeHead(200, { "content-type": "text/plain" }).end(content);
+      }
+      if (/^POST \/statuses\//.test(route)) return json(201, { id: seen.length, status: "success", name: "gitsync" });
       if (route === "POST /repository/commits") {
         for (const a of (JSON.parse(body) as { actions: { action: string; file_path: string; content?: string }[] }).actions) {
           if (a.action === "delete") files.delete(a.file_path);
@@ -73,7 +98,15 @@ async function fakeGitLab(refuse: boolean): Promise<{ url: string; seen: Seen[];
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const push = (path: string, content: string): [string, string] => {
+    const before = head();
+    files.set(path, content);
+    changed.clear();
+    changed.add(path);
+    history.push(`${history.length + 1}`.repeat(40).slice(0, 40));
+    return [before, head()];
+  };
+  return { url: `http://127.0.0.1:${port}`, seen, push, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe("outbound commits to GitLab from the built server", () => {
@@ -81,7 +114,7 @@ describe("outbound commits to GitLab from the built server", () => {
   const api = (method: string, path: string, options: Parameters<typeof callBuilt>[3] = {}) => callBuilt(server, method, `/api/v1/tenants${path}`, options);
 
   beforeAll(async () => {
-    server = await serveBuilt();
+    server = await serveBuilt({ env: { GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET } });
   }, 300_000);
   afterAll(async () => {
     await server?.stop();
@@ -123,6 +156,43 @@ describe("outbound commits to GitLab from the built server", () => {
       await sleep(300);
       const log = await api("GET", "/first/log");
       expect(log.body.items[0]).toMatchObject({ direction: "OUTBOUND", status: "done" });
+    } finally {
+      await gitlab.close();
+    }
+  }, 60_000);
+
+  it("names the tracked branch as ref on the status of a person's push", async () => {
+    const gitlab = await fakeGitLab(false);
+    try {
+      await tenantOn("pushed", gitlab.url);
+      expect((await api("PUT", "/pushed/resources/models/orders", { body: model })).status).toBeLessThan(300);
+      await untilCommit(gitlab, 1, 0);
+      await sleep(300);
+      const file = ["name: orders", "source: warehouse", "type: table", "dbtModel: null", "rawSql: null", "tableName: sales.orders", "isSchema: false", "primaryKey: order_key", ""].join("\n");
+      const [before, after] = gitlab.push("models/orders.yaml", file);
+      const payload = {
+        object_kind: "push",
+        before,
+        after,
+        ref: "refs/heads/main",
+        checkout_sha: after,
+        user_name: "Grace",
+        user_email: "grace@example.com",
+        project: { path_with_namespace: "group/project" },
+        commits: [],
+      };
+      const hook = await callBuilt(server, "POST", "/webhooks/gitlab", {
+        token: null,
+        body: payload,
+        headers: { "x-gitlab-token": WEBHOOK_SECRET, "x-gitlab-event": "Push Hook", "x-gitlab-event-uuid": "e2e-push-1" },
+      });
+      expect(hook.status).toBeLessThan(300);
+      let status: Seen | undefined;
+      for (let i = 0; i < 100 && status === undefined; i++) {
+        await sleep(100);
+        status = gitlab.seen.find((r) => r.method === "POST" && r.path.endsWith(`/statuses/${after}`));
+      }
+      expect(JSON.parse(status?.body ?? "{}")).toMatchObject({ ref: "main", name: "gitsync", state: "success" });
     } finally {
       await gitlab.close();
     }
