@@ -131,6 +131,11 @@ export interface CheckReport extends RepoRef {
   annotations: CheckAnnotation[];
   /** The pull request the check is about, when there is one (GitLab/Bitbucket notes). */
   pullRequest?: number;
+  /**
+   * The branch the status belongs to: a pull request's source branch, or the tracked branch for
+   * a push. GitLab and Bitbucket tie a commit status to a branch by it.
+   */
+  ref?: string;
   detailsUrl?: string;
 }
 

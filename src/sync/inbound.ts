@@ -134,6 +134,7 @@ export class InboundSync {
     });
     this.deps.log.info({ tenant: input.tenant, commit: input.after, files: changedPaths.length, reason: entry.error }, "inbound push refused");
     await publishVerdict(provider, repo, input.after, {
+      ref: git.branch,
       conclusion: "failure",
       title: "Configuration is invalid: nothing was applied",
       summary: "The push was not applied to the tenant. Fix the errors below and push again.",
@@ -175,6 +176,7 @@ export class InboundSync {
     });
     this.deps.log.info({ tenant: input.tenant, commit: input.after, counts: planned.plan.counts, conflicts: conflicts.length }, "inbound push applied");
     await publishVerdict(provider, repo, input.after, {
+      ref: git.branch,
       conclusion: "success",
       title: planChangesTenant(planned.plan) ? "Applied to the tenant" : "Nothing to apply",
       summary: renderPlanMarkdown(planned.plan),

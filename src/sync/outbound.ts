@@ -3,6 +3,7 @@ import { resourcePath, writeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
 import type { TenantLocks } from "./deps.js";
 import type { InboundSync } from "./inbound.js";
+import { nextRetryDelay } from "./retry-policy.js";
 import { buildCommitMessage, changeBody, changeSubject, distinctActors, type CommittedChange } from "./commit-message.js";
 
 /**
@@ -17,7 +18,6 @@ export type OutboundOutcome =
   | { status: "noop"; reason: string };
 
 const MAX_ATTEMPTS = 3;
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export class OutboundSync {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -215,17 +215,23 @@ export class OutboundSync {
     return { changes, resources };
   }
 
+  /**
+   * A failed flush leaves a failed sync-log entry with the provider's message, then is retried
+   * (see retry-policy.ts) or, when retrying cannot help, left until the next write or resync.
+   */
   private retryLater(tenant: string, error: unknown): void {
     const failures = (this.failures.get(tenant) ?? 0) + 1;
-    this.failures.set(tenant, failures);
-    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** failures);
+    const delay = nextRetryDelay(failures, error);
     const message = error instanceof Error ? error.message : String(error);
-    this.deps.log.error({ tenant, failures, retryInMs: delay, err: message }, "outbound commit failed");
     this.deps.metrics?.jobFailed("outbound");
+    if (delay === null) this.failures.delete(tenant);
+    else this.failures.set(tenant, failures);
+    const stopped = delay === null ? " (not retried: the next change or a resync tries again)" : "";
+    this.deps.log.error({ tenant, failures, retryInMs: delay, err: message }, `outbound commit failed${stopped}`);
     void this.deps.store
-      .appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: message })
+      .appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: `${message}${stopped}` })
       .catch(() => undefined);
-    if (this.stopped) return;
+    if (this.stopped || delay === null) return;
     const timer = setTimeout(() => {
       this.retries.delete(tenant);
       this.schedule(tenant, 0);

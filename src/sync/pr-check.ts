@@ -20,6 +20,8 @@ export interface PullRequestTarget {
   base: string;
   /** The base branch's sha when the event carries it; otherwise the branch is resolved. */
   baseSha: string | null;
+  /** The source branch, when known: statuses name it so they attach to the pull request's pipeline. */
+  head?: string;
   /** Several tenants in one repository: each gets its own check, named after it. */
   checkName?: string;
   /** False when the caller posts one comment for several tenants itself (default true). */
@@ -86,6 +88,7 @@ export class PullRequestCheck {
       summary: `Validating ${paths.wanted.length + paths.deletedPaths.length} changed configuration file(s).`,
       annotations: [],
       pullRequest: pr.number,
+      ...(pr.head === undefined ? {} : { ref: pr.head }),
     });
     const change = await readPaths(provider, git, pr.headSha, paths);
     // The inbound flow with apply turned off: the merge runs this same planning.
@@ -126,6 +129,7 @@ export class PullRequestCheck {
           summary: "A newer commit was pushed to this pull request while this one was checked; its check is the one that counts.",
           annotations: [],
           pullRequest: pr.number,
+      ...(pr.head === undefined ? {} : { ref: pr.head }),
         });
       }
       return false;
@@ -140,6 +144,7 @@ export class PullRequestCheck {
       summary: truncateMarkdown(summary, caps.maxSummaryLength),
       annotations,
       pullRequest: pr.number,
+      ...(pr.head === undefined ? {} : { ref: pr.head }),
     });
     if (pr.comment !== false && this.newest.get(key) === pr.headSha) await postComment(provider, git, pr.number, [{ title, summary }]);
     return true;

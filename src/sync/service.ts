@@ -178,6 +178,7 @@ export class SyncService {
       const outcome = await this.checks.evaluate(tenant, {
         number: event.number,
         headSha: event.headSha,
+        head: event.head,
         base: event.base,
         baseSha: event.baseSha,
         // Several tenants in one repository: one check each, named after the tenant, and one

@@ -22,7 +22,7 @@ export async function publishVerdict(
   provider: GitProvider,
   repo: RepoRef,
   sha: string,
-  verdict: { conclusion: CheckConclusion; title: string; summary: string; annotations: CheckAnnotation[]; pullRequest?: number },
+  verdict: { conclusion: CheckConclusion; title: string; summary: string; annotations: CheckAnnotation[]; pullRequest?: number; ref?: string },
 ): Promise<void> {
   const caps = provider.capabilities;
   await provider.publishCheck({
@@ -35,5 +35,6 @@ export async function publishVerdict(
     summary: truncateMarkdown(verdict.summary, caps.maxSummaryLength),
     annotations: verdict.annotations.slice(0, Number.isFinite(caps.maxAnnotations) ? caps.maxAnnotations : undefined),
     ...(verdict.pullRequest !== undefined ? { pullRequest: verdict.pullRequest } : {}),
+    ...(verdict.ref !== undefined ? { ref: verdict.ref } : {}),
   });
 }

@@ -25,14 +25,15 @@ describe("pull request checks on Bitbucket", () => {
   /** The requests a full evaluation makes (the payload carries the base, so no ref is resolved). */
   function expectEvaluation(id: number, head: string, files: string[], annotations: number, commentExists: boolean): void {
     s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress", shortSha: true });
     s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
+    // The head's full hash, looked up for the first status, serves the second one too.
     s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
     s.forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
   }
 
   const on = (sha: string, suffix: string, method: string, from = s.mark) =>
-    s.recorder.since(from).filter((r) => r.method === method && r.url.pathname.endsWith(`/commit/${sha.slice(0, 12)}${suffix}`));
+    s.recorder.since(from).filter((r) => r.method === method && r.url.pathname.endsWith(`/commit/${sha}${suffix}`));
   const statuses = (sha: string, from = s.mark) => on(sha, "/statuses/build", "POST", from).map(parseBody);
   const reports = (sha: string, from = s.mark) => on(sha, "/reports/gitsync", "PUT", from).map(parseBody) as Record<string, unknown>[];
   const annotationRequests = (sha: string, from = s.mark) => on(sha, "/reports/gitsync/annotations", "POST", from).map(parseBody) as Record<string, unknown>[][];
@@ -42,14 +43,13 @@ describe("pull request checks on Bitbucket", () => {
   it("fails a pull request with 120 findings annotated at their lines (2 requests), then updates the one comment in place", async () => {
     const broken = jobDependingOn(120);
     const { id, headSha } = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": broken.yaml }, ada);
-    const short = headSha.slice(0, 12);
     expectEvaluation(id, headSha, ["jobs/load.yaml"], 120, false);
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "add-load-job", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure", published: true });
 
     expect(statuses(headSha)).toEqual([
-      { type: "build", key: "gitsync", state: "INPROGRESS", name: "gitsync", description: "Checking configuration", url: WEB + short },
-      { type: "build", key: "gitsync", state: "FAILED", name: "gitsync", description: "120 error(s) in the configuration", url: WEB + short },
+      { type: "build", key: "gitsync", state: "INPROGRESS", name: "gitsync", description: "Checking configuration", url: WEB + headSha, refname: "add-load-job" },
+      { type: "build", key: "gitsync", state: "FAILED", name: "gitsync", description: "120 error(s) in the configuration", url: WEB + headSha, refname: "add-load-job" },
     ]);
     const [pending, failed] = reports(headSha);
     expect(pending).toEqual({ title: "gitsync", details: "Validating 1 changed configuration file(s).", report_type: "BUG", reporter: "gitsync", result: "PENDING" });
@@ -90,7 +90,8 @@ describe("pull request checks on Bitbucket", () => {
       state: "SUCCESSFUL",
       name: "gitsync",
       description: "Valid: 1 to create, 0 to update, 0 to delete or archive",
-      url: WEB + fixed.headSha.slice(0, 12),
+      url: WEB + fixed.headSha,
+      refname: "add-load-job",
     });
     expect(reports(fixed.headSha).at(-1)).toMatchObject({ result: "PASSED" });
     expect(annotationRequests(fixed.headSha)).toEqual([]);
@@ -127,13 +128,13 @@ describe("pull request checks on Bitbucket", () => {
     const { id, headSha } = s.forge.openPullRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
     const listResources = vi.spyOn(s.world.store, "listResources");
     s.forge.expect({ op: "changedFiles", base: s.seed, head: headSha, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
+    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed", shortSha: true });
     s.forge.expect({ op: "upsertComment", pullRequest: id, existing: false });
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });
     expect(listResources).not.toHaveBeenCalled();
     expect(statuses(headSha)).toEqual([
-      { type: "build", key: "gitsync", state: "SUCCESSFUL", name: "gitsync", description: "No configuration changes", url: WEB + headSha.slice(0, 12) },
+      { type: "build", key: "gitsync", state: "SUCCESSFUL", name: "gitsync", description: "No configuration changes", url: WEB + headSha, refname: "docs" },
     ]);
     expect(reports(headSha)).toEqual([
       {

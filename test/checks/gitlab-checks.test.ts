@@ -54,8 +54,8 @@ describe("merge request checks on GitLab", () => {
     expect(result?.outcome).toMatchObject({ conclusion: "failure", published: true });
 
     expect(statuses(headSha)).toEqual([
-      { state: "running", name: "gitsync", description: "Checking configuration" },
-      { state: "failed", name: "gitsync", description: "3 error(s) in the configuration (3 errors)" },
+      { state: "running", name: "gitsync", description: "Checking configuration", ref: "add-load-job" },
+      { state: "failed", name: "gitsync", description: "3 error(s) in the configuration (3 errors)", ref: "add-load-job" },
     ]);
     const [created] = noteRequests();
     expect(created?.method).toBe("POST");
@@ -99,8 +99,8 @@ describe("merge request checks on GitLab", () => {
     );
     expect(update?.outcome).toMatchObject({ conclusion: "success", published: true });
     expect(statuses(fixed.headSha)).toEqual([
-      { state: "running", name: "gitsync", description: "Checking configuration" },
-      { state: "success", name: "gitsync", description: "Valid: 1 to create, 0 to update, 0 to delete or archive" },
+      { state: "running", name: "gitsync", description: "Checking configuration", ref: "add-load-job" },
+      { state: "success", name: "gitsync", description: "Valid: 1 to create, 0 to update, 0 to delete or archive", ref: "add-load-job" },
     ]);
     const edits = noteRequests();
     expect(edits.map(sent)).toEqual([`PUT merge_requests/${iid}/notes/${s.forge.forge.notes.get(iid)?.[0]?.id}`]);
@@ -140,7 +140,7 @@ describe("merge request checks on GitLab", () => {
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", iid, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });
     expect(listResources).not.toHaveBeenCalled();
-    expect(statuses(headSha)).toEqual([{ state: "success", name: "gitsync", description: "No configuration changes" }]);
+    expect(statuses(headSha)).toEqual([{ state: "success", name: "gitsync", description: "No configuration changes", ref: "docs" }]);
     expect(s.recorder.since(s.mark).map(sent)).toEqual([
       "GET repository/commits/main",
       "GET repository/compare",
@@ -201,7 +201,7 @@ describe("merge request checks on GitLab", () => {
     expectEvaluation(iid, headSha, ["cluster-definitions/spark-small.yaml", "connections/warehouse.yaml"], false);
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", iid, source: "leak", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
-    expect(statuses(headSha).at(-1)).toEqual({ state: "failed", name: "gitsync", description: "2 error(s) in the configuration (2 errors)" });
+    expect(statuses(headSha).at(-1)).toEqual({ state: "failed", name: "gitsync", description: "2 error(s) in the configuration (2 errors)", ref: "leak" });
     const note = (parseBody(noteRequests()[0] as RecordedRequest) as { body: string }).body;
     expect(note).toContain(findingLine(read("secret/expected.txt").trim()));
     expect(note).toContain(findingLine(read("not-exported/expected.txt").trim()));

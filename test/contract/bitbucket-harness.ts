@@ -206,6 +206,7 @@ export class BitbucketHarness implements ContractHarness {
         return;
       }
       case "publishCheck": {
+        if (step.shortSha === true) this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
         this.route("POST", R.status, (m, _q, body) => this.postStatus(m[1] as string, body));
         this.route("PUT", R.report, (m, _q, body) => this.putReport(m[1] as string, m[2] as string, body));
         const batches = Math.ceil(Math.min(step.annotations, 1000) / 100);
@@ -347,9 +348,9 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   private postStatus(sha: string, body: unknown): Reply {
-    const b = body as { key: string; state: string; name: string; description: string; url: string };
+    const b = body as { key: string; state: string; name: string; description: string; url: string; refname?: string };
     if (!b.url) return [400, { type: "error", error: { message: "url: This field is required." } }, JSON_TYPE];
-    const status = { key: b.key, state: b.state, name: b.name, description: b.description, url: b.url };
+    const status = { key: b.key, state: b.state, name: b.name, description: b.description, url: b.url, ...(b.refname === undefined ? {} : { refname: b.refname }) };
     if (!this.model.statuses.has(sha)) this.model.statuses.set(sha, new Map());
     this.model.statuses.get(sha)?.set(b.key, status);
     return [201, this.model.statusJson(sha, status), JSON_TYPE];

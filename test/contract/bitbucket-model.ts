@@ -57,6 +57,8 @@ export interface ModelStatus {
   name: string;
   description: string;
   url: string;
+  /** The branch the status belongs to (`refname`), when one was sent. */
+  refname?: string;
 }
 
 export interface ModelReport {

@@ -36,6 +36,8 @@ export interface ForgeStatus {
   name: string;
   state: string;
   description: string | null;
+  /** The branch named in the request (`ref`), null when none was. */
+  ref: string | null;
 }
 
 export interface ForgeDiff {

@@ -152,12 +152,16 @@ export class GitLabHarness implements ContractHarness {
         });
         return;
       case "commit":
-        this.#on("GET", `repository/branches/${step.branch}`, () =>
-          this.forge.branches.has(step.branch) ? [200, this.#branchJson(step.branch), JSON_HEADERS] : error(404, "branchNotFound"),
-        );
+        // A branch the caller resolved just before is not read again.
+        if (step.headRead !== true) {
+          this.#on("GET", `repository/branches/${step.branch}`, () =>
+            this.forge.branches.has(step.branch) ? [200, this.#branchJson(step.branch), JSON_HEADERS] : error(404, "branchNotFound"),
+          );
+        }
         if (step.outcome === "moved") return;
         // A root commit reads no tree: there is none yet.
-        if (step.root !== true) this.#onArchive();
+        // A tree the caller just read at the expected head is reused, not downloaded again.
+        if (step.root !== true && step.treeRead !== true) this.#onArchive();
         if (step.outcome === "committed") this.#on("POST", "repository/commits", (_url, body) => this.#createCommit(body));
         return;
       case "openPullRequest":
@@ -201,6 +205,7 @@ export class GitLabHarness implements ContractHarness {
             name: String(body["name"] ?? "default"),
             state: String(body["state"]),
             description: typeof body["description"] === "string" ? body["description"] : null,
+            ref: typeof body["ref"] === "string" ? body["ref"] : null,
           };
           if (!["pending", "running", "success", "failed", "canceled", "skipped"].includes(status.state)) {
             return [400, { message: "state does not have a valid value" }, JSON_HEADERS];
@@ -238,7 +243,9 @@ export class GitLabHarness implements ContractHarness {
     if (paths === undefined) return this.#onArchive();
     const wanted = [...new Set(paths)].filter(under);
     if (wanted.length === 0) return;
-    if (wanted.length > DEFAULT_RAW_FILE_LIMIT) return this.#onArchive();
+    const folder = (p: string) => p.split("/").slice(0, -1).join("/");
+    const oneFolder = wanted.length > 1 && wanted.every((p) => folder(p) === folder(wanted[0] ?? ""));
+    if (wanted.length > DEFAULT_RAW_FILE_LIMIT || oneFolder) return this.#onArchive();
     for (const file of wanted) {
       this.#on("GET", `repository/files/${file}/raw`, (url) => {
         const sha = this.forge.resolve(url.searchParams.get("ref") ?? "");
@@ -255,10 +262,11 @@ export class GitLabHarness implements ContractHarness {
       if (sha === null) return error(404, "commitNotFound");
       const sub = url.searchParams.get("path") ?? "";
       const prefix = `config-${sha}${sub === "" ? "" : `-${sub.replace(/\//g, "-")}`}`;
+      const files = [...this.forge.commit(sha).files].filter(([file]) => sub === "" || file.startsWith(`${sub}/`));
+      // A folder with no file at that commit: GitLab answers 200 with an empty body, no archive.
+      if (sub !== "" && files.length === 0) return [200, Buffer.alloc(0), { "Content-Type": "application/octet-stream" }];
       const tar = pack();
-      for (const [file, content] of this.forge.commit(sha).files) {
-        if (sub === "" || file.startsWith(`${sub}/`)) tar.entry({ name: `${prefix}/${file}` }, content);
-      }
+      for (const [file, content] of files) tar.entry({ name: `${prefix}/${file}` }, content);
       tar.finalize();
       const chunks: Buffer[] = [];
       for await (const chunk of tar) chunks.push(Buffer.from(chunk as Uint8Array));

@@ -18,10 +18,15 @@ export type ContractStep =
   | { op: "createBranch"; branch: string; sha: string }
   /** outcome: "committed" (a new commit), "empty" (no difference, no commit), "moved" (branch moved). */
   /** root: the branch does not exist and the expected head is empty: its root commit. */
-  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean; root?: boolean }
+  /**
+   * treeRead: the caller just read the files it changes at the expected head; headRead: it
+   * resolved the branch to that head just before. A provider may reuse either answer.
+   */
+  | { op: "commit"; branch: string; files: number; outcome: "committed" | "empty" | "moved"; createBranch?: boolean; root?: boolean; treeRead?: boolean; headRead?: boolean }
   | { op: "openPullRequest"; head: string; base: string; existing: boolean }
   | { op: "getPullRequest"; number: number }
-  | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed" }
+  /** `shortSha`: the caller names the commit by a webhook's short hash (Bitbucket expands it first). */
+  | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed"; shortSha?: boolean }
   | { op: "upsertComment"; pullRequest: number; existing: boolean }
   /** The next request of the following step first fails with this status, then succeeds. */
   | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number };

@@ -96,6 +96,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       changes: FileChange[],
       options: Partial<Pick<CommitRequest, "branch" | "expectedHead" | "createBranch" | "message">> & {
         outcome?: "committed" | "empty" | "moved";
+        treeRead?: boolean;
       } = {},
     ) {
       const branch = options.branch ?? "main";
@@ -106,6 +107,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
         outcome: options.outcome ?? "committed",
         ...(options.createBranch ? { createBranch: true } : {}),
         ...(options.expectedHead === "" ? { root: true } : {}),
+        ...(options.treeRead ? { treeRead: true } : {}),
       });
       return h.provider.commit({
         ...h.repo,
@@ -154,6 +156,15 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
         { path: "config/models/café.yaml", content: bytes('name: "ü"\n') },
         { path: "config/syncs/nested/deep/orders-to-crm.yaml", content: bytes(SEED["config/syncs/nested/deep/orders-to-crm.yaml"]!) },
       ]);
+    });
+
+    it("writes the first file into a folder that does not exist yet, after looking for it in every format", async () => {
+      const paths = ["config/fresh/first.yaml", "config/fresh/first.yml", "config/fresh/first.json"];
+      h.expect({ op: "readFiles", sha: main, path: "config", paths });
+      expect(await h.provider.readFiles(h.repo, main, "config", paths)).toEqual([]);
+      const { sha } = await commit([{ action: "upsert", path: "config/fresh/first.yaml", content: "name: first\n" }], { treeRead: true });
+      expect(sha).toMatch(/^[0-9a-f]{40}$/);
+      expect((await h.snapshot(sha as string))["config/fresh/first.yaml"]).toBe("name: first\n");
     });
 
     it("commits adds, updates and deletes atomically and reads them back", async () => {

@@ -41,7 +41,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       const changed = { ...orders, primaryKey: "id" };
       s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
       s.forge.expect({ op: "readFiles", sha: s.seed, path: "", paths: [...candidatePaths("models", "orders"), ...candidatePaths("models", "leads")] });
-      s.forge.expect({ op: "commit", branch: "main", files: 2, outcome: "committed" });
+      s.forge.expect({ op: "commit", branch: "main", files: 2, outcome: "committed", treeRead: true, headRead: true });
       await recordEdit(s.world, "acme", "model", changed, ada);
       await recordEdit(s.world, "acme", "model", leads, bob);
       await s.world.service.changed("acme");
@@ -222,7 +222,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
 
       s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
       s.forge.expect({ op: "readFiles", sha: s.seed, path: "", paths: candidatePaths("models", "orders") });
-      s.forge.expect({ op: "commit", branch: "main", files: 1, outcome: "committed" });
+      s.forge.expect({ op: "commit", branch: "main", files: 1, outcome: "committed", treeRead: true, headRead: true });
       await recordEdit(s.world, "acme", "model", changed, ada);
       crash.arm();
       await crashing.changed("acme");

@@ -23,7 +23,10 @@ export function cut(text: string, limit: number, note = "…"): string {
 
 export function buildStatusBody(report: CheckReport, url: string) {
   const state = report.status !== "completed" ? ("INPROGRESS" as const) : report.conclusion === "failure" ? ("FAILED" as const) : ("SUCCESSFUL" as const);
-  return { type: "build", key: CHECK_KEY, state, name: report.name, description: cut(report.title, MAX_STATUS_DESCRIPTION), url };
+  const body = { type: "build", key: CHECK_KEY, state, name: report.name, description: cut(report.title, MAX_STATUS_DESCRIPTION), url };
+  // `refname` (commitstatus schema): a status is shown on a pull request only when it names the
+  // pull request's source branch.
+  return report.ref === undefined ? body : { ...body, refname: report.ref };
 }
 
 export function reportBody(report: CheckReport) {

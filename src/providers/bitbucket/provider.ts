@@ -127,6 +127,7 @@ export class BitbucketProvider implements GitProvider {
   private readonly webhookSecret: string;
   private readonly webUrl: string;
   private readonly readConcurrency: number;
+  private lastExpanded: { key: string; sha: string } | null = null;
 
   constructor(options: BitbucketProviderOptions) {
     if (!options.webhookSecret) throw new ConfigError("bitbucket provider: webhookSecret is required", { field: "webhookSecret" });
@@ -180,6 +181,15 @@ export class BitbucketProvider implements GitProvider {
     if (FULL_SHA.test(hash)) return hash;
     const op = `GET commit ${hash}`;
     return this.call(op, () => this.client.api.repositories.getCommit({ ...r, commit: hash }), (d) => commitHash(d, op));
+  }
+
+  /** A check is posted twice on one head (in progress, then done): one look-up serves both. */
+  private async checkSha(r: Repo, hash: string): Promise<string> {
+    const key = `${r.workspace}/${r.repo_slug}@${hash}`;
+    if (this.lastExpanded?.key === key) return this.lastExpanded.sha;
+    const sha = await this.fullSha(r, hash);
+    this.lastExpanded = { key, sha };
+    return sha;
   }
 
   async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
@@ -345,6 +355,13 @@ export class BitbucketProvider implements GitProvider {
 
   async publishCheck(report: CheckReport): Promise<CheckHandle> {
     const r = splitRepository(report);
+    // Statuses, reports and annotations are keyed by "the commit's SHA1": a pull request's
+    // 12-character hash is expanded first, so every check lands on the full hash.
+    const sha = await this.checkSha(r, report.sha);
+    return this.publishOn(r, { ...report, sha });
+  }
+
+  private async publishOn(r: Repo, report: CheckReport): Promise<CheckHandle> {
     const url = report.detailsUrl ?? `${this.webUrl}/${r.workspace}/${r.repo_slug}/commits/${report.sha}`;
     const statusOp = `POST build status on ${report.sha}`;
     await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);

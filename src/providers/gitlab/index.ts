@@ -1,3 +1,3 @@
-export { GitLabProvider, COMPARE_DIFF_LIMIT, DEFAULT_RAW_FILE_LIMIT, type GitLabProviderOptions } from "./provider.js";
+export { GitLabProvider, COMPARE_DIFF_LIMIT, DEFAULT_RAW_FILE_LIMIT, HEAD_FRESH_MS, type GitLabProviderOptions } from "./provider.js";
 export { GitLabHttpError, retryAfterMs, type RetryOptions } from "./requester.js";
 export { parseGitLabWebhook, verifyGitLabToken } from "./webhook.js";

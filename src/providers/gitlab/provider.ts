@@ -47,6 +47,8 @@ export const DEFAULT_RAW_FILE_LIMIT = 5;
  * that count the list may be cut, so the two trees are compared from archives instead.
  */
 export const COMPARE_DIFF_LIMIT = 1000;
+/** How long a resolved branch head stands for the head check of the commit that follows. */
+export const HEAD_FRESH_MS = 5_000;
 /** Notes are listed 100 per page (GitLab's maximum). */
 export const NOTES_PER_PAGE = 100;
 
@@ -77,6 +79,10 @@ export class GitLabProvider implements GitProvider {
   };
   readonly #webhookSecret: string;
   readonly #rawFileLimit: number;
+  /** The last archive read for named files, by repository, commit and folder (see #archive). */
+  readonly #namedRead = new Map<string, Map<string, Buffer>>();
+  /** The last ref resolved and when: a commit right after it needs no second head read. */
+  #resolved: { key: string; at: number } | null = null;
 
   constructor(options: GitLabProviderOptions) {
     if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
@@ -106,7 +112,9 @@ export class GitLabProvider implements GitProvider {
   async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
     // The commits endpoint accepts a sha, a branch or a tag: one request whatever `ref` is.
     const commit = await orNull(() => this.#api.Commits.show(repo.repository, ref));
-    return commit === null ? null : commitOf(commit).id;
+    const sha = commit === null ? null : commitOf(commit).id;
+    this.#resolved = sha === null ? null : { key: `${repo.repository}\n${ref}\n${sha}`, at: Date.now() };
+    return sha;
   }
 
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
@@ -114,12 +122,15 @@ export class GitLabProvider implements GitProvider {
     if (paths === undefined) return toContents(await this.#archive(repo, sha, directory, (p) => isUnder(p, directory)));
     const wanted = [...new Set(paths)].filter((p) => isUnder(p, directory));
     if (wanted.length === 0) return [];
-    if (wanted.length <= this.#rawFileLimit) {
+    // Several paths in one folder (a resource's .yaml, .yml and .json) are one archive read,
+    // which the commit that follows reuses; a few scattered paths are one raw read each.
+    const oneFolder = wanted.length > 1 && wanted.every((p) => folderOf(p) === folderOf(wanted[0] ?? ""));
+    if (wanted.length <= this.#rawFileLimit && !oneFolder) {
       const read = await Promise.all(wanted.map(async (p) => ({ path: p, content: await this.#raw(repo, sha, p) })));
       return read.flatMap((f) => (f.content === null ? [] : [{ path: f.path, content: f.content }])).sort(byPath);
     }
     const keep = new Set(wanted);
-    return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p)));
+    return toContents(await this.#archive(repo, sha, commonDirectory(wanted), (p) => keep.has(p), "keep"));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
@@ -159,8 +170,7 @@ export class GitLabProvider implements GitProvider {
    */
   async commit(request: CommitRequest): Promise<CommitResult> {
     const { repository } = request;
-    const head = await orNull(() => this.#api.Branches.show(repository, request.branch));
-    const actual = head === null ? null : branchHeadOf(head);
+    const actual = this.#freshHead(request) ? request.expectedHead : await this.#branchHead(request);
     // An empty expected head and no branch: its root commit. GitLab makes it when the project
     // is empty (no start point given); in a project with history it refuses, and so do we.
     const root = actual === null && request.expectedHead === "";
@@ -171,7 +181,7 @@ export class GitLabProvider implements GitProvider {
     const touched = [...changes.keys()];
     if (touched.length === 0) return { sha: null };
     const keep = new Set(touched);
-    const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p));
+    const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p), "reuse");
 
     const actions: { action: "create" | "update" | "delete"; filePath: string; content?: string; encoding?: "text" }[] = [];
     for (const change of changes.values()) {
@@ -207,6 +217,24 @@ export class GitLabProvider implements GitProvider {
     return { sha: commit.id };
   }
 
+  /**
+   * The head check before a commit: the engine resolved this branch to the expected head a
+   * moment ago (then read the files it changes), so that answer is as fresh as a second read
+   * would be by the time the commit is sent. The parent check after the commit still catches
+   * a push in between.
+   */
+  #freshHead(request: CommitRequest): boolean {
+    const resolved = this.#resolved;
+    this.#resolved = null;
+    if (resolved === null || request.expectedHead === "") return false;
+    return resolved.key === `${request.repository}\n${request.branch}\n${request.expectedHead}` && Date.now() - resolved.at <= HEAD_FRESH_MS;
+  }
+
+  async #branchHead(request: CommitRequest): Promise<string | null> {
+    const head = await orNull(() => this.#api.Branches.show(request.repository, request.branch));
+    return head === null ? null : branchHeadOf(head);
+  }
+
   async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {
     const open = asArray(
       await this.#api.MergeRequests.all({
@@ -233,6 +261,9 @@ export class GitLabProvider implements GitProvider {
       await this.#api.Commits.editStatus(report.repository, report.sha, statusState(report), {
         name: report.name,
         description: statusDescription(report),
+        // The branch the status belongs to (POST /projects/:id/statuses/:sha, `ref`): without
+        // it GitLab may attach the status to another branch's pipeline of the same commit.
+        ...(report.ref === undefined ? {} : { ref: report.ref }),
         ...(report.detailsUrl === undefined ? {} : { targetUrl: report.detailsUrl }),
       }),
       "commit status",
@@ -265,14 +296,31 @@ export class GitLabProvider implements GitProvider {
     throw new GitsyncError("provider_error", `GitLab raw file ${path}: expected the file's bytes, got ${typeof body}`);
   }
 
-  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean): Promise<Map<string, Buffer>> {
-    const body: unknown = await this.#api.Repositories.showArchive(repo.repository, {
-      fileType: "tar.gz",
-      sha,
-      ...(directory === "" ? {} : { path: directory }),
-    });
+  /**
+   * The engine reads the files it is about to write (every format a resource may have) and
+   * then commits them at the same head: the commit reuses that one read ("keep", then "reuse"),
+   * which is safe because a commit's tree never changes. Other reads are not kept.
+   */
+  async #archive(repo: RepoRef, sha: string, directory: string, keep: (path: string) => boolean, cache?: "keep" | "reuse"): Promise<Map<string, Buffer>> {
+    const key = `${repo.repository}\n${sha}\n${directory}`;
+    const kept = cache === "reuse" ? this.#namedRead.get(key) : undefined;
+    this.#namedRead.clear();
+    const files = kept ?? (await this.#downloadArchive(repo, sha, directory));
+    if (cache === "keep") this.#namedRead.set(key, files);
+    return new Map([...files].filter(([path]) => keep(path)));
+  }
+
+  async #downloadArchive(repo: RepoRef, sha: string, directory: string): Promise<Map<string, Buffer>> {
+    const download = () => this.#api.Repositories.showArchive(repo.repository, { fileType: "tar.gz", sha, ...(directory === "" ? {} : { path: directory }) });
+    // A folder that does not exist at that commit: GitLab answers 200 with an empty body (some
+    // versions 404) instead of an empty archive. Both mean the folder holds no file; a 404 for
+    // the whole repository is an unknown commit and stays an error.
+    const body: unknown = directory === "" ? await download() : await orNull(download);
+    // An empty body labelled JSON reaches here as `{}`: the same empty folder.
+    if (body === null || (isPlainEmpty(body) && directory !== "")) return new Map();
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
-    return readTarGz(new Uint8Array(await body.arrayBuffer()), keep);
+    if (body.size === 0) return new Map();
+    return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true);
   }
 
   /** The merge base of two commits; the first one itself for unrelated histories. */
@@ -307,6 +355,14 @@ async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
     if (error instanceof GitLabHttpError && error.status === 404) return null;
     throw error;
   }
+}
+
+function isPlainEmpty(body: unknown): boolean {
+  return typeof body === "object" && body !== null && !(body instanceof Blob) && Object.keys(body).length === 0;
+}
+
+function folderOf(path: string): string {
+  return path.split("/").slice(0, -1).join("/");
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {

@@ -107,6 +107,28 @@ describe("BitbucketProvider", () => {
     expect(await h.checks(main)).toEqual([{ name: "gitsync", status: "completed", conclusion: "failure", annotations: 1000 }]);
   });
 
+  it("posts a pull request's check on the full hash with the source branch as refname", async () => {
+    const h = new BitbucketHarness();
+    const main = await h.seed({ "a.yaml": "a\n" });
+    const short = main.slice(0, 12);
+    h.expect({ op: "publishCheck", sha: main, annotations: 3, status: "completed", shortSha: true });
+    await h.provider.publishCheck({
+      ...h.repo,
+      sha: short,
+      ref: "feature/x",
+      pullRequest: 2,
+      name: "gitsync",
+      title: "Invalid",
+      summary: "Three problems",
+      status: "completed",
+      conclusion: "failure",
+      annotations: annotations(3),
+    });
+    expect(h.model.statuses.get(main)?.get("gitsync")).toMatchObject({ state: "FAILED", refname: "feature/x", url: `https://bitbucket.org/acme/config/commits/${main}` });
+    expect(h.model.reports.get(main)?.get("gitsync")?.annotations.size).toBe(3);
+    expect([h.model.statuses.has(short), h.model.reports.has(short)]).toEqual([false, false]);
+  });
+
   it("adds the marker to a comment and cuts it to Bitbucket's limit", async () => {
     const h = new BitbucketHarness();
     await h.seed({ "a.yaml": "a\n" });
