@@ -16,7 +16,7 @@ import { SyncService } from "../src/sync/service.js";
 
 /**
  * `npm run bench -- sync [--only a,b] [--writes N] [--tenants T] [--debounce MS] [--files N]
- * [--resources N] [--cpu-prof DIR]`: the sync engine's figures (issue 5 point 8).
+ * [--resources N] [--cpu-prof DIR]`: the sync engine's figures.
  *
  * - outbound: API write → commit on the branch, p50/p99, through the real server (buildApp,
  *   loopback port 0, local provider). T tenants each make isolated writes one after another

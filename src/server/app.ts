@@ -36,7 +36,7 @@ export interface AppOptions {
   githubApp?: ApplicationFunction;
   /** Where Probot's manifest setup writes the App's settings (default: .env). */
   updateEnv?: (env: Record<string, string>) => unknown;
-  /** More routes (the web UI, later issues), matched like the API's. */
+  /** More routes (the web UI), matched like the API's. */
   routes?: Route[];
   /** How long close() lets in-flight requests run before cutting connections. */
   shutdownGraceMs?: number;

@@ -11,7 +11,7 @@ import { CHECK_NAME } from "./verdict.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
- * The sync engine as one object per server: every flow of DESIGN.md, serialised per tenant.
+ * The sync engine as one object per server: every sync flow, serialised per tenant.
  * Webhook receivers hand it provider-neutral events; the API calls its flows.
  */
 export class SyncService {

@@ -23,7 +23,7 @@ describe("the OpenAPI document", () => {
     expect([...documented()].filter((r) => !routes.has(r))).toEqual([]);
   });
 
-  it("covers DESIGN.md's route table", () => {
+  it("covers the product's route table", () => {
     const design = [
       "GET /api/v1/tenants",
       "POST /api/v1/tenants",

@@ -11,7 +11,7 @@ import { useStrictHttpMock } from "../helpers/http-mock.js";
 import { ada, bob, COMMITTER, crashingStore, leads, makeSyncWorld, orders, recordEdit, syncDeps, type SyncWorld } from "../helpers/sync-world.js";
 
 /**
- * The sync flows of issue 5 (point 7) on GitHub: a real SQLite store, the real GitHubProvider
+ * The sync flows on GitHub: a real SQLite store, the real GitHubProvider
  * and its Probot Octokit, and the in-memory forge answering through nock. Each scenario
  * registers exactly the requests the engine is expected to make, in order (one-shot
  * interceptors), so these tests also pin the request sequence; the counts are printed.

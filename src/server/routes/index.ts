@@ -13,7 +13,7 @@ import { tenantRoutes } from "./tenants.js";
 import { tokenRoutes } from "./tokens.js";
 import { webhookRoutes } from "./webhooks.js";
 
-/** Every route of the server, in DESIGN.md's order. */
+/** Every route of the server, grouped as the API's route table lists them. */
 export const apiRoutes: Route[] = [
   ...metaRoutes,
   ...tenantRoutes,

@@ -6,7 +6,7 @@ import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
 import { gitConnectionView } from "./git.js";
 
-/** The sync flows of DESIGN.md behind the API: status, sync now, snapshots, import, resync. */
+/** The sync flows behind the API: status, sync now, snapshots, import, resync. */
 
 const base = "/api/v1/tenants/{tenant}";
 
