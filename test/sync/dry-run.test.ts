@@ -1,13 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Catalog } from "../../src/catalog/catalog.js";
-import type { Actor, PushEvent, Store } from "../../src/core/index.js";
-import { LocalProvider } from "../../src/providers/local/index.js";
-import { SyncService } from "../../src/sync/service.js";
-import { ada, apiEdit, bob, leads, makeTempDir, openStoreIn, orders, recordEdit, syncDeps, yamlOf } from "../helpers/sync-world.js";
+import { ada, apiEdit, bob, leads, makeTempDir, orders, recordEdit, yamlOf } from "../helpers/sync-world.js";
 import { commitFiles, runGit } from "../helpers/working-copy.js";
+import { localPushEvent, makeLocalWorld, setUpLocalTenant, type LocalWorld } from "../helpers/local-world.js";
 
 /**
  * The check is exactly what merging does, on the local provider with real repositories: a PR
@@ -15,44 +11,22 @@ import { commitFiles, runGit } from "../helpers/working-copy.js";
  * sync log compares its plan with the check's, and a deliberately reset branch is followed.
  */
 
-interface World {
-  dir: string;
-  store: Store;
-  catalog: Catalog;
-  provider: LocalProvider;
-  service: SyncService;
-  work: string;
-}
+type World = LocalWorld & { work: string };
 
 const git = (cwd: string, args: string[]): string => runGit(cwd, args, bob);
 
 async function makeWorld(dir: string): Promise<World> {
-  const store = await openStoreIn(dir);
-  const catalog = await Catalog.load();
-  let service: SyncService | undefined;
-  const provider = new LocalProvider({
-    root: join(dir, "repos"),
-    reviews: store,
-    onPush: async (event) => {
-      await service!.handlePush(event);
-    },
-  });
-  service = new SyncService(syncDeps(store, catalog, provider));
-  await store.createTenant({ slug: "acme", name: "acme" });
-  const conn = await store.getGitConnection("acme");
-  await store.putGitConnection("acme", { ...conn, debounceMs: 5 });
-  for (const name of ["warehouse", "hubspot"]) await store.putConnection("acme", { name, type: "postgres" });
+  const local = await makeLocalWorld(dir);
+  await setUpLocalTenant(local, "acme");
   // The branch's first commit comes from the app, then Bob works in a clone.
-  const w: World = { dir, store, catalog, provider, service, work: join(dir, "work") };
+  const w: World = { ...local, work: join(dir, "work") };
   await apiEdit(w, "acme", "model", orders, ada);
-  await service.outbound.idle();
-  git(dir, ["clone", "-q", provider.repositoryPath("acme"), w.work]);
+  await w.service.outbound.idle();
+  git(dir, ["clone", "-q", w.gitDir("acme"), w.work]);
   return w;
 }
 
-function pushEvent(before: string, after: string, forced = false, pusher: Actor = bob): PushEvent {
-  return { kind: "push", provider: "local", deliveryId: randomUUID(), repository: "acme", branch: "main", before, after, forced, pusher, changedPaths: null };
-}
+const pushEvent = (before: string, after: string, forced = false) => localPushEvent("acme", before, after, { forced });
 
 /** Bob pushes `branch` from his clone; a push to main is handed to the engine like the hook would. */
 async function push(w: World, branch: string, files: Record<string, string>, message: string, force = false): Promise<string> {

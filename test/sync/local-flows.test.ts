@@ -2,27 +2,17 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Catalog } from "../../src/catalog/catalog.js";
 import { serializeResource } from "../../src/catalog/serialize.js";
-import type { Actor, PushEvent, Store } from "../../src/core/index.js";
-import { LocalProvider } from "../../src/providers/local/index.js";
-import { SyncService } from "../../src/sync/service.js";
-import { ada, apiEdit, bob, crashingStore, leads, makeTempDir, openStoreIn, orders, recordEdit, syncDeps } from "../helpers/sync-world.js";
+import { ada, apiEdit, bob, crashingStore, leads, makeTempDir, orders, recordEdit } from "../helpers/sync-world.js";
 import { commitFiles, runGit, type FileChange } from "../helpers/working-copy.js";
+import { localPushEvent, makeLocalWorld, setUpLocalTenant, type LocalWorld } from "../helpers/local-world.js";
 
 /**
  * The sync flows end to end on the local provider: a real SQLite store, real bare repositories
  * and real `git clone`/`git push` from a working copy, as a user would.
  */
 
-interface World {
-  dir: string;
-  store: Store;
-  catalog: Catalog;
-  provider: LocalProvider;
-  service: SyncService;
-  gitDir(tenant: string): string;
-}
+type World = LocalWorld;
 
 const git = (cwd: string, args: string[]): string => runGit(cwd, args, bob);
 
@@ -36,53 +26,14 @@ async function pushFromClone(w: World, files: Record<string, FileChange>, messag
   return { before, after: git(work, ["rev-parse", "HEAD"]) };
 }
 
-/** The service works through `wrap(store)`; the world's `store` is the real one. */
-async function makeWorld(dir: string, wrap: (store: Store) => Store = (s) => s): Promise<World> {
-  const store = await openStoreIn(dir);
-  const catalog = await Catalog.load();
-  let service: SyncService | undefined;
-  const provider = new LocalProvider({
-    root: join(dir, "repos"),
-    reviews: store,
-    // Merges move a branch without a push: they are handed to the engine like a push.
-    onPush: async (event) => {
-      await service!.handlePush(event);
-    },
-  });
-  service = new SyncService(syncDeps(wrap(store), catalog, provider));
-  return { dir, store, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
-}
-
-async function setUpTenant(w: World, slug: string, outbound: "direct" | "pull-request" = "direct"): Promise<void> {
-  await w.store.createTenant({ slug, name: slug });
-  const git = await w.store.getGitConnection(slug);
-  await w.store.putGitConnection(slug, { ...git, debounceMs: 5, outbound });
-  for (const name of ["warehouse", "hubspot"]) await w.store.putConnection(slug, { name, type: "postgres" });
-}
-
-function pushEvent(tenant: string, before: string, after: string, pusher: Actor = bob): PushEvent {
-  return {
-    kind: "push",
-    provider: "local",
-    deliveryId: randomUUID(),
-    repository: tenant,
-    branch: "main",
-    before,
-    after,
-    forced: false,
-    pusher,
-    changedPaths: null,
-  };
-}
-
 describe("sync flows on the local provider", () => {
   let dir: string;
   let w: World;
 
   beforeEach(async () => {
     dir = await makeTempDir("flows");
-    w = await makeWorld(dir);
-    await setUpTenant(w, "acme");
+    w = await makeLocalWorld(dir);
+    await setUpLocalTenant(w, "acme");
   });
   afterEach(async () => {
     await w.service.stop();
@@ -128,7 +79,7 @@ describe("sync flows on the local provider", () => {
       "Change the key",
     );
 
-    const event = pushEvent("acme", before, after);
+    const event = localPushEvent("acme", before, after);
     const [result] = await w.service.handleEvent(event);
     expect(result?.outcome).toMatchObject({ status: "applied" });
     expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("id");
@@ -143,7 +94,7 @@ describe("sync flows on the local provider", () => {
     const [again] = await w.service.handleEvent({ ...event, deliveryId: randomUUID() });
     expect(again?.outcome).toMatchObject({ status: "noop" });
     // An older commit never rolls the tenant back.
-    const [older] = await w.service.handleEvent(pushEvent("acme", after, before));
+    const [older] = await w.service.handleEvent(localPushEvent("acme", after, before));
     expect(older?.outcome).toMatchObject({ status: "noop" });
     expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("id");
   });
@@ -160,7 +111,7 @@ describe("sync flows on the local provider", () => {
       "Broken",
     );
 
-    const [result] = await w.service.handleEvent(pushEvent("acme", before, after));
+    const [result] = await w.service.handleEvent(localPushEvent("acme", before, after));
     expect(result?.outcome).toMatchObject({ status: "failed" });
     expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("order_id");
     expect(await w.store.getResource("acme", "sync", "bad")).toBeNull();
@@ -180,7 +131,7 @@ describe("sync flows on the local provider", () => {
     // The app changes the same resource before the push is seen.
     await recordEdit(w, "acme", "model", { ...orders, primaryKey: "app_key" }, ada);
 
-    const [result] = await w.service.handlePush(pushEvent("acme", before, after));
+    const [result] = await w.service.handlePush(localPushEvent("acme", before, after));
     expect(result?.outcome).toMatchObject({ status: "applied", conflicts: ["model/orders"] });
     expect((await w.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("app_key");
     const branch = "gitsync/conflict/acme/1";
@@ -238,8 +189,8 @@ describe("a crash between the outbox and the commit", () => {
   it("commits exactly once after a restart", async () => {
     const dir = await makeTempDir("crash");
     // The first run dies right after its commit, before the outbox rows are settled.
-    const first = await makeWorld(dir, (store) => crashingStore(store, { armed: true }).store);
-    await setUpTenant(first, "acme");
+    const first = await makeLocalWorld(dir, (store) => crashingStore(store, { armed: true }).store);
+    await setUpLocalTenant(first, "acme");
     await apiEdit(first, "acme", "model", orders, ada);
     await first.service.outbound.idle();
     const gd = first.gitDir("acme");
@@ -248,7 +199,7 @@ describe("a crash between the outbox and the commit", () => {
     first.service.outbound.stop();
     await first.store.close();
 
-    const second = await makeWorld(dir);
+    const second = await makeLocalWorld(dir);
     await second.service.start();
     await second.service.outbound.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");
