@@ -1,31 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Io } from "../../src/cli/api-client.js";
 import { run as runImport } from "../../src/cli/import.js";
 import { run as runResync } from "../../src/cli/resync.js";
 import { run as runSnapshot } from "../../src/cli/snapshot.js";
 import { run as runStatus } from "../../src/cli/status.js";
 import { run as runSync } from "../../src/cli/sync.js";
 import { ADMIN_TOKEN, client, startServer, type TestServer } from "../server/harness.js";
+import { io } from "./cli-io.js";
 
 /**
  * The remote commands against the real server in this process (SQLite, local provider, real
  * git), with no stand-in: what they print is what the server's routes and the engine answer.
  */
-
-function io(env: Record<string, string>) {
-  let out = "";
-  let err = "";
-  const captured: Io & { out: () => string; err: () => string } = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    // The real server works in the background: poll it without the 500 ms pause.
-    sleep: () => new Promise((resolve) => setTimeout(resolve, 10)),
-    out: () => out,
-    err: () => err,
-  };
-  return captured;
-}
 
 const environment = (overrides: Record<string, string> = {}) => ({ path: "envs/etl", pythonVersion: "3.11", packages: ["pandas==2.2.2"], ...overrides });
 
