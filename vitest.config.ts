@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +9,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores on CI: forks keep native modules (better-sqlite3) isolated per file.
     pool: "forks",
+    // `npm run test:coverage`: line and branch coverage of the product's sources, written
+    // outside the checkout so a run leaves the repository as it was.
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      exclude: ["src/**/*.d.ts"],
+      reporter: ["text-summary", "json-summary"],
+      reportsDirectory: join(tmpdir(), "gitsync-coverage"),
+    },
   },
 });
