@@ -1,5 +1,6 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,8 +21,10 @@ let generated: { stamp: string; create(formats: object): Record<string, Validate
 let catalog: Catalog;
 
 beforeAll(async () => {
-  // Inside the package, as dist is: the generated code requires ajv's runtime helpers.
-  dir = await mkdtemp(join(process.cwd(), "node_modules", ".gitsync-precompiled-"));
+  // Outside the checkout, with the package's modules beside it as dist has them: the generated
+  // code requires ajv's runtime helpers.
+  dir = await mkdtemp(join(tmpdir(), "gitsync-precompiled-"));
+  await symlink(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
   const file = join(dir, "kinds.precompiled.cjs");
   await precompileKinds(file);
   generated = createRequire(import.meta.url)(file);
