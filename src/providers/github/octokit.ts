@@ -1,18 +1,15 @@
 import { ProbotOctokit } from "probot";
 import type { Probot } from "probot";
 import type { RepoRef } from "../../core/index.js";
-import { ConfigError } from "../../core/index.js";
+import { parseOwnerAndName } from "../kit/index.js";
 import { call } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
 import { num, obj } from "./shape.js";
 
 /** `owner/name` → its parts; anything else is a configuration mistake worth naming. */
 export function splitRepository(repo: RepoRef): { owner: string; repo: string } {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repo.repository);
-  if (!match?.[1] || !match[2]) {
-    throw new ConfigError(`GitHub repository must be "owner/name", got ${JSON.stringify(repo.repository)}`, { field: "repository" });
-  }
-  return { owner: match[1], repo: match[2] };
+  const [owner, name] = parseOwnerAndName(repo.repository, "GitHub", "owner/name");
+  return { owner, repo: name };
 }
 
 export interface TokenOctokitOptions {

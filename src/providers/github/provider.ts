@@ -15,7 +15,7 @@ import type {
 import { ConfigError } from "../../core/index.js";
 import { publishCheckRun } from "./checks.js";
 import { commitChanges, createBranchRef, readBranchHead } from "./commit.js";
-import { findOrOpenPullRequest, readPullRequest, upsertMarkedComment } from "./conversation.js";
+import { findOrOpenPullRequest, readPullRequest, upsertComment } from "./conversation.js";
 import { providerError, statusOf } from "./errors.js";
 import { splitRepository } from "./octokit.js";
 import { GITHUB_CAPABILITIES, type GitHubOctokit, type GitHubProviderOptions } from "./options.js";
@@ -104,7 +104,7 @@ export class GitHubProvider implements GitProvider {
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
     const { octokit, target } = await this.client(repo);
-    await upsertMarkedComment(octokit, target, pullRequest, body);
+    await upsertComment(octokit, target, pullRequest, body, this.capabilities.maxCommentLength);
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
