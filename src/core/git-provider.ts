@@ -189,7 +189,21 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
-export interface GitProvider {
+/**
+ * Verifies and normalises a provider's webhook deliveries. Stateless apart from the shared
+ * secret: the server keeps one per provider, apart from the API clients that hold tokens.
+ */
+export interface WebhookReceiver {
+  readonly name: ProviderName;
+  /** Verifies the signature or token (constant time) and normalises; null for ignored events. */
+  parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null>;
+}
+
+/**
+ * Every adapter is also a receiver (`parseWebhook`), with the secret it was given; one built
+ * only for API calls has none and refuses deliveries with a ConfigError.
+ */
+export interface GitProvider extends WebhookReceiver {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
 

@@ -15,6 +15,7 @@ import {
   type ProviderEvent,
   type PullRequestInfo,
   type RepoRef,
+  type WebhookReceiver,
   type WebhookRequest,
   sameContent,
 } from "../../core/index.js";
@@ -23,8 +24,8 @@ import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead, type Page } from "./mappers.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
-import { parseBitbucketWebhook } from "./webhook.js";
-import { changesUnder, isUnder, normalizeDirectory, parseOwnerAndName, upsertMarkedComment } from "../kit/index.js";
+import { bitbucketWebhookReceiver } from "./webhook.js";
+import { changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment } from "../kit/index.js";
 
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
@@ -116,15 +117,14 @@ export class BitbucketProvider implements GitProvider {
   readonly name = "bitbucket" as const;
   readonly capabilities = BITBUCKET_CAPABILITIES;
   private readonly client: BitbucketClient;
-  private readonly webhookSecret: string;
+  private readonly webhooks: WebhookReceiver;
   private readonly webUrl: string;
   private readonly readConcurrency: number;
   private lastExpanded: { key: string; sha: string } | null = null;
 
   constructor(options: BitbucketProviderOptions) {
-    if (!options.webhookSecret) throw new ConfigError("bitbucket provider: webhookSecret is required", { field: "webhookSecret" });
     this.client = createClient(options);
-    this.webhookSecret = options.webhookSecret;
+    this.webhooks = options.webhookSecret === undefined ? noWebhookReceiver("bitbucket") : bitbucketWebhookReceiver(options.webhookSecret);
     this.webUrl = (options.webUrl ?? DEFAULT_WEB_URL).replace(/\/+$/, "");
     this.readConcurrency = Math.max(1, options.readConcurrency ?? 8);
   }
@@ -400,6 +400,6 @@ export class BitbucketProvider implements GitProvider {
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseBitbucketWebhook(request, this.webhookSecret);
+    return this.webhooks.parseWebhook(request);
   }
 }

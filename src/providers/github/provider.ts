@@ -10,9 +10,9 @@ import type {
   ProviderEvent,
   PullRequestInfo,
   RepoRef,
+  WebhookReceiver,
   WebhookRequest,
 } from "../../core/index.js";
-import { ConfigError } from "../../core/index.js";
 import { publishCheckRun } from "./checks.js";
 import { commitChanges, createBranchRef, readBranchHead } from "./commit.js";
 import { findOrOpenPullRequest, readPullRequest, upsertComment } from "./conversation.js";
@@ -20,7 +20,8 @@ import { providerError, statusOf } from "./errors.js";
 import { splitRepository } from "./octokit.js";
 import { GITHUB_CAPABILITIES, type GitHubOctokit, type GitHubProviderOptions } from "./options.js";
 import { changedFilesBetween, isAncestorOf, readFilesAt } from "./read.js";
-import { parseGitHubWebhook } from "./webhook.js";
+import { githubWebhookReceiver } from "./webhook.js";
+import { noWebhookReceiver } from "../kit/index.js";
 
 const DEFAULT_INLINE_LIMIT = 512 * 1024;
 
@@ -29,11 +30,10 @@ export class GitHubProvider implements GitProvider {
   readonly capabilities = GITHUB_CAPABILITIES;
   private readonly options: GitHubProviderOptions;
   private readonly inlineLimit: number;
+  private readonly webhooks: WebhookReceiver;
 
   constructor(options: GitHubProviderOptions) {
-    if (typeof options.webhookSecret !== "string" || options.webhookSecret === "") {
-      throw new ConfigError("GitHub provider: webhookSecret is required to verify deliveries", { field: "webhookSecret" });
-    }
+    this.webhooks = options.webhookSecret === undefined ? noWebhookReceiver("github") : githubWebhookReceiver(options.webhookSecret);
     this.options = options;
     this.inlineLimit = options.inlineContentLimit ?? DEFAULT_INLINE_LIMIT;
   }
@@ -108,7 +108,7 @@ export class GitHubProvider implements GitProvider {
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseGitHubWebhook(this.options.webhookSecret, request);
+    return this.webhooks.parseWebhook(request);
   }
 
   /** The head of a branch, or null (used by the engine's diagnostics and tests). */

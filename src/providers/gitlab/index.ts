@@ -2,3 +2,4 @@ export { GitLabProvider, COMPARE_DIFF_LIMIT, DEFAULT_RAW_FILE_LIMIT, HEAD_FRESH_
 export { GitLabHttpError, type RetryOptions } from "./requester.js";
 export { retryAfterMs } from "../kit/index.js";
 export { parseGitLabWebhook, verifyGitLabToken } from "./webhook.js";
+export { gitlabWebhookReceiver } from "./webhook.js";

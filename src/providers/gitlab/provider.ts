@@ -15,22 +15,26 @@ import {
   type ProviderEvent,
   type PullRequestInfo,
   type RepoRef,
+  type WebhookReceiver,
   type WebhookRequest,
   sameContent,
 } from "../../core/index.js";
 import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
 import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
 import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
-import { parseGitLabWebhook } from "./webhook.js";
-import { byPath, changesUnder, commonDirectory, diffTrees, folderOf, isUnder, normalizeDirectory, readTarGz, upsertMarkedComment } from "../kit/index.js";
+import { gitlabWebhookReceiver } from "./webhook.js";
+import { byPath, changesUnder, commonDirectory, diffTrees, folderOf, isUnder, normalizeDirectory, noWebhookReceiver, readTarGz, upsertMarkedComment } from "../kit/index.js";
 
 export interface GitLabProviderOptions {
   /** GitLab.com by default; the root URL of a self-managed instance otherwise (no `/api/v4`). */
   host?: string;
   /** A project, group or personal access token with `api` scope, or a function returning one. */
   token: string | (() => Promise<string>);
-  /** The secret token configured on the project's webhook (sent back in X-Gitlab-Token). */
-  webhookSecret: string;
+  /**
+   * The secret token configured on the project's webhook (sent back in X-Gitlab-Token). Without
+   * it the client only makes API calls; the server parses deliveries with its own receiver.
+   */
+  webhookSecret?: string;
   retry?: Partial<RetryOptions>;
   /** gitbeaker's client-side rate limits (requests per minute by endpoint glob). */
   rateLimits?: RateLimitOptions;
@@ -75,7 +79,7 @@ export class GitLabProvider implements GitProvider {
     Repositories: Repositories;
     RepositoryFiles: RepositoryFiles;
   };
-  readonly #webhookSecret: string;
+  readonly #webhooks: WebhookReceiver;
   readonly #rawFileLimit: number;
   /** The last archive read for named files, by repository, commit and folder (see #archive). */
   readonly #namedRead = new Map<string, Map<string, Buffer>>();
@@ -83,7 +87,6 @@ export class GitLabProvider implements GitProvider {
   #resolved: { key: string; at: number } | null = null;
 
   constructor(options: GitLabProviderOptions) {
-    if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
     const settings = {
       host: (options.host ?? "https://gitlab.com").replace(/\/+$/, ""),
@@ -103,7 +106,7 @@ export class GitLabProvider implements GitProvider {
       Repositories: new Repositories(settings),
       RepositoryFiles: new RepositoryFiles(settings),
     };
-    this.#webhookSecret = options.webhookSecret;
+    this.#webhooks = options.webhookSecret === undefined ? noWebhookReceiver("gitlab") : gitlabWebhookReceiver(options.webhookSecret);
     this.#rawFileLimit = options.rawFileLimit ?? DEFAULT_RAW_FILE_LIMIT;
   }
 
@@ -294,7 +297,7 @@ export class GitLabProvider implements GitProvider {
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseGitLabWebhook(request, this.#webhookSecret);
+    return this.#webhooks.parseWebhook(request);
   }
 
   async #raw(repo: RepoRef, sha: string, path: string): Promise<Buffer | null> {

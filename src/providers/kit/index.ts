@@ -9,6 +9,8 @@
  * - retry: `retryingFetch`, the HTTP retry with Retry-After and backoff (p-retry), and its rule.
  * - tar: `readTarGz`, a repository archive (GitHub tarball, GitLab archive) as path → bytes.
  * - comment: `upsertMarkedComment`, gitsync's one pull-request comment; the kit owns the marker.
+ * - webhook: `webhookReceiver`, a provider's stateless delivery parser holding only the shared
+ *   secret; API clients built without one refuse deliveries (`noWebhookReceiver`).
  * - schema: `parseWith`, zod validation of an API answer with errors naming the field; each
  *   adapter keeps its answers' schemas in its own `schema.ts`.
  */
@@ -19,3 +21,4 @@ export { parseOwnerAndName, parseRepository } from "./repository.js";
 export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
 export { parseWith } from "./schema.js";
 export { readTarGz } from "./tar.js";
+export { noWebhookReceiver, receiverOrNone, webhookReceiver } from "./webhook.js";
