@@ -78,7 +78,12 @@ export interface CommitRequest extends RepoRef {
    * An empty string means the branch must not exist yet: the commit is its root commit.
    */
   expectedHead: string;
-  /** When set and the branch does not exist, create it at `expectedHead` first. */
+  /**
+   * When set and the branch does not exist, create it at `expectedHead` first. Every adapter
+   * creates it even when the changes make no difference: the branch then exists at
+   * `expectedHead` and the result's `sha` is null. Not with an empty `expectedHead` (a root
+   * commit): with nothing to write, no branch is made.
+   */
   createBranch?: boolean;
   message: string;
   author: Actor;
@@ -184,7 +189,21 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
-export interface GitProvider {
+/**
+ * Verifies and normalises a provider's webhook deliveries. Stateless apart from the shared
+ * secret: the server keeps one per provider, apart from the API clients that hold tokens.
+ */
+export interface WebhookReceiver {
+  readonly name: ProviderName;
+  /** Verifies the signature or token (constant time) and normalises; null for ignored events. */
+  parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null>;
+}
+
+/**
+ * Every adapter is also a receiver (`parseWebhook`), with the secret it was given; one built
+ * only for API calls has none and refuses deliveries with a ConfigError.
+ */
+export interface GitProvider extends WebhookReceiver {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
 
@@ -195,7 +214,10 @@ export interface GitProvider {
   /**
    * What `head` changed since it forked from `base` (`base...head`, from their merge base, as
    * a forge shows a pull request), limited to those under `path`. Equal to the plain diff
-   * when `base` is an ancestor of `head`.
+   * when `base` is an ancestor of `head`. Under `path` follows the kit's one rule (`isUnder`).
+   * A rename is reported as "renamed" (with `previousPath`) only when both paths are under
+   * `path`; a rename into it is an "added" of the new path, out of it a "deleted" of the old
+   * path. A forge that does not detect renames may report a rename inside as delete + add.
    */
   changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]>;
   isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean>;
@@ -208,7 +230,11 @@ export interface GitProvider {
   getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo>;
 
   publishCheck(report: CheckReport): Promise<CheckHandle>;
-  /** Creates or updates gitsync's one comment (found by COMMENT_MARKER) on a pull request. */
+  /**
+   * Creates or updates gitsync's one comment (found by COMMENT_MARKER) on a pull request. The
+   * marker goes first and the text is cut to `maxCommentLength` with a note saying so; an
+   * unchanged comment is left alone (the kit's `upsertMarkedComment`).
+   */
   upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void>;
 
   /** Verifies the signature or token (constant time) and normalises; null for ignored events. */

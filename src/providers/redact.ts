@@ -1,4 +1,4 @@
-import type { GitProvider } from "../core/index.js";
+import type { GitProvider, WebhookReceiver } from "../core/index.js";
 
 /**
  * A provider's error message is the forge's own text, and a forge may quote what it was sent:
@@ -57,7 +57,7 @@ export function redactError(error: unknown, secrets: readonly string[]): unknown
 }
 
 /** `provider` with every failure of every method passed through redactError. */
-export function redactingProvider<P extends GitProvider>(provider: P, secrets: readonly string[]): P {
+export function redactingProvider<P extends GitProvider | WebhookReceiver>(provider: P, secrets: readonly string[]): P {
   return new Proxy(provider, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

@@ -1,19 +1,29 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, GitsyncError } from "../core/index.js";
-import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef } from "../core/index.js";
-import { BitbucketProvider } from "./bitbucket/index.js";
-import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
-import { GitLabProvider } from "./gitlab/index.js";
+import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef, WebhookReceiver } from "../core/index.js";
+import { BitbucketProvider, bitbucketWebhookReceiver } from "./bitbucket/index.js";
+import { ClientCache } from "./client-cache.js";
+import { GitHubProvider, createTokenOctokit, githubWebhookReceiver, type GitHubOctokit } from "./github/index.js";
+import { GitLabProvider, gitlabWebhookReceiver } from "./gitlab/index.js";
 import { LocalProvider } from "./local/index.js";
 import { redactingProvider } from "./redact.js";
 import { countingFetch, githubRequestCounter } from "./request-metrics.js";
 
 /**
  * Picks the adapter for a tenant's git connection (renovate's platform registry, without its
- * module state). Adapters never import each other; only this file knows them all. Instances
- * are kept per provider, base URL and credential, so tenants sharing an account share a client.
+ * module state). Adapters never import each other; only this file knows them all. API clients
+ * are kept per provider, base URL and credential, so tenants sharing an account share a client,
+ * in a least-recently-used cache of CLIENT_CACHE_SIZE. Webhook deliveries are parsed by one
+ * stateless receiver per provider, which holds the shared secret and no token.
+ *
+ * Base URLs: a connection's own `baseUrl` wins; GHE_HOST, GITLAB_BASE_URL and
+ * BITBUCKET_BASE_URL (the `baseUrl` options here) are only the default for connections that
+ * name none.
  */
+
+/** How many API clients the registry keeps; the least recently used one goes first. */
+export const CLIENT_CACHE_SIZE = 256;
 
 export interface ProviderRegistryOptions {
   dataDir: string;
@@ -46,9 +56,7 @@ export interface ProviderRegistryOptions {
 
 export class ProviderRegistry {
   private localProvider: LocalProvider | null = null;
-  private readonly cache = new Map<string, GitProvider>();
-  /** Secrets for instances that only make API calls: deliveries are verified elsewhere. */
-  private readonly unusedSecret = randomBytes(32).toString("hex");
+  private readonly cache = new ClientCache<GitProvider>(CLIENT_CACHE_SIZE);
 
   private readonly countGithub: ((octokit: GitHubOctokit) => GitHubOctokit) | null;
 
@@ -82,7 +90,7 @@ export class ProviderRegistry {
   /** Lets the GitHub App's installation clients serve tenants once Probot is up. */
   useGithubInstallations(client: (repo: RepoRef) => Promise<GitHubOctokit>): void {
     this.options.github.installationClient = client;
-    for (const key of [...this.cache.keys()]) if (key.startsWith("github:")) this.cache.delete(key);
+    this.cache.deleteWhere((key) => key.startsWith("github:"));
   }
 
   async forTenant(tenant: string, git: GitConnection): Promise<GitProvider> {
@@ -101,28 +109,22 @@ export class ProviderRegistry {
     return [token, ...(this.options.secrets ?? [])].filter((value): value is string => typeof value === "string" && value !== "");
   }
 
-  /** The instance that verifies and normalises a provider's webhooks, or null if not configured. */
-  forWebhook(name: ProviderName): GitProvider | null {
+  /** The receiver that verifies and normalises a provider's webhooks, or null if not configured. */
+  forWebhook(name: ProviderName): WebhookReceiver | null {
     const receiver = this.receiver(name);
     return receiver === null ? null : redactingProvider(receiver, this.secrets(null));
   }
 
-  private receiver(name: ProviderName): GitProvider | null {
+  private receiver(name: ProviderName): WebhookReceiver | null {
     switch (name) {
       case "local":
         return this.options.local.webhookSecret && this.options.local.hookUrl ? this.local : null;
-      case "github": {
-        const secret = this.options.github.webhookSecret;
-        return secret ? new GitHubProvider({ octokitFor: () => Promise.reject(new Error("webhook parsing only")), webhookSecret: secret }) : null;
-      }
-      case "gitlab": {
-        const secret = this.options.gitlab.webhookSecret;
-        return secret ? new GitLabProvider({ token: "", webhookSecret: secret }) : null;
-      }
-      case "bitbucket": {
-        const secret = this.options.bitbucket.webhookSecret;
-        return secret ? new BitbucketProvider({ auth: { token: "" }, webhookSecret: secret }) : null;
-      }
+      case "github":
+        return this.options.github.webhookSecret ? githubWebhookReceiver(this.options.github.webhookSecret) : null;
+      case "gitlab":
+        return this.options.gitlab.webhookSecret ? gitlabWebhookReceiver(this.options.gitlab.webhookSecret) : null;
+      case "bitbucket":
+        return this.options.bitbucket.webhookSecret ? bitbucketWebhookReceiver(this.options.bitbucket.webhookSecret) : null;
     }
   }
 
@@ -155,13 +157,12 @@ export class ProviderRegistry {
         }
         const count = this.countGithub;
         const counted = count ? async (repo: RepoRef) => count(await octokitFor(repo)) : octokitFor;
-        return new GitHubProvider({ octokitFor: counted, webhookSecret: github.webhookSecret ?? this.unusedSecret });
+        return new GitHubProvider({ octokitFor: counted });
       }
       case "gitlab": {
         const baseUrl = git.baseUrl ?? this.options.gitlab.baseUrl;
         return new GitLabProvider({
           token: required(),
-          webhookSecret: this.options.gitlab.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { host: baseUrl } : {}),
           ...(this.options.metrics ? { retry: { fetch: countingFetch("gitlab", this.options.metrics) } } : {}),
         });
@@ -170,7 +171,6 @@ export class ProviderRegistry {
         const baseUrl = git.baseUrl ?? this.options.bitbucket.baseUrl;
         return new BitbucketProvider({
           auth: { token: required() },
-          webhookSecret: this.options.bitbucket.webhookSecret ?? this.unusedSecret,
           ...(baseUrl ? { baseUrl } : {}),
           ...(this.options.metrics ? { fetch: countingFetch("bitbucket", this.options.metrics) } : {}),
         });

@@ -26,7 +26,17 @@ const PULL_REQUEST_ACTIONS = ["pull_request.opened", "pull_request.synchronize",
 export function githubApp(options: GithubAppOptions): ApplicationFunction {
   return (app: Probot) => {
     // Tenants whose GitHub connection has no token act through the App's installation.
-    options.registry.useGithubInstallations(new InstallationClients(app).octokitFor);
+    const installations = new InstallationClients(app);
+    options.registry.useGithubInstallations(installations.octokitFor);
+    // The App was installed, uninstalled, suspended or given other repositories: the installation
+    // remembered for a repository may be wrong now, so it is looked up again on next use.
+    app.on("installation", (context) => {
+      installations.forget({ installation: context.payload.installation.id });
+    });
+    app.on("installation_repositories", (context) => {
+      const { repositories_added: added, repositories_removed: removed } = context.payload;
+      installations.forget({ installation: context.payload.installation.id, repositories: [...added, ...removed].flatMap((r) => (r.full_name === undefined ? [] : [r.full_name])) });
+    });
     const handle = (context: HandledContext): void => {
       options.sync.track(deliver(options.sync, context));
     };

@@ -1,29 +1,18 @@
 import { GitsyncError, type ErrorCode } from "../../core/index.js";
+import { retryingFetch, type FetchLike } from "../kit/index.js";
 import type { BitbucketRetryOptions } from "./options.js";
 
 /**
  * The `bitbucket` client has no retries and chokes on answers without a content type (the
- * 201 of POST /src has no body), so it runs on this fetch: it retries 5xx and 429 (honouring
- * Retry-After), applies a timeout and gives every answer a content type.
+ * 201 of POST /src has no body), so it runs on this fetch: the provider kit's retry (429,
+ * gateway errors, 500 on reads; Retry-After honoured), a timeout per attempt, and a content
+ * type on every answer.
  */
-export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
-
-const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+export type { FetchLike };
 
 export interface RetryingFetchOptions extends BitbucketRetryOptions {
   fetch: typeof fetch;
   timeoutMs: number;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | null {
-  if (value === null || value.trim() === "") return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 function withContentType(response: Response, contentType: string): Response {
@@ -33,21 +22,12 @@ function withContentType(response: Response, contentType: string): Response {
 }
 
 export function createRetryingFetch(options: RetryingFetchOptions): FetchLike {
-  const retries = options.retries ?? 3;
-  const minDelay = options.minDelayMs ?? 500;
-  const maxDelay = options.maxDelayMs ?? 60_000;
-  const sleep = options.sleep ?? defaultSleep;
+  const { fetch: fetchImpl, timeoutMs, ...retry } = options;
+  const timed: FetchLike = (url, init) => fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const retrying = retryingFetch(timed, Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined)));
   return async (url, init) => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await options.fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
-      if (RETRYABLE.has(response.status) && attempt < retries) {
-        const wait = retryAfterMs(response.headers.get("retry-after")) ?? minDelay * 2 ** attempt;
-        await response.body?.cancel();
-        await sleep(Math.min(wait, maxDelay));
-        continue;
-      }
-      return response.headers.get("content-type") ? response : withContentType(response, "text/plain; charset=utf-8");
-    }
+    const response = await retrying(url, init);
+    return response.headers.get("content-type") ? response : withContentType(response, "text/plain; charset=utf-8");
   };
 }
 

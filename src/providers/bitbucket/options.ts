@@ -22,8 +22,11 @@ export interface BitbucketProviderOptions {
   /** The web root, used to link a build status to its commit when a check has no details URL. */
   webUrl?: string;
   auth: BitbucketAuth;
-  /** The secret configured on the Bitbucket webhook (X-Hub-Signature). */
-  webhookSecret: string;
+  /**
+   * The secret configured on the Bitbucket webhook (X-Hub-Signature). Without it the client only
+   * makes API calls; the server parses deliveries with its own receiver.
+   */
+  webhookSecret?: string;
   retry?: BitbucketRetryOptions;
   /** How many raw file reads run at once (default 8). */
   readConcurrency?: number;

@@ -1,6 +1,5 @@
 import {
   BranchMovedError,
-  COMMENT_MARKER,
   ConfigError,
   GitsyncError,
   type ChangedFile,
@@ -16,15 +15,17 @@ import {
   type ProviderEvent,
   type PullRequestInfo,
   type RepoRef,
+  type WebhookReceiver,
   type WebhookRequest,
   sameContent,
 } from "../../core/index.js";
-import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, cut, reportBody } from "./checks.js";
+import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, reportBody } from "./checks.js";
 import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead, type Page } from "./mappers.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
-import { parseBitbucketWebhook } from "./webhook.js";
+import { bitbucketWebhookReceiver } from "./webhook.js";
+import { changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment } from "../kit/index.js";
 
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
@@ -47,11 +48,8 @@ interface Repo {
 }
 
 function splitRepository(repo: RepoRef): Repo {
-  const parts = repo.repository.split("/");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new ConfigError(`bitbucket repository '${repo.repository}' must be 'workspace/repo_slug'`, { field: "repository" });
-  }
-  return { workspace: parts[0], repo_slug: parts[1] };
+  const [workspace, repo_slug] = parseOwnerAndName(repo.repository, "Bitbucket", "workspace/repo_slug");
+  return { workspace, repo_slug };
 }
 
 /** Each segment percent-encoded, the slashes kept: unicode and odd file names survive the URL. */
@@ -61,11 +59,6 @@ function encodePath(path: string): string {
 
 function repoUrl(r: Repo): string {
   return `/repositories/${encodeURIComponent(r.workspace)}/${encodeURIComponent(r.repo_slug)}`;
-}
-
-function isUnder(path: string, prefix: string): boolean {
-  const p = prefix.replace(/^\/+|\/+$/g, "");
-  return p === "" || path.startsWith(`${p}/`);
 }
 
 /** The file's bytes as sent, undecoded: validation judges the encoding. */
@@ -124,15 +117,14 @@ export class BitbucketProvider implements GitProvider {
   readonly name = "bitbucket" as const;
   readonly capabilities = BITBUCKET_CAPABILITIES;
   private readonly client: BitbucketClient;
-  private readonly webhookSecret: string;
+  private readonly webhooks: WebhookReceiver;
   private readonly webUrl: string;
   private readonly readConcurrency: number;
   private lastExpanded: { key: string; sha: string } | null = null;
 
   constructor(options: BitbucketProviderOptions) {
-    if (!options.webhookSecret) throw new ConfigError("bitbucket provider: webhookSecret is required", { field: "webhookSecret" });
     this.client = createClient(options);
-    this.webhookSecret = options.webhookSecret;
+    this.webhooks = options.webhookSecret === undefined ? noWebhookReceiver("bitbucket") : bitbucketWebhookReceiver(options.webhookSecret);
     this.webUrl = (options.webUrl ?? DEFAULT_WEB_URL).replace(/\/+$/, "");
     this.readConcurrency = Math.max(1, options.readConcurrency ?? 8);
   }
@@ -217,7 +209,7 @@ export class BitbucketProvider implements GitProvider {
    */
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
     const r = splitRepository(repo);
-    const dir = path.replace(/^\/+|\/+$/g, "");
+    const dir = normalizeDirectory(path);
     let wanted: string[];
     if (paths) {
       wanted = [...new Set(paths)].filter((p) => isUnder(p, dir));
@@ -246,7 +238,7 @@ export class BitbucketProvider implements GitProvider {
     const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
-    return files.filter((f) => isUnder(f.path, path) || (f.previousPath !== undefined && isUnder(f.previousPath, path)));
+    return changesUnder(files, path);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
@@ -283,7 +275,11 @@ export class BitbucketProvider implements GitProvider {
     // An empty expected head and no branch: its root commit, of the files alone.
     const root = head === null && expectedHead === "";
     if (head === null ? !request.createBranch && !root : head !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, head);
-    if (root ? !request.changes.some((c) => c.action === "upsert") : !(await this.makesDifference(r, expectedHead, request.changes))) return { sha: null };
+    if (root ? !request.changes.some((c) => c.action === "upsert") : !(await this.makesDifference(r, expectedHead, request.changes))) {
+      // No commit; a branch the request asked to create still is, at the expected head (see the port).
+      if (head === null && !root) await this.createBranch(request, branch, expectedHead);
+      return { sha: null };
+    }
 
     const body = commitBody(request);
     const op = `POST src (commit to ${branch})`;
@@ -384,22 +380,26 @@ export class BitbucketProvider implements GitProvider {
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
     const r = splitRepository(repo);
-    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-    const raw = cut(marked, BITBUCKET_CAPABILITIES.maxCommentLength, "\n\n… (cut: the comment is longer than Bitbucket allows)");
+    const ids = { ...r, pull_request_id: pullRequest };
     const listOp = `GET comments of pullrequest ${pullRequest}`;
-    const comments = await this.allPages(listOp, () => this.client.api.repositories.listPullRequestComments({ ...r, pull_request_id: pullRequest, pagelen: 100 }), (d) =>
-      page(d, listOp, (v, at) => prComment(v, at, listOp)),
+    const content = (raw: string) => ({ type: "pullrequest_comment", content: { raw } });
+    await upsertMarkedComment(
+      {
+        list: async () =>
+          (
+            await this.allPages(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
+              page(d, listOp, (v, at) => prComment(v, at, listOp)),
+            )
+          ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),
+        create: (raw) => this.call(`POST comment on pullrequest ${pullRequest}`, () => this.client.api.repositories.createPullRequestComment({ ...ids, _body: content(raw) }), () => undefined),
+        update: (id, raw) => this.call(`PUT comment ${id}`, () => this.client.api.repositories.updatePullRequestComment({ ...ids, comment_id: id, _body: content(raw) }), () => undefined),
+      },
+      body,
+      BITBUCKET_CAPABILITIES.maxCommentLength,
     );
-    const mine = comments.find((c) => !c.deleted && c.raw.includes(COMMENT_MARKER));
-    const content = { type: "pullrequest_comment", content: { raw } };
-    if (mine) {
-      await this.call(`PUT comment ${mine.id}`, () => this.client.api.repositories.updatePullRequestComment({ ...r, pull_request_id: pullRequest, comment_id: mine.id, _body: content }), () => null);
-    } else {
-      await this.call(`POST comment on pullrequest ${pullRequest}`, () => this.client.api.repositories.createPullRequestComment({ ...r, pull_request_id: pullRequest, _body: content }), () => null);
-    }
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseBitbucketWebhook(request, this.webhookSecret);
+    return this.webhooks.parseWebhook(request);
   }
 }

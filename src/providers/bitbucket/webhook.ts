@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookRequest } from "../../core/index.js";
+import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookReceiver, type WebhookRequest } from "../../core/index.js";
+import { webhookReceiver } from "../kit/index.js";
 import { int, list, str } from "./mappers.js";
 
 /**
@@ -102,4 +103,9 @@ export function parseBitbucketWebhook(request: WebhookRequest, secret: string): 
     base: str(payload, "pullrequest.destination.branch.name", context),
     baseSha: typeof baseSha === "string" ? baseSha : null,
   };
+}
+
+/** Bitbucket's receiver: X-Hub-Signature (HMAC-SHA256 of the body) with the webhook's secret. */
+export function bitbucketWebhookReceiver(secret: string): WebhookReceiver {
+  return webhookReceiver("bitbucket", secret, parseBitbucketWebhook);
 }

@@ -1,5 +1,5 @@
 import type { OpenPullRequest, PullRequestInfo } from "../../core/index.js";
-import { COMMENT_MARKER } from "../../core/index.js";
+import { upsertMarkedComment } from "../kit/index.js";
 import { call } from "./errors.js";
 import { mapPullRequest } from "./mappers.js";
 import type { GitHubOctokit } from "./options.js";
@@ -28,17 +28,20 @@ export async function readPullRequest(octokit: GitHubOctokit, target: Target, nu
   return mapPullRequest(data);
 }
 
-/** Creates or updates gitsync's one comment, recognised by the hidden marker. */
-export async function upsertMarkedComment(octokit: GitHubOctokit, target: Target, number: number, text: string): Promise<void> {
-  const body = text.includes(COMMENT_MARKER) ? text : `${COMMENT_MARKER}\n${text}`;
-  const comments = await call(`list comments of #${number}`, () =>
-    octokit.paginate(octokit.rest.issues.listComments, { ...target, issue_number: number, per_page: 100 }),
+/** Creates or updates gitsync's one comment (the kit finds it by its marker). */
+export async function upsertComment(octokit: GitHubOctokit, target: Target, number: number, text: string, maxLength: number): Promise<void> {
+  await upsertMarkedComment(
+    {
+      list: async () => {
+        const comments = await call(`list comments of #${number}`, () =>
+          octokit.paginate(octokit.rest.issues.listComments, { ...target, issue_number: number, per_page: 100 }),
+        );
+        return comments.map((c) => ({ id: num("comment", obj("comment", c), "id"), body: optStr("comment", obj("comment", c), "body") ?? "" }));
+      },
+      create: async (body) => void (await call(`comment on #${number}`, () => octokit.rest.issues.createComment({ ...target, issue_number: number, body }))),
+      update: async (id, body) => void (await call(`update comment on #${number}`, () => octokit.rest.issues.updateComment({ ...target, comment_id: id, body }))),
+    },
+    text,
+    maxLength,
   );
-  const ours = comments.find((c) => (optStr("comment", obj("comment", c), "body") ?? "").includes(COMMENT_MARKER));
-  if (ours) {
-    const id = num("comment", obj("comment", ours), "id");
-    await call(`update comment on #${number}`, () => octokit.rest.issues.updateComment({ ...target, comment_id: id, body }));
-    return;
-  }
-  await call(`comment on #${number}`, () => octokit.rest.issues.createComment({ ...target, issue_number: number, body }));
 }

@@ -86,26 +86,3 @@ export function mapTreeBlobs(data: unknown): Map<string, string> {
   });
   return blobs;
 }
-
-/** Whether a path is under a folder (`""` is the whole repository). */
-export function under(path: string, folder: string): boolean {
-  const prefix = folder.replace(/^\/+|\/+$/g, "");
-  return prefix === "" || path.startsWith(`${prefix}/`);
-}
-
-/** Keeps the changes under `folder`; a rename across its edge becomes an add or a delete. */
-export function filterChanges(changes: ChangedFile[], folder: string): ChangedFile[] {
-  const out: ChangedFile[] = [];
-  for (const change of changes) {
-    const inside = under(change.path, folder);
-    if (change.status !== "renamed" || change.previousPath === undefined) {
-      if (inside) out.push(change);
-      continue;
-    }
-    const wasInside = under(change.previousPath, folder);
-    if (inside && wasInside) out.push(change);
-    else if (inside) out.push({ path: change.path, status: "added" });
-    else if (wasInside) out.push({ path: change.previousPath, status: "deleted" });
-  }
-  return out;
-}

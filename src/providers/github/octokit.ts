@@ -1,18 +1,15 @@
 import { ProbotOctokit } from "probot";
 import type { Probot } from "probot";
 import type { RepoRef } from "../../core/index.js";
-import { ConfigError } from "../../core/index.js";
-import { call } from "./errors.js";
+import { parseOwnerAndName } from "../kit/index.js";
+import { call, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
 import { num, obj } from "./shape.js";
 
 /** `owner/name` → its parts; anything else is a configuration mistake worth naming. */
 export function splitRepository(repo: RepoRef): { owner: string; repo: string } {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repo.repository);
-  if (!match?.[1] || !match[2]) {
-    throw new ConfigError(`GitHub repository must be "owner/name", got ${JSON.stringify(repo.repository)}`, { field: "repository" });
-  }
-  return { owner: match[1], repo: match[2] };
+  const [owner, name] = parseOwnerAndName(repo.repository, "GitHub", "owner/name");
+  return { owner, repo: name };
 }
 
 export interface TokenOctokitOptions {
@@ -43,6 +40,9 @@ export function createTokenOctokit(options: TokenOctokitOptions): GitHubOctokit 
 /**
  * Installation clients for a Probot app: the installation is found from the repository, and
  * remembered per repository in this object (not in the module), so one server serves many.
+ * What is remembered is dropped when GitHub says it changed: an `installation` or
+ * `installation_repositories` event (`forget`), or a 404 on an installation's token (the app was
+ * uninstalled or lost the repository); the next call then looks the installation up again.
  */
 export class InstallationClients {
   private readonly installations = new Map<string, number>();
@@ -58,6 +58,30 @@ export class InstallationClients {
       id = num("installation", obj("installation", data), "id");
       this.installations.set(key, id);
     }
-    return this.app.auth(id);
+    const octokit = await this.app.auth(id);
+    const installation = id;
+    octokit.hook.error("request", (error) => {
+      if (statusOf(error) === 404 && /\/app\/installations\/\d+\/access_tokens/.test(requestUrl(error))) this.forget({ installation });
+      throw error;
+    });
+    return octokit;
   };
+
+  /** Forgets an installation (all its repositories) and the named repositories, whatever their installation. */
+  forget(changed: { installation?: number; repositories?: readonly string[] }): void {
+    const names = new Set((changed.repositories ?? []).map((name) => name.toLowerCase()));
+    for (const [key, id] of [...this.installations]) {
+      if (id === changed.installation || names.has(key)) this.installations.delete(key);
+    }
+  }
+
+  /** How many repositories have a remembered installation (for tests and diagnostics). */
+  get size(): number {
+    return this.installations.size;
+  }
+}
+
+function requestUrl(error: unknown): string {
+  const url = (error as { request?: { url?: unknown } } | null)?.request?.url;
+  return typeof url === "string" ? url : "";
 }

@@ -11,8 +11,11 @@ export interface GitHubProviderOptions {
    * a token-authenticated one. Its base URL selects GitHub Enterprise Server.
    */
   octokitFor(repo: RepoRef): Promise<GitHubOctokit>;
-  /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
-  webhookSecret: string;
+  /**
+   * The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Without it the client
+   * only makes API calls; the server parses deliveries with its own receiver.
+   */
+  webhookSecret?: string;
   /**
    * Files whose content is at least this many UTF-8 bytes, or that hold a NUL character, are
    * uploaded as blobs instead of inline tree content. Default 512 KiB.

@@ -10,17 +10,18 @@ import type {
   ProviderEvent,
   PullRequestInfo,
   RepoRef,
+  WebhookReceiver,
   WebhookRequest,
 } from "../../core/index.js";
-import { ConfigError } from "../../core/index.js";
 import { publishCheckRun } from "./checks.js";
 import { commitChanges, createBranchRef, readBranchHead } from "./commit.js";
-import { findOrOpenPullRequest, readPullRequest, upsertMarkedComment } from "./conversation.js";
+import { findOrOpenPullRequest, readPullRequest, upsertComment } from "./conversation.js";
 import { providerError, statusOf } from "./errors.js";
 import { splitRepository } from "./octokit.js";
 import { GITHUB_CAPABILITIES, type GitHubOctokit, type GitHubProviderOptions } from "./options.js";
 import { changedFilesBetween, isAncestorOf, readFilesAt } from "./read.js";
-import { parseGitHubWebhook } from "./webhook.js";
+import { githubWebhookReceiver } from "./webhook.js";
+import { noWebhookReceiver } from "../kit/index.js";
 
 const DEFAULT_INLINE_LIMIT = 512 * 1024;
 
@@ -29,11 +30,10 @@ export class GitHubProvider implements GitProvider {
   readonly capabilities = GITHUB_CAPABILITIES;
   private readonly options: GitHubProviderOptions;
   private readonly inlineLimit: number;
+  private readonly webhooks: WebhookReceiver;
 
   constructor(options: GitHubProviderOptions) {
-    if (typeof options.webhookSecret !== "string" || options.webhookSecret === "") {
-      throw new ConfigError("GitHub provider: webhookSecret is required to verify deliveries", { field: "webhookSecret" });
-    }
+    this.webhooks = options.webhookSecret === undefined ? noWebhookReceiver("github") : githubWebhookReceiver(options.webhookSecret);
     this.options = options;
     this.inlineLimit = options.inlineContentLimit ?? DEFAULT_INLINE_LIMIT;
   }
@@ -104,11 +104,11 @@ export class GitHubProvider implements GitProvider {
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
     const { octokit, target } = await this.client(repo);
-    await upsertMarkedComment(octokit, target, pullRequest, body);
+    await upsertComment(octokit, target, pullRequest, body, this.capabilities.maxCommentLength);
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseGitHubWebhook(this.options.webhookSecret, request);
+    return this.webhooks.parseWebhook(request);
   }
 
   /** The head of a branch, or null (used by the engine's diagnostics and tests). */

@@ -1,10 +1,10 @@
 import type { ChangedFile, FileContent } from "../../core/index.js";
 import { GitsyncError } from "../../core/index.js";
 import { call } from "./errors.js";
-import { type CompareStatus, filterChanges, mapCompareFiles, mapCompareStatus, mapTreeBlobs, under } from "./mappers.js";
+import { byPath, changesUnder, diffTrees, isUnder, readTarGz } from "../kit/index.js";
+import { type CompareStatus, mapCompareFiles, mapCompareStatus, mapTreeBlobs } from "./mappers.js";
 import { COMPARE_FILE_LIMIT, type GitHubOctokit } from "./options.js";
 import { obj, str } from "./shape.js";
-import { extractTarball } from "./tarball.js";
 
 interface Target {
   owner: string;
@@ -28,7 +28,8 @@ export async function readFilesAt(
   if (!(data instanceof ArrayBuffer)) {
     throw new GitsyncError("provider_error", "GitHub tarball: the answer should be a binary archive", { field: "(body)" });
   }
-  return extractTarball(new Uint8Array(data), (path) => under(path, folder) && (wanted === null || wanted.has(path)));
+  const files = await readTarGz(new Uint8Array(data), (path) => isUnder(path, folder) && (wanted === null || wanted.has(path)), `GitHub tarball of ${commit}`);
+  return [...files].map(([path, content]) => ({ path, content })).sort(byPath);
 }
 
 async function compare(octokit: GitHubOctokit, target: Target, base: string, head: string) {
@@ -53,9 +54,9 @@ export async function changedFilesBetween(
   const data = await compare(octokit, target, base, head);
   const listed = mapCompareFiles(data);
   const complete = Array.isArray(data.files) && data.files.length < COMPARE_FILE_LIMIT;
-  if (complete) return filterChanges(listed, folder);
+  if (complete) return changesUnder(listed, folder);
   const from = str("compare", obj("compare", data.merge_base_commit, "merge_base_commit"), "sha");
-  return filterChanges(await diffTrees(octokit, target, from, head), folder);
+  return changesUnder(await diffCommits(octokit, target, from, head), folder);
 }
 
 async function treeOf(octokit: GitHubOctokit, target: Target, commit: string): Promise<Map<string, string>> {
@@ -63,17 +64,10 @@ async function treeOf(octokit: GitHubOctokit, target: Target, commit: string): P
   return mapTreeBlobs(data);
 }
 
-async function diffTrees(octokit: GitHubOctokit, target: Target, base: string, head: string): Promise<ChangedFile[]> {
+async function diffCommits(octokit: GitHubOctokit, target: Target, base: string, head: string): Promise<ChangedFile[]> {
   const before = await treeOf(octokit, target, base);
   const after = await treeOf(octokit, target, head);
-  const out: ChangedFile[] = [];
-  for (const [path, blob] of after) {
-    const old = before.get(path);
-    if (old === undefined) out.push({ path, status: "added" });
-    else if (old !== blob) out.push({ path, status: "modified" });
-  }
-  for (const path of before.keys()) if (!after.has(path)) out.push({ path, status: "deleted" });
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return diffTrees(before, after, (a, b) => a === b);
 }
 
 export async function isAncestorOf(octokit: GitHubOctokit, target: Target, ancestor: string, descendant: string): Promise<boolean> {

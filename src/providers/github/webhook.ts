@@ -1,5 +1,6 @@
 import { verify } from "@octokit/webhooks-methods";
-import type { Actor, ProviderEvent, PullRequestAction, PullRequestEvent, PushEvent, WebhookRequest } from "../../core/index.js";
+import type { Actor, ProviderEvent, PullRequestAction, PullRequestEvent, PushEvent, WebhookReceiver, WebhookRequest } from "../../core/index.js";
+import { webhookReceiver } from "../kit/index.js";
 import { GitsyncError } from "../../core/index.js";
 import { arr, bool, child, type Json, num, obj, optStr, str } from "./shape.js";
 
@@ -153,4 +154,9 @@ export function normalizeGitHubEvent(event: { name: string; id: string; payload:
   if (event.name === "push") return pushEvent(event.id, payload);
   if (event.name === "pull_request") return pullRequestEvent(event.id, payload);
   return rerequestedEvent(event.name === "check_suite" ? "check_suite" : "check_run", event.id, payload);
+}
+
+/** GitHub's receiver: X-Hub-Signature-256 with the App's (or repository webhook's) secret. */
+export function githubWebhookReceiver(secret: string): WebhookReceiver {
+  return webhookReceiver("github", secret, (request, key) => parseGitHubWebhook(key, request));
 }

@@ -2,7 +2,6 @@ import { Branches, Commits, MergeRequestNotes, MergeRequests, Repositories, Repo
 import type { RateLimitOptions } from "@gitbeaker/requester-utils";
 import {
   BranchMovedError,
-  COMMENT_MARKER,
   GitsyncError,
   type ChangedFile,
   type CheckHandle,
@@ -16,23 +15,26 @@ import {
   type ProviderEvent,
   type PullRequestInfo,
   type RepoRef,
+  type WebhookReceiver,
   type WebhookRequest,
   sameContent,
 } from "../../core/index.js";
-import { readTarGz } from "./archive.js";
 import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
 import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
-import { commonDirectory, isUnder, normalizeDirectory } from "./paths.js";
 import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
-import { parseGitLabWebhook } from "./webhook.js";
+import { gitlabWebhookReceiver } from "./webhook.js";
+import { byPath, changesUnder, commonDirectory, diffTrees, folderOf, isUnder, normalizeDirectory, noWebhookReceiver, readTarGz, upsertMarkedComment } from "../kit/index.js";
 
 export interface GitLabProviderOptions {
   /** GitLab.com by default; the root URL of a self-managed instance otherwise (no `/api/v4`). */
   host?: string;
   /** A project, group or personal access token with `api` scope, or a function returning one. */
   token: string | (() => Promise<string>);
-  /** The secret token configured on the project's webhook (sent back in X-Gitlab-Token). */
-  webhookSecret: string;
+  /**
+   * The secret token configured on the project's webhook (sent back in X-Gitlab-Token). Without
+   * it the client only makes API calls; the server parses deliveries with its own receiver.
+   */
+  webhookSecret?: string;
   retry?: Partial<RetryOptions>;
   /** gitbeaker's client-side rate limits (requests per minute by endpoint glob). */
   rateLimits?: RateLimitOptions;
@@ -77,7 +79,7 @@ export class GitLabProvider implements GitProvider {
     Repositories: Repositories;
     RepositoryFiles: RepositoryFiles;
   };
-  readonly #webhookSecret: string;
+  readonly #webhooks: WebhookReceiver;
   readonly #rawFileLimit: number;
   /** The last archive read for named files, by repository, commit and folder (see #archive). */
   readonly #namedRead = new Map<string, Map<string, Buffer>>();
@@ -85,7 +87,6 @@ export class GitLabProvider implements GitProvider {
   #resolved: { key: string; at: number } | null = null;
 
   constructor(options: GitLabProviderOptions) {
-    if (options.webhookSecret === "") throw new GitsyncError("config_error", "GitLab provider: webhookSecret must not be empty");
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
     const settings = {
       host: (options.host ?? "https://gitlab.com").replace(/\/+$/, ""),
@@ -105,7 +106,7 @@ export class GitLabProvider implements GitProvider {
       Repositories: new Repositories(settings),
       RepositoryFiles: new RepositoryFiles(settings),
     };
-    this.#webhookSecret = options.webhookSecret;
+    this.#webhooks = options.webhookSecret === undefined ? noWebhookReceiver("gitlab") : gitlabWebhookReceiver(options.webhookSecret);
     this.#rawFileLimit = options.rawFileLimit ?? DEFAULT_RAW_FILE_LIMIT;
   }
 
@@ -141,7 +142,7 @@ export class GitLabProvider implements GitProvider {
       compare.timedOut || compare.listed >= COMPARE_DIFF_LIMIT
         ? await this.#diffArchives(repo, await this.#mergeBase(repo, base, head), head, directory)
         : compare.files;
-    return files.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
+    return changesUnder(files, directory);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
@@ -179,7 +180,8 @@ export class GitLabProvider implements GitProvider {
 
     const changes = new Map(request.changes.map((change) => [change.path, change]));
     const touched = [...changes.keys()];
-    if (touched.length === 0) return { sha: null };
+    const creating = actual === null && !root;
+    if (touched.length === 0) return this.#noDifference(request, creating);
     const keep = new Set(touched);
     const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p), "reuse");
 
@@ -192,15 +194,14 @@ export class GitLabProvider implements GitProvider {
         actions.push({ action: existing === undefined ? "create" : "update", filePath: change.path, content: change.content, encoding: "text" });
       }
     }
-    // No difference: no commit, and no new branch either.
-    if (actions.length === 0) return { sha: null };
+    if (actions.length === 0) return this.#noDifference(request, creating);
 
     let created: unknown;
     try {
       created = await this.#api.Commits.create(repository, request.branch, request.message, actions, {
         authorName: request.author.name,
         authorEmail: request.author.email,
-        ...(actual === null && !root ? { startSha: request.expectedHead } : {}),
+        ...(creating ? { startSha: request.expectedHead } : {}),
       });
     } catch (error) {
       if (error instanceof GitLabHttpError && error.status === 400 && STALE_TREE.test(error.gitlabMessage)) {
@@ -215,6 +216,12 @@ export class GitLabProvider implements GitProvider {
     // re-reads the branch (its retry finds its own commit and makes no second one).
     if (parent !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, parent);
     return { sha: commit.id };
+  }
+
+  /** No commit; a branch the request asked to create still is, at the expected head (see the port). */
+  async #noDifference(request: CommitRequest, creating: boolean): Promise<CommitResult> {
+    if (creating) await this.createBranch(request, request.branch, request.expectedHead);
+    return { sha: null };
   }
 
   /**
@@ -274,19 +281,23 @@ export class GitLabProvider implements GitProvider {
   }
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
-    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-    const text = marked.length <= NOTE_LIMIT ? marked : marked.slice(0, NOTE_LIMIT);
-    const notes = asArray(
-      await this.#api.MergeRequestNotes.all(repo.repository, pullRequest, { perPage: NOTES_PER_PAGE }),
-      "notes",
-    ).map(noteOf);
-    const ours = notes.find((note) => !note.system && note.body.includes(COMMENT_MARKER));
-    if (ours === undefined) await this.#api.MergeRequestNotes.create(repo.repository, pullRequest, text);
-    else if (ours.body !== text) await this.#api.MergeRequestNotes.edit(repo.repository, pullRequest, ours.id, { body: text });
+    const notes = this.#api.MergeRequestNotes;
+    await upsertMarkedComment(
+      {
+        list: async () =>
+          asArray(await notes.all(repo.repository, pullRequest, { perPage: NOTES_PER_PAGE }), "notes")
+            .map(noteOf)
+            .map((note) => ({ id: note.id, body: note.body, ignore: note.system })),
+        create: async (text) => void (await notes.create(repo.repository, pullRequest, text)),
+        update: async (id, text) => void (await notes.edit(repo.repository, pullRequest, id, { body: text })),
+      },
+      body,
+      NOTE_LIMIT,
+    );
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
-    return parseGitLabWebhook(request, this.#webhookSecret);
+    return this.#webhooks.parseWebhook(request);
   }
 
   async #raw(repo: RepoRef, sha: string, path: string): Promise<Buffer | null> {
@@ -320,7 +331,7 @@ export class GitLabProvider implements GitProvider {
     if (body === null || (isPlainEmpty(body) && directory !== "")) return new Map();
     if (!(body instanceof Blob)) throw new GitsyncError("provider_error", `GitLab archive of ${sha}: expected a tar.gz body, got ${typeof body}`);
     if (body.size === 0) return new Map();
-    return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true);
+    return readTarGz(new Uint8Array(await body.arrayBuffer()), () => true, `GitLab archive of ${sha}`);
   }
 
   /** The merge base of two commits; the first one itself for unrelated histories. */
@@ -336,14 +347,7 @@ export class GitLabProvider implements GitProvider {
   async #diffArchives(repo: RepoRef, base: string, head: string, directory: string): Promise<ChangedFile[]> {
     const all = (p: string) => isUnder(p, directory);
     const [before, after] = await Promise.all([this.#archive(repo, base, directory, all), this.#archive(repo, head, directory, all)]);
-    const changed: ChangedFile[] = [];
-    for (const [path, content] of after) {
-      const old = before.get(path);
-      if (old === undefined) changed.push({ path, status: "added" });
-      else if (!old.equals(content)) changed.push({ path, status: "modified" });
-    }
-    for (const path of before.keys()) if (!after.has(path)) changed.push({ path, status: "deleted" });
-    return changed.sort(byPath);
+    return diffTrees(before, after, (a, b) => a.equals(b));
   }
 }
 
@@ -359,14 +363,6 @@ async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
 
 function isPlainEmpty(body: unknown): boolean {
   return typeof body === "object" && body !== null && !(body instanceof Blob) && Object.keys(body).length === 0;
-}
-
-function folderOf(path: string): string {
-  return path.split("/").slice(0, -1).join("/");
-}
-
-function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 function toContents(files: Map<string, Buffer>): FileContent[] {

@@ -1,17 +1,19 @@
 import { createRequesterFn, getMatchingRateLimiter, type FormattedResponse, type RequestOptions, type ResourceOptions, type RequesterType } from "@gitbeaker/requester-utils";
 import { GitsyncError } from "../../core/index.js";
+import { DEFAULT_RETRY as KIT_RETRY, retryingFetch, type FetchLike } from "../kit/index.js";
 
 /**
  * gitbeaker's own request handler retries only 429 and 502, ignores Retry-After and keeps the
  * failed Request (with the PRIVATE-TOKEN header) inside its errors. gitsync supplies its own
  * handler through gitbeaker's documented `requesterFn` extension point: the request building
- * (query strings, body encoding, auth header, rate limiters) stays gitbeaker's.
+ * (query strings, body encoding, auth header, rate limiters) stays gitbeaker's, the retry is the
+ * provider kit's.
  */
 
 export interface RetryOptions {
   /** Attempts after the first one; default 3. */
   retries: number;
-  /** First backoff for 5xx without Retry-After, doubled per attempt; default 500 ms. */
+  /** First backoff without Retry-After, doubled per attempt; default 500 ms. */
   baseDelayMs: number;
   /** Upper bound for any wait, including a server's Retry-After; default 60 s. */
   maxDelayMs: number;
@@ -22,10 +24,10 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
-  retries: 3,
-  baseDelayMs: 500,
-  maxDelayMs: 60_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  retries: KIT_RETRY.retries,
+  baseDelayMs: KIT_RETRY.minDelayMs,
+  maxDelayMs: KIT_RETRY.maxDelayMs,
+  sleep: KIT_RETRY.sleep,
 };
 
 /** An HTTP failure from GitLab, safe to log: method, path and GitLab's own message only. */
@@ -42,25 +44,6 @@ export class GitLabHttpError extends GitsyncError {
     this.status = status;
     this.gitlabMessage = gitlabMessage;
   }
-}
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(header: string | null, now: number = Date.now()): number | null {
-  if (header === null || header.trim() === "") return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-/**
- * 429 means the request was not processed, so every method is retried. A gateway error
- * (502/503/504) is retried too: GitLab answers these before the Rails request runs. A 500 may
- * follow a partial write, so only reads are retried on it.
- */
-function isRetryable(method: string, status: number): boolean {
-  if (status === 429 || status === 502 || status === 503 || status === 504) return true;
-  return status === 500 && method === "GET";
 }
 
 async function parseBody(response: Response): Promise<FormattedResponse["body"]> {
@@ -86,33 +69,30 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 function createHandler(retry: RetryOptions) {
+  const { baseDelayMs, fetch: fetchImpl, ...rest } = retry;
   return async (endpoint: string, options?: Record<string, unknown>): Promise<FormattedResponse> => {
     const { rateLimiters, prefixUrl, searchParams, method = "GET", headers, body, signal } = (options ?? {}) as RequestOptions;
     const base = prefixUrl === undefined ? undefined : prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`;
     const url = new URL(endpoint, base);
     url.search = searchParams ?? "";
     const limiter = getMatchingRateLimiter(endpoint, rateLimiters, method);
-    for (let attempt = 0; ; attempt += 1) {
+    // gitbeaker's client-side limiter is asked before every attempt, retries included.
+    const limited: FetchLike = async (target, init) => {
       await limiter();
-      let response: Response;
-      try {
-        response = await (retry.fetch ?? fetch)(url, { method, headers, body: body ?? null, signal: signal ?? null });
-      } catch (error) {
-        // The cause may carry the request; keep only its message.
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new GitsyncError("provider_error", `GitLab ${method} ${endpoint} failed: ${reason}`);
-      }
-      if (response.ok) {
-        return { body: await parseBody(response), headers: Object.fromEntries(response.headers.entries()), status: response.status };
-      }
-      if (attempt < retry.retries && isRetryable(method, response.status)) {
-        await response.body?.cancel();
-        const wait = retryAfterMs(response.headers.get("retry-after")) ?? retry.baseDelayMs * 2 ** attempt;
-        await retry.sleep(Math.min(wait, retry.maxDelayMs));
-        continue;
-      }
-      throw new GitLabHttpError(method, endpoint, response.status, await errorMessage(response));
+      return fetchImpl === undefined ? fetch(target, init) : fetchImpl(target, init);
+    };
+    let response: Response;
+    try {
+      response = await retryingFetch(limited, { ...rest, minDelayMs: baseDelayMs })(url, { method, headers, body: body ?? null, signal: signal ?? null });
+    } catch (error) {
+      // The cause may carry the request; keep only its message.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new GitsyncError("provider_error", `GitLab ${method} ${endpoint} failed: ${reason}`);
     }
+    if (response.ok) {
+      return { body: await parseBody(response), headers: Object.fromEntries(response.headers.entries()), status: response.status };
+    }
+    throw new GitLabHttpError(method, endpoint, response.status, await errorMessage(response));
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookRequest } from "../../core/index.js";
+import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookReceiver, type WebhookRequest } from "../../core/index.js";
+import { webhookReceiver } from "../kit/index.js";
 import { asObject, str } from "./mappers.js";
 
 /**
@@ -108,4 +109,9 @@ function mergeRequestEvent(request: WebhookRequest, payload: Record<string, unkn
     base: str(attributes, "target_branch", what),
     baseSha: null,
   };
+}
+
+/** GitLab's receiver: X-Gitlab-Token checked against the project webhook's secret token. */
+export function gitlabWebhookReceiver(secret: string): WebhookReceiver {
+  return webhookReceiver("gitlab", secret, parseGitLabWebhook);
 }

@@ -3,7 +3,6 @@ import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   BranchMovedError,
-  COMMENT_MARKER,
   ConfigError,
   ConflictError,
   GitsyncError,
@@ -35,6 +34,7 @@ import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
 import { TreeBuilder, validatePath } from "./tree-builder.js";
 import { parsePayload, verify } from "./webhook.js";
+import { changesUnder, isUnder, markedComment, normalizeDirectory } from "../kit/index.js";
 
 export interface LocalProviderOptions {
   /** The folder holding one bare repository per tenant: `<root>/<repository>.git`. */
@@ -71,14 +71,11 @@ function revision(value: string): string {
   return value;
 }
 
+/** The kit's folder rule, plus the local check that git will not read the folder as an option. */
 function normalisePath(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, "");
+  const trimmed = normalizeDirectory(path);
   if (trimmed !== "") validatePath(trimmed);
   return trimmed;
-}
-
-function isUnder(path: string, prefix: string): boolean {
-  return prefix === "" || path.startsWith(`${prefix}/`);
 }
 
 function actorEnv(author: Actor, committer: Actor): Record<string, string> {
@@ -228,7 +225,7 @@ export class LocalProvider implements GitProvider {
         changed.push({ path, status: status === "A" ? "added" : status === "D" ? "deleted" : "modified" });
       }
     }
-    return changed.filter((c) => isUnder(c.path, prefix));
+    return changesUnder(changed, prefix);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
@@ -281,7 +278,11 @@ export class LocalProvider implements GitProvider {
     const builder = await TreeBuilder.fromCommit(git, objectFormat, parent, parent === current && currentTree ? currentTree : undefined);
     builder.apply(request.changes);
     const { tree } = await builder.write();
-    if (tree === null) return { sha: null };
+    if (tree === null) {
+      // No commit; a branch the request asked to create still is, at the expected head (see the port).
+      if (current === null && parent !== null) await this.moveBranch(git, branch, parent, zero, null, "gitsync: create branch");
+      return { sha: null };
+    }
 
     const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
     const sha = await git.text(["commit-tree", tree, ...(parent ? ["-p", parent] : [])], {
@@ -409,8 +410,7 @@ export class LocalProvider implements GitProvider {
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
     await this.pull(repo.repository, pullRequest);
-    const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-    await this.options.reviews.upsertLocalComment(repo.repository, pullRequest, marked);
+    await this.options.reviews.upsertLocalComment(repo.repository, pullRequest, markedComment(body, this.capabilities.maxCommentLength));
   }
 
   /**
