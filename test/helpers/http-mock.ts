@@ -1,10 +1,15 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { describedApiViolations, holdRepliesToVendorDescriptions } from "./described-replies.js";
+
+export { offTheDescription } from "./described-replies.js";
 
 /**
  * Strict HTTP mocking for the hosted providers' APIs (renovate's test/http-mock.ts pattern):
  * the network is closed except loopback, every request must match a mock, and every mock must
- * be used. Either failure fails the test that caused it.
+ * be used. Either failure fails the test that caused it. Every mocked exchange with GitHub,
+ * GitLab or Bitbucket is also held to the vendor's API description (test/helpers/vendor-apis.ts):
+ * a request or reply the description does not allow fails the test the same way.
  *
  * Call `useStrictHttpMock()` at the top of a test file; use `nock(baseUrl)` as usual inside
  * tests. `requests` lists what was called (method and path), for call counting: nock 14 only
@@ -47,6 +52,8 @@ function isLoopback(req: RequestLike): boolean {
   return LOOPBACK.test(host);
 }
 
+holdRepliesToVendorDescriptions();
+
 export function createStrictHttpMock(): StrictHttpMockSession {
   const unmatched: string[] = [];
   const requests: { method: string; url: string }[] = [];
@@ -72,6 +79,7 @@ export function createStrictHttpMock(): StrictHttpMockSession {
     start() {
       unmatched.length = 0;
       requests.length = 0;
+      describedApiViolations.length = 0;
       nock.emitter.on("no match", onNoMatch);
     },
     finish() {
@@ -81,6 +89,8 @@ export function createStrictHttpMock(): StrictHttpMockSession {
       const problems: string[] = [];
       if (unmatched.length > 0) problems.push(`unmatched requests:\n  ${unmatched.join("\n  ")}`);
       if (pending.length > 0) problems.push(`unused mocks:\n  ${pending.join("\n  ")}`);
+      const violations = describedApiViolations.splice(0);
+      if (violations.length > 0) problems.push(`not allowed by the vendor's API description:\n  ${violations.join("\n  ")}`);
       return problems;
     },
   };
