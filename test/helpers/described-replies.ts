@@ -74,6 +74,20 @@ function record(interceptor: InterceptorLike, uri: string, requestBody: unknown,
   }
 }
 
+type ReplyFunction<T> = (this: InterceptorLike, uri: string, body: unknown, callback?: (error: Error | null, result: T) => void) => T | Promise<T>;
+
+/** A reply function as a promise-returning one, whether it returns or calls back (nock allows both). */
+function promised<T>(fn: ReplyFunction<T>): (this: InterceptorLike, uri: string, body: unknown) => Promise<T> {
+  if (fn.length < 3) return async function (this: InterceptorLike, uri, body) {
+    return fn.call(this, uri, body);
+  };
+  return function (this: InterceptorLike, uri, body) {
+    return new Promise<T>((resolve, reject) => {
+      void fn.call(this, uri, body, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+  };
+}
+
 /** Installs the hook once per process; later calls do nothing. */
 export function holdRepliesToVendorDescriptions(): void {
   const probe = nock("http://prototype.invalid").get("/") as unknown as InterceptorLike;
@@ -84,9 +98,7 @@ export function holdRepliesToVendorDescriptions(): void {
   proto.reply = function (this: InterceptorLike, ...args: unknown[]) {
     const [status, body, headers] = args as [unknown, unknown, Headers];
     if (typeof status === "function") {
-      const full = status as (this: InterceptorLike, uri: string, body: unknown) => FullReply | Promise<FullReply>;
-      // A callback-style reply (three parameters) is left as written.
-      if (full.length === 3) return original.call(this, status);
+      const full = promised(status as ReplyFunction<FullReply>);
       return original.call(this, async function (this: InterceptorLike, uri: string, requestBody: unknown) {
         const reply = await full.call(this, uri, requestBody);
         record(this, uri, requestBody, reply);
@@ -95,8 +107,7 @@ export function holdRepliesToVendorDescriptions(): void {
     }
     if (/\S/.test(headerOf(headers, "content-encoding")) || body instanceof Readable) return original.call(this, ...args);
     const code = (status as number | undefined) ?? 200;
-    const produce = typeof body === "function" ? (body as (this: InterceptorLike, uri: string, b: unknown) => unknown) : () => body;
-    if (produce.length === 3) return original.call(this, ...args);
+    const produce = typeof body === "function" ? promised(body as ReplyFunction<unknown>) : () => body;
     return original.call(
       this,
       code,
