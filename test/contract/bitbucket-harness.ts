@@ -72,6 +72,9 @@ export class BitbucketHarness implements ContractHarness {
   readonly model = new BitbucketModel(API_URL, WEB_URL);
   private count = 0;
   private failNext: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** A pending `failure` step, and whether the step it hit registers nothing more. */
+  private refusal: 401 | 503 | null = null;
+  private muted = false;
 
   constructor(options: { retryMinDelayMs?: number } = {}) {
     this.provider = new BitbucketProvider({
@@ -132,6 +135,8 @@ export class BitbucketHarness implements ContractHarness {
       const parts = splitUri(uri);
       return parts !== null && path.test(parts.path);
     };
+    if (this.muted) return;
+    if (this.refusal !== null) return this.refuse(method, matcher);
     if (this.failNext) {
       const { status, retryAfterSeconds } = this.failNext;
       this.failNext = null;
@@ -154,8 +159,28 @@ export class BitbucketHarness implements ContractHarness {
       });
   }
 
+  /** The provider's fetch retries a 5xx three times and never a 401. */
+  private refuse(method: Method, matcher: (uri: string) => boolean): void {
+    const status = this.refusal as 401 | 503;
+    this.refusal = null;
+    this.muted = true;
+    const body = { type: "error", error: { message: status === 401 ? "Unauthorized" : "Service Unavailable" } };
+    for (let i = 0; i < (status >= 500 ? 4 : 1); i++) {
+      nock(API_ORIGIN)
+        .intercept(matcher, method)
+        .reply(() => {
+          this.count++;
+          return [status, body, JSON_TYPE];
+        });
+    }
+  }
+
   expect(step: ContractStep): void {
+    this.muted = false;
     switch (step.op) {
+      case "failure":
+        this.refusal = step.status;
+        return;
       case "transientFailure":
         this.failNext = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
         return;

@@ -69,6 +69,7 @@ export class GitHubHarness implements ContractHarness {
   readonly replies = new GitHubReplies(API, WEB, OWNER, NAME, this.forge);
   private requests = 0;
   private transient: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  private failure: 401 | 503 | null = null;
 
   constructor() {
     const octokit = createTestOctokit();
@@ -146,6 +147,11 @@ export class GitHubHarness implements ContractHarness {
   async cleanup(): Promise<void> {}
 
   expect(step: ContractStep): void {
+    if (step.op === "failure") {
+      this.failure = step.status;
+      return;
+    }
+    if (this.failure !== null) return this.registerFailure(this.specsFor(step)[0]);
     if (step.op === "transientFailure") {
       this.transient = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
       return;
@@ -166,6 +172,15 @@ export class GitHubHarness implements ContractHarness {
     for (const spec of specs) this.register(spec);
   }
 
+  /** Octokit's retry plugin makes three more attempts after a 5xx, none after a 4xx. */
+  private registerFailure(first: Spec | undefined): void {
+    const status = this.failure as 401 | 503;
+    this.failure = null;
+    if (!first) throw new Error("harness: a failure step must precede a step that makes a request");
+    const body = status === 401 ? errors.badCredentials : errors.serverError;
+    for (let i = 0; i < (status >= 500 ? 4 : 1); i++) this.register({ ...first, reply: () => [status, body, JSON_TYPE] });
+  }
+
   private register(spec: Spec): void {
     const scope = nock(spec.host ?? API, spec.accept ? { reqheaders: { accept: spec.accept } } : {});
     let interceptor = scope.intercept(spec.path, spec.method);
@@ -176,7 +191,7 @@ export class GitHubHarness implements ContractHarness {
     });
   }
 
-  private specsFor(step: Exclude<ContractStep, { op: "transientFailure" }>): Spec[] {
+  private specsFor(step: Exclude<ContractStep, { op: "transientFailure" | "failure" }>): Spec[] {
     const f = this.forge;
     const r = this.replies;
     switch (step.op) {

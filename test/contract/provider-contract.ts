@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BranchMovedError, COMMENT_MARKER, GitsyncError } from "../../src/core/index.js";
 import type { Actor, ChangedFile, CommitRequest, FileChange, FileContent } from "../../src/core/index.js";
 import type { ContractHarness, HarnessFactory } from "./harness.js";
+import { failureCases } from "./provider-contract-failures.js";
 
 /**
  * The provider contract: the same cases against every GitProvider. A harness stands for one
@@ -406,6 +407,8 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       h.expect({ op: "readFiles", sha: main, path: "config" });
       expect(byPath(await h.provider.readFiles(h.repo, main, "config"))).toEqual(under(SEED, "config"));
     });
+
+    if (http) failureCases(() => h, () => main);
 
     it("commits 1,000 files with as many requests as 10 files", async () => {
       const small = manyFiles(10, "small");
