@@ -151,7 +151,7 @@ export class GitHubHarness implements ContractHarness {
       this.failure = step.status;
       return;
     }
-    if (this.failure !== null) return this.registerFailure(this.specsFor(step)[0]);
+    if (step.op !== "transientFailure" && this.failure !== null) return this.registerFailure(this.specsFor(step)[0]);
     if (step.op === "transientFailure") {
       this.transient = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
       return;
