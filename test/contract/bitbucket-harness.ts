@@ -215,6 +215,8 @@ export class BitbucketHarness implements ContractHarness {
         // A root commit reads no file first: there is no tree to compare with.
         const reads = step.root === true ? 0 : step.outcome === "empty" ? step.files : 1;
         for (let i = 0; i < reads; i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
+        // No difference on a branch asked for: the branch is created at the expected head.
+        if (step.outcome === "empty" && step.createBranch === true && !this.model.branches.has(step.branch)) this.route("POST", R.branches, (_m, _q, body) => this.postBranch(body));
         if (step.outcome === "empty") return;
         this.route("POST", R.src, (_m, _q, body, headers) => this.postSrc(body, headers));
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));

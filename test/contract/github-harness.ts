@@ -409,7 +409,11 @@ export class GitHubHarness implements ContractHarness {
         return [201, r.gitTree(result, false), JSON_TYPE];
       },
     };
-    if (step.outcome === "empty") return step.files === 0 ? [getRef] : [getRef, getCommit, postTree];
+    if (step.outcome === "empty") {
+      // No difference on a branch asked for: the branch is created at the expected head.
+      const create = step.createBranch === true && !exists ? [this.createRefSpec()] : [];
+      return step.files === 0 ? [getRef, ...create] : [getRef, getCommit, postTree, ...create];
+    }
     const postCommit: Spec = {
       method: "POST",
       path: `${REPO}/git/commits`,

@@ -170,6 +170,8 @@ export class GitLabHarness implements ContractHarness {
         // A tree the caller just read at the expected head is reused, not downloaded again.
         if (step.root !== true && step.treeRead !== true) this.#onArchive();
         if (step.outcome === "committed") this.#on("POST", "repository/commits", (_url, body) => this.#createCommit(body));
+        // No difference on a branch asked for: the branch is created at the expected head.
+        else if (step.createBranch === true && !this.forge.branches.has(step.branch)) this.expect({ op: "createBranch", branch: step.branch, sha: "" });
         return;
       case "openPullRequest":
         this.#on("GET", "merge_requests", (url) => {

@@ -247,6 +247,14 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(await h.head("main")).toBe(main);
     });
 
+    it("creates the requested branch at the expected head when the commit makes no difference", async () => {
+      const same: FileChange[] = [{ action: "upsert", path: "config/models/café.yaml", content: 'name: "ü"\n' }];
+      const result = await commit(same, { branch: "demo/2024.05.01.9", createBranch: true, outcome: "empty" });
+      expect(result).toEqual({ sha: null });
+      expect(await h.head("demo/2024.05.01.9")).toBe(main);
+      expect(await h.head("main")).toBe(main);
+    });
+
     it("refuses a commit on a stale head with BranchMovedError and leaves the branch alone", async () => {
       const { sha: moved } = await commit(CHANGES);
       const before = await h.snapshot(moved as string);

@@ -283,7 +283,11 @@ export class BitbucketProvider implements GitProvider {
     // An empty expected head and no branch: its root commit, of the files alone.
     const root = head === null && expectedHead === "";
     if (head === null ? !request.createBranch && !root : head !== expectedHead) throw new BranchMovedError(branch, expectedHead || null, head);
-    if (root ? !request.changes.some((c) => c.action === "upsert") : !(await this.makesDifference(r, expectedHead, request.changes))) return { sha: null };
+    if (root ? !request.changes.some((c) => c.action === "upsert") : !(await this.makesDifference(r, expectedHead, request.changes))) {
+      // No difference: no commit; a branch asked for still starts at the expected head.
+      if (head === null && !root) await this.createBranch(request, branch, expectedHead);
+      return { sha: null };
+    }
 
     const body = commitBody(request);
     const op = `POST src (commit to ${branch})`;

@@ -179,7 +179,12 @@ export class GitLabProvider implements GitProvider {
 
     const changes = new Map(request.changes.map((change) => [change.path, change]));
     const touched = [...changes.keys()];
-    if (touched.length === 0) return { sha: null };
+    // No difference: no commit; a branch asked for still starts at the expected head.
+    const unchanged = async () => {
+      if (actual === null && !root) await this.createBranch(request, request.branch, request.expectedHead);
+      return { sha: null };
+    };
+    if (touched.length === 0) return unchanged();
     const keep = new Set(touched);
     const current = root ? new Map<string, Uint8Array>() : await this.#archive(request, request.expectedHead, commonDirectory(touched), (p) => keep.has(p), "reuse");
 
@@ -192,8 +197,7 @@ export class GitLabProvider implements GitProvider {
         actions.push({ action: existing === undefined ? "create" : "update", filePath: change.path, content: change.content, encoding: "text" });
       }
     }
-    // No difference: no commit, and no new branch either.
-    if (actions.length === 0) return { sha: null };
+    if (actions.length === 0) return unchanged();
 
     let created: unknown;
     try {

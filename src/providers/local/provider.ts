@@ -281,7 +281,11 @@ export class LocalProvider implements GitProvider {
     const builder = await TreeBuilder.fromCommit(git, objectFormat, parent, parent === current && currentTree ? currentTree : undefined);
     builder.apply(request.changes);
     const { tree } = await builder.write();
-    if (tree === null) return { sha: null };
+    if (tree === null) {
+      // No difference: no commit; a branch asked for still starts at the expected head.
+      if (current === null && parent !== null) await this.moveBranch(git, branch, parent, zero, null, "gitsync: create branch");
+      return { sha: null };
+    }
 
     const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
     const sha = await git.text(["commit-tree", tree, ...(parent ? ["-p", parent] : [])], {
