@@ -99,6 +99,10 @@ export class BitbucketHarness implements ContractHarness {
     this.model.branches.clear();
   }
 
+  async deleteBranch(branch: string): Promise<void> {
+    this.model.branches.delete(branch);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return { ...(this.model.commits.get(sha)?.files ?? {}) };
   }

@@ -89,6 +89,10 @@ export class GitHubHarness implements ContractHarness {
     this.forge.branches.clear();
   }
 
+  async deleteBranch(branch: string): Promise<void> {
+    this.forge.branches.delete(branch);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return this.forge.snapshot(sha);
   }

@@ -80,6 +80,10 @@ export class GitLabHarness implements ContractHarness {
     this.forge.branches.clear();
   }
 
+  async deleteBranch(branch: string): Promise<void> {
+    this.forge.branches.delete(branch);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return Object.fromEntries(this.forge.commit(sha).files);
   }

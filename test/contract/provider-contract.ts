@@ -311,6 +311,16 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       await rootThenNext("main", FIRST.slice(0, 1));
     });
 
+    it("reads a deleted tracked branch as absent and refuses to commit to it", async () => {
+      await h.deleteBranch("main");
+      h.expect({ op: "resolveRef", ref: "main", exists: false });
+      expect(await h.provider.resolveRef(h.repo, "main")).toBeNull();
+      const error = await rejection(commit([{ action: "upsert", path: "config/models/late.yaml", content: "name: late\n" }], { outcome: "moved" }));
+      expect(error).toBeInstanceOf(BranchMovedError);
+      expect((error as BranchMovedError).branch).toBe("main");
+      expect(await h.head("main")).toBeNull();
+    });
+
     it("refuses a root commit when the branch exists meanwhile", async () => {
       const error = await rejection(commit([{ action: "upsert", path: "a.yaml", content: "a: 1\n" }], { expectedHead: "", outcome: "moved" }));
       expect(error).toBeInstanceOf(BranchMovedError);
