@@ -25,6 +25,9 @@ function option(args: string[], name: string, fallback: number): number {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
 
+/** Requests per port call of every measured operation, printed after the table. */
+const breakdown: string[] = [];
+
 async function measureOne(name: string, resources: number): Promise<number[]> {
   // Loaded here: nock intercepts every HTTP request of the process once imported.
   const { default: nock } = await import("nock");
@@ -37,12 +40,16 @@ async function measureOne(name: string, resources: number): Promise<number[]> {
     async count(calls) {
       session.start();
       const before = h.requestCount();
+      const each: string[] = [];
       for (const [step, call] of calls) {
+        const at = h.requestCount();
         h.expect(step);
         await call();
+        each.push(`${step.op} ${h.requestCount() - at}`);
       }
       const problems = session.finish();
       if (problems.length > 0) throw new Error(`${name}: ${problems.join("\n")}`);
+      breakdown.push(`${name}: ${each.join(", ")}`);
       return h.requestCount() - before;
     },
   };
@@ -85,5 +92,6 @@ export async function run(args: string[]): Promise<void> {
       return target && (counts[n]?.[i] ?? 0) > Number(target.replace(/\D/g, "")) ? [`${n}: ${op}`] : [];
     }),
   );
+  console.log(`\nper port call:\n${breakdown.join("\n")}\n`);
   console.log(missed.length === 0 ? "every target met" : `targets missed: ${missed.join("; ")}`);
 }
