@@ -201,6 +201,24 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       ]);
     });
 
+    it("reports a rename inside the path as a rename, into it as an add and out of it as a delete", async () => {
+      const moves: FileChange[] = [
+        { action: "delete", path: "config/models/orders.yaml" },
+        { action: "upsert", path: "config/models/orders-renamed.yaml", content: SEED["config/models/orders.yaml"]! },
+        { action: "delete", path: "other/ignored.yaml" },
+        { action: "upsert", path: "config/models/imported.yaml", content: SEED["other/ignored.yaml"]! },
+        { action: "delete", path: "config/jobs/nightly.yaml" },
+        { action: "upsert", path: "other/nightly.yaml", content: SEED["config/jobs/nightly.yaml"]! },
+      ];
+      const { sha } = await commit(moves);
+      h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
+      expect(byPath(await h.provider.changedFiles(h.repo, main, sha as string, "config"))).toEqual([
+        { path: "config/jobs/nightly.yaml", status: "deleted" },
+        { path: "config/models/imported.yaml", status: "added" },
+        { path: "config/models/orders-renamed.yaml", status: "renamed", previousPath: "config/models/orders.yaml" },
+      ]);
+    });
+
     it("lists only a behind branch's own changes, as its pull request shows them", async () => {
       // The branch is cut from main; then main gains `late.yaml` and loses the nightly job.
       const own: FileChange[] = [{ action: "upsert", path: "config/models/mine.yaml", content: "name: mine\n" }];

@@ -22,6 +22,7 @@ import {
 import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, cut, reportBody } from "./checks.js";
 import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
+import { changesUnder } from "../kit/index.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead, type Page } from "./mappers.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { parseBitbucketWebhook } from "./webhook.js";
@@ -246,7 +247,7 @@ export class BitbucketProvider implements GitProvider {
     const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
-    return files.filter((f) => isUnder(f.path, path) || (f.previousPath !== undefined && isUnder(f.previousPath, path)));
+    return changesUnder(files, path);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

@@ -22,6 +22,7 @@ import {
 import { readTarGz } from "./archive.js";
 import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
 import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
+import { changesUnder } from "../kit/index.js";
 import { commonDirectory, isUnder, normalizeDirectory } from "./paths.js";
 import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
 import { parseGitLabWebhook } from "./webhook.js";
@@ -141,7 +142,7 @@ export class GitLabProvider implements GitProvider {
       compare.timedOut || compare.listed >= COMPARE_DIFF_LIMIT
         ? await this.#diffArchives(repo, await this.#mergeBase(repo, base, head), head, directory)
         : compare.files;
-    return files.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
+    return changesUnder(files, directory);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

@@ -3,3 +3,4 @@
  * and never import each other.
  */
 export { commonDirectory, isUnder, normalizeDirectory } from "./paths.js";
+export { changesUnder } from "./changes.js";
