@@ -143,7 +143,12 @@ export const syncSchemas = {
         items: {
           type: "object",
           required: ["check", "ok", "message"],
-          properties: { check: { type: "string" }, ok: { type: "boolean" }, message: { type: "string" } },
+          properties: {
+            check: { type: "string" },
+            ok: { type: "boolean" },
+            message: { type: "string" },
+            code: { type: "string", description: "A failed step's error code, e.g. `unauthorized` for a revoked or wrong token" },
+          },
         },
       },
     },

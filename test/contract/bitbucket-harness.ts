@@ -72,6 +72,9 @@ export class BitbucketHarness implements ContractHarness {
   readonly model = new BitbucketModel(API_URL, WEB_URL);
   private count = 0;
   private failNext: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** A pending `failure` step, and whether the step it hit registers nothing more. */
+  private refusal: 401 | 503 | null = null;
+  private muted = false;
 
   constructor(options: { retryMinDelayMs?: number } = {}) {
     this.provider = new BitbucketProvider({
@@ -94,6 +97,10 @@ export class BitbucketHarness implements ContractHarness {
 
   async emptyRepository(): Promise<void> {
     this.model.branches.clear();
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    this.model.branches.delete(branch);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -132,6 +139,8 @@ export class BitbucketHarness implements ContractHarness {
       const parts = splitUri(uri);
       return parts !== null && path.test(parts.path);
     };
+    if (this.muted) return;
+    if (this.refusal !== null) return this.refuse(method, matcher);
     if (this.failNext) {
       const { status, retryAfterSeconds } = this.failNext;
       this.failNext = null;
@@ -154,8 +163,28 @@ export class BitbucketHarness implements ContractHarness {
       });
   }
 
+  /** The provider's fetch retries a 5xx three times and never a 401. */
+  private refuse(method: Method, matcher: (uri: string) => boolean): void {
+    const status = this.refusal as 401 | 503;
+    this.refusal = null;
+    this.muted = true;
+    const body = { type: "error", error: { message: status === 401 ? "Unauthorized" : "Service Unavailable" } };
+    for (let i = 0; i < (status >= 500 ? 4 : 1); i++) {
+      nock(API_ORIGIN)
+        .intercept(matcher, method)
+        .reply(() => {
+          this.count++;
+          return [status, body, JSON_TYPE];
+        });
+    }
+  }
+
   expect(step: ContractStep): void {
+    this.muted = false;
     switch (step.op) {
+      case "failure":
+        this.refusal = step.status;
+        return;
       case "transientFailure":
         this.failNext = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
         return;
@@ -190,6 +219,8 @@ export class BitbucketHarness implements ContractHarness {
         // A root commit reads no file first: there is no tree to compare with.
         const reads = step.root === true ? 0 : step.outcome === "empty" ? step.files : 1;
         for (let i = 0; i < reads; i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
+        // No difference on a branch asked for: the branch is created at the expected head.
+        if (step.outcome === "empty" && step.createBranch === true && !this.model.branches.has(step.branch)) this.route("POST", R.branches, (_m, _q, body) => this.postBranch(body));
         if (step.outcome === "empty") return;
         this.route("POST", R.src, (_m, _q, body, headers) => this.postSrc(body, headers));
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));

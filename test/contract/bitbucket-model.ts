@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { treeChanges } from "./tree-changes.js";
 import { readFileSync } from "node:fs";
 import type { WebhookRequest } from "../../src/core/index.js";
 import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
@@ -196,16 +197,15 @@ export class BitbucketModel {
   diffstat(base: string, head: string): Record<string, any>[] {
     const from = this.commits.get(base)?.files ?? {};
     const to = this.commits.get(head)?.files ?? {};
-    const paths = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
-    return paths.flatMap((p) => {
-      if (from[p] === to[p]) return [];
+    return treeChanges(new Map(Object.entries(from)), new Map(Object.entries(to))).map((c) => {
       const e = fixture("diffstat-entry");
-      e.status = from[p] === undefined ? "added" : to[p] === undefined ? "removed" : "modified";
-      if (from[p] === undefined) e.old = null;
-      else Object.assign(e.old, { path: p, escaped_path: p });
-      if (to[p] === undefined) e.new = null;
-      else Object.assign(e.new, { path: p, escaped_path: p });
-      return [e];
+      e.status = c.status;
+      const old = c.previous ?? c.path;
+      if (c.status === "added") e.old = null;
+      else Object.assign(e.old, { path: old, escaped_path: old });
+      if (c.status === "removed") e.new = null;
+      else Object.assign(e.new, { path: c.path, escaped_path: c.path });
+      return e;
     });
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { treeChanges, type TreeChange } from "./tree-changes.js";
 import type { Actor } from "../../src/core/index.js";
 
 /**
@@ -151,16 +152,9 @@ export class GitHubForge {
   }
 
   /** Path-level differences, in GitHub's compare vocabulary. */
-  diff(base: string, head: string): { path: string; status: "added" | "removed" | "modified"; sha: string }[] {
+  diff(base: string, head: string): (TreeChange & { sha: string })[] {
     const before = this.files(base) ?? new Map<string, string>();
     const after = this.files(head) ?? new Map<string, string>();
-    const out: { path: string; status: "added" | "removed" | "modified"; sha: string }[] = [];
-    for (const [path, blob] of after) {
-      const old = before.get(path);
-      if (old === undefined) out.push({ path, status: "added", sha: blob });
-      else if (old !== blob) out.push({ path, status: "modified", sha: blob });
-    }
-    for (const [path, blob] of before) if (!after.has(path)) out.push({ path, status: "removed", sha: blob });
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return treeChanges(before, after).map((c) => ({ ...c, sha: (after.get(c.path) ?? before.get(c.path)) as string }));
   }
 }

@@ -69,6 +69,7 @@ export class GitHubHarness implements ContractHarness {
   readonly replies = new GitHubReplies(API, WEB, OWNER, NAME, this.forge);
   private requests = 0;
   private transient: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  private failure: 401 | 503 | null = null;
 
   constructor() {
     const octokit = createTestOctokit();
@@ -86,6 +87,10 @@ export class GitHubHarness implements ContractHarness {
 
   async emptyRepository(): Promise<void> {
     this.forge.branches.clear();
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    this.forge.branches.delete(branch);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -146,6 +151,11 @@ export class GitHubHarness implements ContractHarness {
   async cleanup(): Promise<void> {}
 
   expect(step: ContractStep): void {
+    if (step.op === "failure") {
+      this.failure = step.status;
+      return;
+    }
+    if (step.op !== "transientFailure" && this.failure !== null) return this.registerFailure(this.specsFor(step)[0]);
     if (step.op === "transientFailure") {
       this.transient = { status: step.status, ...(step.retryAfterSeconds !== undefined ? { retryAfterSeconds: step.retryAfterSeconds } : {}) };
       return;
@@ -166,6 +176,15 @@ export class GitHubHarness implements ContractHarness {
     for (const spec of specs) this.register(spec);
   }
 
+  /** Octokit's retry plugin makes three more attempts after a 5xx, none after a 4xx. */
+  private registerFailure(first: Spec | undefined): void {
+    const status = this.failure as 401 | 503;
+    this.failure = null;
+    if (!first) throw new Error("harness: a failure step must precede a step that makes a request");
+    const body = status === 401 ? errors.badCredentials : errors.serverError;
+    for (let i = 0; i < (status >= 500 ? 4 : 1); i++) this.register({ ...first, reply: () => [status, body, JSON_TYPE] });
+  }
+
   private register(spec: Spec): void {
     const scope = nock(spec.host ?? API, spec.accept ? { reqheaders: { accept: spec.accept } } : {});
     let interceptor = scope.intercept(spec.path, spec.method);
@@ -176,7 +195,7 @@ export class GitHubHarness implements ContractHarness {
     });
   }
 
-  private specsFor(step: Exclude<ContractStep, { op: "transientFailure" }>): Spec[] {
+  private specsFor(step: Exclude<ContractStep, { op: "transientFailure" | "failure" }>): Spec[] {
     const f = this.forge;
     const r = this.replies;
     switch (step.op) {
@@ -394,7 +413,11 @@ export class GitHubHarness implements ContractHarness {
         return [201, r.gitTree(result, false), JSON_TYPE];
       },
     };
-    if (step.outcome === "empty") return step.files === 0 ? [getRef] : [getRef, getCommit, postTree];
+    if (step.outcome === "empty") {
+      // No difference on a branch asked for: the branch is created at the expected head.
+      const create = step.createBranch === true && !exists ? [this.createRefSpec()] : [];
+      return step.files === 0 ? [getRef, ...create] : [getRef, getCommit, postTree, ...create];
+    }
     const postCommit: Spec = {
       method: "POST",
       path: `${REPO}/git/commits`,

@@ -128,6 +128,7 @@ export class GitHubReplies {
       sha: f.sha,
       filename: f.path,
       status: f.status,
+      ...(f.previous === undefined ? {} : { previous_filename: f.previous }),
       blob_url: `${this.web}/${this.owner}/${this.name}/blob/${head}/${f.path}`,
       raw_url: `${this.web}/${this.owner}/${this.name}/raw/${head}/${f.path}`,
       contents_url: `${this.repoApi}/contents/${f.path}?ref=${head}`,

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { treeChanges } from "./tree-changes.js";
 
 /**
  * The in-memory GitLab project behind the contract harness: commits with full file maps,
@@ -116,19 +117,15 @@ export class GitLabForge {
     return null;
   }
 
-  /** The straight diff of two trees, as GitLab lists it (no rename detection needed here). */
+  /** The straight diff of two trees, as GitLab lists it, exact renames included. */
   diff(from: string, to: string): ForgeDiff[] {
-    const before = this.commit(from).files;
-    const after = this.commit(to).files;
-    const diffs: ForgeDiff[] = [];
-    const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
-    for (const path of paths) {
-      const old = before.get(path);
-      const now = after.get(path);
-      if (old === now) continue;
-      diffs.push({ old_path: path, new_path: path, new_file: old === undefined, renamed_file: false, deleted_file: now === undefined });
-    }
-    return diffs;
+    return treeChanges(this.commit(from).files, this.commit(to).files).map((c) => ({
+      old_path: c.previous ?? c.path,
+      new_path: c.path,
+      new_file: c.status === "added",
+      renamed_file: c.status === "renamed",
+      deleted_file: c.status === "removed",
+    }));
   }
 
   /** The first commit of an empty project: the actions against an empty tree. */

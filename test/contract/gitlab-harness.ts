@@ -53,6 +53,9 @@ export class GitLabHarness implements ContractHarness {
   readonly forge = new GitLabForge();
   #count = 0;
   #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** A pending `failure` step, and whether the step it hit registers nothing more. */
+  #refusal: 401 | 503 | null = null;
+  #muted = false;
 
   constructor() {
     this.provider = new GitLabProvider({ host: HOST, token: TOKEN, webhookSecret: SECRET, retry: { baseDelayMs: 5 } });
@@ -75,6 +78,10 @@ export class GitLabHarness implements ContractHarness {
 
   async emptyRepository(): Promise<void> {
     this.forge.branches.clear();
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    this.forge.branches.delete(branch);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -113,7 +120,11 @@ export class GitLabHarness implements ContractHarness {
   }
 
   expect(step: ContractStep): void {
+    this.#muted = false;
     switch (step.op) {
+      case "failure":
+        this.#refusal = step.status;
+        return;
       case "transientFailure":
         this.#failure = { status: step.status, ...(step.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: step.retryAfterSeconds }) };
         return;
@@ -163,6 +174,8 @@ export class GitLabHarness implements ContractHarness {
         // A tree the caller just read at the expected head is reused, not downloaded again.
         if (step.root !== true && step.treeRead !== true) this.#onArchive();
         if (step.outcome === "committed") this.#on("POST", "repository/commits", (_url, body) => this.#createCommit(body));
+        // No difference on a branch asked for: the branch is created at the expected head.
+        else if (step.createBranch === true && !this.forge.branches.has(step.branch)) this.expect({ op: "createBranch", branch: step.branch, sha: "" });
         return;
       case "openPullRequest":
         this.#on("GET", "merge_requests", (url) => {
@@ -383,6 +396,21 @@ export class GitLabHarness implements ContractHarness {
       return url.pathname.startsWith(API) && decodeURIComponent(url.pathname.slice(API.length)) === path;
     };
     const scope = () => nock(HOST, { reqheaders: { "private-token": TOKEN } }).intercept(matches, method);
+    if (this.#muted) return;
+    if (this.#refusal !== null) {
+      // The requester retries a 5xx three times (DEFAULT_RETRY) and never a 401.
+      const status = this.#refusal;
+      this.#refusal = null;
+      this.#muted = true;
+      const message = status === 401 ? "401 Unauthorized" : "503 Service Unavailable";
+      for (let i = 0; i < (status >= 500 ? 4 : 1); i++) {
+        scope().reply(() => {
+          this.#count += 1;
+          return [status, { message }, { "Content-Type": "application/json" }];
+        });
+      }
+      return;
+    }
     const failure = this.#failure;
     if (failure !== null) {
       this.#failure = null;

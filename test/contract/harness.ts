@@ -29,7 +29,13 @@ export type ContractStep =
   | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed"; shortSha?: boolean }
   | { op: "upsertComment"; pullRequest: number; existing: boolean }
   /** The next request of the following step first fails with this status, then succeeds. */
-  | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number };
+  | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number }
+  /**
+   * The first request of the following step answers `status` on every attempt (once for a
+   * refusal such as a revoked token's 401; each of the provider's attempts for a 5xx outage)
+   * and the step makes no other request.
+   */
+  | { op: "failure"; status: 401 | 503 };
 
 /** What a harness can tell about a commit, read without the provider (for assertions). */
 export interface CommitInfo {
@@ -60,6 +66,8 @@ export interface ContractHarness {
   seed(files: Record<string, string>): Promise<string>;
   /** The repository as just made on the forge: no branch, no commit. */
   emptyRepository(): Promise<void>;
+  /** Deletes a branch on the forge, as someone would in its UI. Not counted. */
+  deleteBranch(branch: string): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */
   expect(step: ContractStep): void;
   /** The files of a commit as the forge holds them, read without the provider (for assertions). */

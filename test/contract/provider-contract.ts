@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BranchMovedError, COMMENT_MARKER, GitsyncError } from "../../src/core/index.js";
 import type { Actor, ChangedFile, CommitRequest, FileChange, FileContent } from "../../src/core/index.js";
 import type { ContractHarness, HarnessFactory } from "./harness.js";
+import { failureCases } from "./provider-contract-failures.js";
 
 /**
  * The provider contract: the same cases against every GitProvider. A harness stands for one
@@ -200,6 +201,24 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       ]);
     });
 
+    it("reports a rename inside the path as a rename, into it as an add and out of it as a delete", async () => {
+      const moves: FileChange[] = [
+        { action: "delete", path: "config/models/orders.yaml" },
+        { action: "upsert", path: "config/models/orders-renamed.yaml", content: SEED["config/models/orders.yaml"]! },
+        { action: "delete", path: "other/ignored.yaml" },
+        { action: "upsert", path: "config/models/imported.yaml", content: SEED["other/ignored.yaml"]! },
+        { action: "delete", path: "config/jobs/nightly.yaml" },
+        { action: "upsert", path: "other/nightly.yaml", content: SEED["config/jobs/nightly.yaml"]! },
+      ];
+      const { sha } = await commit(moves);
+      h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
+      expect(byPath(await h.provider.changedFiles(h.repo, main, sha as string, "config"))).toEqual([
+        { path: "config/jobs/nightly.yaml", status: "deleted" },
+        { path: "config/models/imported.yaml", status: "added" },
+        { path: "config/models/orders-renamed.yaml", status: "renamed", previousPath: "config/models/orders.yaml" },
+      ]);
+    });
+
     it("lists only a behind branch's own changes, as its pull request shows them", async () => {
       // The branch is cut from main; then main gains `late.yaml` and loses the nightly job.
       const own: FileChange[] = [{ action: "upsert", path: "config/models/mine.yaml", content: "name: mine\n" }];
@@ -243,6 +262,14 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       const same: FileChange[] = [{ action: "upsert", path: "config/models/café.yaml", content: 'name: "ü"\n' }];
       const result = await commit(same, { outcome: "empty" });
       expect(result).toEqual({ sha: null });
+      expect(await h.head("main")).toBe(main);
+    });
+
+    it("creates the requested branch at the expected head when the commit makes no difference", async () => {
+      const same: FileChange[] = [{ action: "upsert", path: "config/models/café.yaml", content: 'name: "ü"\n' }];
+      const result = await commit(same, { branch: "demo/2024.05.01.9", createBranch: true, outcome: "empty" });
+      expect(result).toEqual({ sha: null });
+      expect(await h.head("demo/2024.05.01.9")).toBe(main);
       expect(await h.head("main")).toBe(main);
     });
 
@@ -300,6 +327,16 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
     it("creates the tracked branch of an empty repository from a single file", async () => {
       await h.emptyRepository();
       await rootThenNext("main", FIRST.slice(0, 1));
+    });
+
+    it("reads a deleted tracked branch as absent and refuses to commit to it", async () => {
+      await h.deleteBranch("main");
+      h.expect({ op: "resolveRef", ref: "main", exists: false });
+      expect(await h.provider.resolveRef(h.repo, "main")).toBeNull();
+      const error = await rejection(commit([{ action: "upsert", path: "config/models/late.yaml", content: "name: late\n" }], { outcome: "moved" }));
+      expect(error).toBeInstanceOf(BranchMovedError);
+      expect((error as BranchMovedError).branch).toBe("main");
+      expect(await h.head("main")).toBeNull();
     });
 
     it("refuses a root commit when the branch exists meanwhile", async () => {
@@ -406,6 +443,8 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       h.expect({ op: "readFiles", sha: main, path: "config" });
       expect(byPath(await h.provider.readFiles(h.repo, main, "config"))).toEqual(under(SEED, "config"));
     });
+
+    if (http) failureCases(() => h, () => main);
 
     it("commits 1,000 files with as many requests as 10 files", async () => {
       const small = manyFiles(10, "small");

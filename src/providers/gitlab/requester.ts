@@ -35,7 +35,8 @@ export class GitLabHttpError extends GitsyncError {
   readonly status: number;
   readonly gitlabMessage: string;
   constructor(method: string, endpoint: string, status: number, gitlabMessage: string) {
-    super("provider_error", `GitLab ${method} ${endpoint} failed with ${status}: ${gitlabMessage}`, {
+    // A refused token is the user's to fix: its own code lets the status and Test connection say so.
+    super(status === 401 ? "unauthorized" : status === 403 ? "forbidden" : "provider_error", `GitLab ${method} ${endpoint} failed with ${status}: ${gitlabMessage}`, {
       status,
       method,
       endpoint,

@@ -1,4 +1,4 @@
-import { GitsyncError, NotFoundError } from "../../core/errors.js";
+import { GitsyncError, NotFoundError, type ErrorCode } from "../../core/errors.js";
 import type { SyncLogEntry } from "../../core/types.js";
 import { actorOf, roleIn } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
@@ -134,22 +134,31 @@ export const syncRoutes: Route[] = [
   },
 ];
 
+interface TestResult {
+  check: string;
+  ok: boolean;
+  message: string;
+  code?: ErrorCode;
+}
+
 /**
  * "Test connection": each step says what gitsync could or could not do with the connection,
  * reading only (nothing is written to the repository by a test).
  */
-async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: string; ok: boolean; message: string }[]> {
+async function testConnection(deps: ApiDeps, tenant: string): Promise<TestResult[]> {
   const git = await deps.store.getGitConnection(tenant);
-  const results: { check: string; ok: boolean; message: string }[] = [];
-  const say = (check: string, ok: boolean, message: string) => results.push({ check, ok, message });
-  const failure = (error: unknown) => (error instanceof GitsyncError ? error.message : "the provider did not answer as expected");
+  const results: TestResult[] = [];
+  const say = (check: string, ok: boolean, message: string, code?: ErrorCode) => results.push({ check, ok, message, ...(code ? { code } : {}) });
+  // The failure's code (`unauthorized` for a revoked token) lets the UI say what to fix.
+  const failed = (check: string, error: unknown) =>
+    error instanceof GitsyncError ? say(check, false, error.message, error.code) : say(check, false, "the provider did not answer as expected", "provider_error");
 
   let provider;
   try {
     provider = await deps.registry.forTenant(tenant, git);
     say("credentials", true, git.provider === "local" ? "local repository: no credentials needed" : `a ${git.provider} client is set up`);
   } catch (error) {
-    say("credentials", false, failure(error));
+    failed("credentials", error);
     return results;
   }
   const repo = { repository: git.repository };
@@ -158,7 +167,7 @@ async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: s
     head = await provider.resolveRef(repo, git.branch);
     say("branch", head !== null, head !== null ? `branch ${git.branch} is at ${head.slice(0, 12)}` : `branch ${git.branch} does not exist yet`);
   } catch (error) {
-    say("branch", false, failure(error));
+    failed("branch", error);
     return results;
   }
   if (head !== null) {
@@ -166,7 +175,7 @@ async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: s
       const files = await provider.readFiles(repo, head, git.path);
       say("read", true, `read ${files.length} file(s) under ${git.path === "" ? "the repository root" : git.path}`);
     } catch (error) {
-      say("read", false, failure(error));
+      failed("read", error);
     }
   }
   const webhooks = deps.registry.forWebhook(git.provider) !== null;

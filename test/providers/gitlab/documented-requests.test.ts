@@ -92,7 +92,7 @@ describe("GitLab commit request counts", () => {
 
 describe("GitLab archive of a folder that does not exist yet", () => {
   const gitlab = () => new GitLabProvider({ host: HOST, token: "t", webhookSecret: "w", retry: { retries: 0 } });
-  const created = { id: NEW, short_id: "b", title: "Add", message: "Add", parent_ids: [HEAD] };
+  const created = { id: NEW, short_id: "b", title: "Add", message: "Add", parent_ids: [HEAD], author_name: "Ada", author_email: "ada@example.com" };
 
   for (const [label, reply] of [
     ["200 with an empty body", (scope: nock.Interceptor) => scope.reply(200, "", { "Content-Type": "application/octet-stream" })],

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { BranchMovedError, GitsyncError, type CheckAnnotation } from "../../../src/core/index.js";
 import { GitLabHttpError, GitLabProvider, retryAfterMs } from "../../../src/providers/gitlab/index.js";
 import { GitLabHarness } from "../../contract/gitlab-harness.js";
-import { useStrictHttpMock } from "../../helpers/http-mock.js";
+import { offTheDescription, useStrictHttpMock } from "../../helpers/http-mock.js";
 
 useStrictHttpMock();
 
@@ -18,7 +18,7 @@ function provider(sleep = vi.fn(async (_ms: number) => {})) {
 }
 
 function commitBody(id: string, parents: string[]) {
-  return { id, short_id: id.slice(0, 11), title: "t", message: "t", parent_ids: parents };
+  return { id, short_id: id.slice(0, 11), title: "t", message: "t", parent_ids: parents, author_name: "Ada", author_email: "ada@example.com" };
 }
 
 describe("GitLab requester", () => {
@@ -70,7 +70,7 @@ describe("GitLab requester", () => {
 
   it("names the field when a response is not the documented shape", async () => {
     const { gitlab } = provider();
-    nock(HOST).get(`${API}/repository/commits/main`).reply(200, { sha: SHA }, JSON_HEADERS);
+    offTheDescription(nock(HOST).get(`${API}/repository/commits/main`)).reply(200, { sha: SHA }, JSON_HEADERS);
     const error = await gitlab.resolveRef({ repository: "acme/config" }, "main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitsyncError);
     expect((error as GitsyncError).code).toBe("provider_error");

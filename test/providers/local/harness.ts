@@ -96,6 +96,9 @@ export async function createLocalHarness(options: Partial<Omit<LocalProviderOpti
       const refs = git(gitDir, ["for-each-ref", "--format=%(refname)"]).split("\n").filter((r) => r !== "");
       for (const ref of refs) git(gitDir, ["update-ref", "-d", ref]);
     },
+    async deleteBranch(branch) {
+      git(gitDir, ["update-ref", "-d", `refs/heads/${branch}`]);
+    },
     expect() {
       // Local makes no HTTP requests: nothing to register.
     },
