@@ -19,7 +19,6 @@ import { isCronExpression } from "../src/catalog/cron.js";
 import { packageRoot } from "../src/catalog/package-root.js";
 import { PRECOMPILED_FILE } from "../src/catalog/precompiled.js";
 import { readConfigTree, validateTree } from "../src/validation/index.js";
-import { TreeReader } from "../src/validation/tree-reader.js";
 
 const TARGET = 20_000;
 const RUNS = 3;
@@ -61,24 +60,14 @@ export async function run(args: string[]): Promise<void> {
   const connectionsFile = join(tree, "..", "connections.json");
   await writeFile(connectionsFile, JSON.stringify(CONNECTIONS));
 
-  const inProcess = (options: Parameters<typeof readConfigTree>[2]) => async () => {
-    const files = await readConfigTree(tree, catalog, options);
+  const inProcess = async () => {
+    const files = readConfigTree(tree, catalog);
     const result = validateTree({ catalog, files, connections: CONNECTIONS, resources: false });
     if (result.files !== count || result.diagnostics.length > 0) {
       throw new Error(`expected ${count} clean files, got ${result.files} files and ${result.diagnostics.length} diagnostics`);
     }
   };
-  // As `gitsync validate` does, the reader thread is started ahead (its start-up overlaps the
-  // command's own); here once for all runs, so each run times reading and validating only.
-  const reader = TreeReader.start();
-  let ours: Figure;
-  let oneThread: Figure;
-  try {
-    // In turn, so that neither gets all the cold runs: the JIT warms over the first few passes.
-    [ours, oneThread] = (await inTurn(RUNS, [timed(inProcess({ reader })), timed(inProcess({ reader: null }))])) as [Figure, Figure];
-  } finally {
-    reader?.close();
-  }
+  const [ours] = (await inTurn(RUNS, [timed(inProcess)])) as [Figure];
   const [baseline] = (await inTurn(RUNS, [timed(() => baselineValidate(tree))])) as [Figure];
 
   const compiled = join(root, "dist", "src", "cli", "main.js");
@@ -112,7 +101,6 @@ export async function run(args: string[]): Promise<void> {
   console.log(`tree: ${count} files across ${catalog.kinds().filter((k) => k.exported).length} kinds (${tree}); ${availableParallelism()} cores`);
   console.log(`in-process, median of ${RUNS} in turn (read + validate):`);
   console.log(line("gitsync validate", ours));
-  console.log(line("gitsync validate, one thread", oneThread));
   console.log(line("baseline yaml+ajv", baseline));
   console.log(`  ratio: ${(baseline.ms / ours.ms).toFixed(2)}x the baseline's speed`);
   console.log(`as a command, median of ${COMMAND_RUNS} (wall time includes start-up):`);
