@@ -1,12 +1,12 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { formatFieldPath, type Kind } from "../catalog/kind.js";
-import { RESOURCE_NAME, type Diagnostic, type FileFormat, type JsonObject, type JsonValue } from "../core/types.js";
+import { RESOURCE_NAME, type Diagnostic, type FileFormat, type JsonObject } from "../core/types.js";
 import { findCycles } from "./cycles.js";
 import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
 import { occurrences, referencesOf, type FoundReference } from "./fields.js";
 import { readFast } from "./fast-parse.js";
 import { checkContent } from "./file-rules.js";
-import { locateFile, type FileLocation } from "./locate.js";
+import { locateFile } from "./locate.js";
 import { lazyPositions, parseConfigFile, type ParsedFile } from "./parse.js";
 import type { Position, Positions } from "./positions.js";
 

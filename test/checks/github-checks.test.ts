@@ -38,7 +38,7 @@ useStrictHttpMock();
 type Body = Record<string, unknown>;
 type Output = { title?: string; summary?: string; annotations?: Body[] };
 
-const output = (body: Body): Output => (body.output ?? {}) as Output;
+const output = (body: Body): Output => (body.output ?? {});
 
 interface World {
   dir: string;

@@ -141,13 +141,13 @@ function generatedFiles(count: number): ConfigFile[] {
         (t: string) => t.replace(/: (true|false)\n/, ": 'yes'\n"),
         (t: string) => `${t}project: [unclosed\n`,
         (t: string) => t.replace(/^(\w+): /m, "$1: &anchor "),
-        (t: string) => t.replace(/\n  /, "\n\t"),
+        (t: string) => t.replace(/\n {2}/, "\n\t"),
         (t: string) => `${t}__proto__: 1\n`,
         (t: string) => t.replace(/source: \w+/, "source: nowhere"),
         (t: string) => (folder === "cluster-definitions" ? t.replace("configuration:\n", "configuration:\n  accessToken: dapi-secret\n") : `${t}extra: 1\n`),
         (t: string) => t.replace(/ [0-9]+\n/, " 0x1F\n"),
         (t: string) => t.replace(/: (\w+)\n/, ": [ $1 ]\n"),
-        (t: string) => `{"name": "x"}\n`,
+        () => `{"name": "x"}\n`,
       ])(text);
     }
     files.push({ path: `${folder}/${folder.slice(0, -1)}-${n}.yaml`, content: Buffer.from(text) });
