@@ -7,6 +7,7 @@
  * as users run it (`npm run build` first).
  */
 import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
@@ -79,7 +80,7 @@ export async function run(args: string[]): Promise<void> {
   const commands: [string, string[]][] = [
     ...(existsSync(compiled) ? ([["gitsync validate (built)", [compiled, "validate", ...validateArgs]]] as [string, string[]][]) : []),
     ...Object.entries(variants).map(([name, entry]): [string, string[]] => [`gitsync validate, ${name}`, [entry, ...validateArgs]]),
-    ["ajv-cli, one run per kind", ["--input-type=module", "-e", AJV_CLI_SCRIPT, tree]],
+    ["ajv-cli, one run per kind", ["--input-type=module", "-e", AJV_CLI_SCRIPT, tree, createRequire(import.meta.url).resolve("ajv-cli/dist/index.js")]],
     ["baseline script (yaml + ajv)", ["--input-type=module", "-e", BASELINE_SCRIPT, tree]],
     ["node -e 0", ["-e", "0"]],
   ];
@@ -193,12 +194,12 @@ const AJV_CLI_SCRIPT = `
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-const tree = process.argv[1];
+const [tree, ajvCli] = process.argv.slice(1);
 for (const f of readdirSync("src/catalog/kinds")) {
   const schema = join("src/catalog/kinds", f);
   const folder = JSON.parse(readFileSync(schema, "utf8"))["x-gitsync-folder"];
   if (!readdirSync(tree).includes(folder)) continue;
-  execFileSync(process.execPath, ["node_modules/ajv-cli/dist/index.js", "validate", "--spec=draft2020", "--strict=false", "-s", schema, "-d", join(tree, folder, "*.yaml")], { stdio: "ignore" });
+  execFileSync(process.execPath, [ajvCli, "validate", "--spec=draft2020", "--strict=false", "-s", schema, "-d", join(tree, folder, "*.yaml")], { stdio: "ignore" });
 }
 `;
 

@@ -93,7 +93,6 @@ export const openapi = {
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
       E415: errorResponse("The request body is not application/json (for PATCH: not application/merge-patch+json)"),
-      E501: errorResponse("Not implemented"),
       E502: errorResponse("The git provider failed or answered unexpectedly"),
     },
     schemas: {

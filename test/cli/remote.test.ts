@@ -190,14 +190,6 @@ describe("gitsync remote commands", () => {
       expect(c.err()).toContain("is it a gitsync server of this version?");
     });
 
-    it("501 says the server does not implement it", async () => {
-      api.on("POST", "/api/v1/tenants/acme/snapshots", { status: 501, body: { error: { code: "not_implemented", message: "snapshots are not wired yet", details: null } } });
-      const c = io(env);
-      expect(await runSnapshot([], c)).toBe(1);
-      expect(c.err()).toContain("snapshots are not wired yet (not_implemented, HTTP 501)");
-      expect(c.err()).toContain("this server does not implement it");
-    });
-
     it("an answer that is not the API's is named as such", async () => {
       api.on("POST", "/api/v1/tenants/acme/sync", { status: 502, raw: "<html>Bad Gateway</html>" });
       const c = io(env);

@@ -14,7 +14,7 @@ import type {
 } from "../../core/index.js";
 import { ConfigError } from "../../core/index.js";
 import { publishCheckRun } from "./checks.js";
-import { commitChanges, createBranchRef, readBranchHead } from "./commit.js";
+import { commitChanges, createBranchRef } from "./commit.js";
 import { findOrOpenPullRequest, readPullRequest, upsertMarkedComment } from "./conversation.js";
 import { providerError, statusOf } from "./errors.js";
 import { splitRepository } from "./octokit.js";
@@ -109,11 +109,5 @@ export class GitHubProvider implements GitProvider {
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
     return parseGitHubWebhook(this.options.webhookSecret, request);
-  }
-
-  /** The head of a branch, or null (used by the engine's diagnostics and tests). */
-  async branchHead(repo: RepoRef, branch: string): Promise<string | null> {
-    const { octokit, target } = await this.client(repo);
-    return readBranchHead(octokit, target, branch);
   }
 }
