@@ -6,7 +6,7 @@
 
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
-import { syncPaths, syncSchemas } from "./openapi-sync.js";
+import { syncPaths, syncSchemas } from "./openapi-git-routes.js";
 
 const diagnostic = {
   type: "object",

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
-import { jsYaml, yamlCoreSchema } from "./core-schema.js";
+import { jsYaml, yamlCoreSchema } from "./yaml-core-schema.js";
 import { MAX_DEPTH, MAX_FILE_BYTES } from "./limits.js";
 import { readPlainYaml } from "./plain-yaml.js";
 import { REFUSED_KEYS } from "./refused-keys.js";

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from "../core/types.js";
-import { resolvePlainScalar } from "./core-schema.js";
+import { resolvePlainScalar } from "./yaml-core-schema.js";
 import { MAX_DEPTH } from "./limits.js";
 import { REFUSED_KEYS } from "./refused-keys.js";
 
