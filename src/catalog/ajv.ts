@@ -25,7 +25,7 @@ export const KIND_AJV_OPTIONS: Options = {
 
 /**
  * An ajv instance ready for kind schemas. ajv is loaded here, on demand: a catalog whose built-in
- * validators were precompiled never needs its compiler (~90 ms of module loading).
+ * validators were precompiled never needs its compiler, whose modules are slow to load.
  */
 export async function kindAjv(formats: KindFormats, options: Options = {}): Promise<Ajv2020> {
   const { Ajv2020 } = await import("ajv/dist/2020.js");

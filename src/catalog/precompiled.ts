@@ -25,8 +25,8 @@ interface PrecompiledModule {
  * What the validators were generated from: the generator's format, the ajv version (its runtime
  * helpers are required by the generated code), ajv's options, the extension keywords and the
  * formats (`setup`), and each schema file's name and exact text, written out in full. A precompiled file is used only when its stamp is equal, so an edited schema is
- * never served stale. The whole text rather than a digest: comparing 30 kB costs nothing, while
- * loading node:crypto for a digest cost the command ~10 ms of start-up.
+ * never served stale. The whole text rather than a digest: comparing the texts costs nothing, while
+ * loading node:crypto for a digest adds to the command's start-up.
  */
 export function schemaSetStamp(schemas: readonly { file: string; text: string }[], setup: ValidatorSetup = KIND_VALIDATOR_SETUP): string {
   const ajvVersion = (createRequire(import.meta.url)("ajv/package.json") as { version: string }).version;
