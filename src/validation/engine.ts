@@ -6,7 +6,7 @@ import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
 import { occurrences, referencesOf, type FoundReference } from "./fields.js";
 import { readFast } from "./fast-parse.js";
 import { checkContent } from "./file-rules.js";
-import { locateFile } from "./locate.js";
+import { locateFile, type FileLocation } from "./locate.js";
 import { lazyPositions, parseConfigFile, type ParsedFile } from "./parse.js";
 import type { Position, Positions } from "./positions.js";
 
@@ -72,7 +72,6 @@ interface Entry {
  * deleted paths whose resource is still named by an unchanged one).
  */
 export function runValidation(input: EngineInput): EngineResult {
-  const { catalog, basePath } = input;
   const diagnostics: Diagnostic[] = [];
   const entries: Entry[] = [];
   /** The first path of each kind and name. */
@@ -81,56 +80,18 @@ export function runValidation(input: EngineInput): EngineResult {
 
   const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
-    const where = locateFile(catalog, basePath, file.path);
+    const where = locateFile(input.catalog, input.basePath, file.path);
     if (!where) continue;
     examined++;
-    const { kind, name } = where;
-    if (!kind.exported) {
-      diagnostics.push(
-        diagnostic(
-          file.path,
-          fileStart(),
-          "not-exported",
-          `${kind.id} resources are never stored in git (${kind.folder}/ is not exported); remove this file and manage it in the app`,
-        ),
-      );
-      continue;
-    }
-    const goodName = RESOURCE_NAME.test(name);
-    if (!goodName) {
-      diagnostics.push(
-        diagnostic(
-          file.path,
-          fileStart(),
-          "bad-name",
-          `file name '${name}' is not a valid resource name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters`,
-        ),
-      );
-    }
-    let names = claimed.get(kind);
-    if (!names) claimed.set(kind, (names = new Map()));
-    const first = names.get(name);
-    if (first !== undefined) {
-      diagnostics.push(
-        diagnostic(file.path, fileStart(), "duplicate-resource", `${kind.id} '${name}' is also defined by ${first}; keep one file per resource`),
-      );
-    } else names.set(name, file.path);
-
-    const parsed = readFile(file, where.format, input.fastPath !== false);
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.value) continue;
-    const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
-    parsed.positions.release();
-    if (goodName && first === undefined) {
-      entries.push({ path: file.path, kind, name, body: input.resources === false ? null : body, references: referencesOf(kind, body), positions: parsed.positions });
-    }
+    const entry = checkFile(input, file, where, claimed, diagnostics);
+    if (entry) entries.push(entry);
   }
 
   const deleted = deletedResources(input, entries);
   const index = resultingTenant(input, entries, deleted);
   checkReferences(input, entries, index, diagnostics);
   checkDeletedStillReferenced(input, entries, deleted, index, diagnostics);
-  checkCycles(catalog, entries, index, diagnostics);
+  checkCycles(input.catalog, entries, index, diagnostics);
 
   diagnostics.sort(compareDiagnostics);
   return {
@@ -139,6 +100,45 @@ export function runValidation(input: EngineInput): EngineResult {
     deleted,
     files: examined,
   };
+}
+
+/**
+ * One located file on its own: exported kind, file name, one file per resource, then read and
+ * the per-file rules. Returns the entry the cross-file rules take, or null when there is none.
+ */
+function checkFile(
+  input: EngineInput,
+  file: ConfigFile,
+  where: FileLocation,
+  claimed: Map<Kind, Map<string, string>>,
+  diagnostics: Diagnostic[],
+): Entry | null {
+  const { kind, name } = where;
+  const report = (code: string, message: string): number => diagnostics.push(diagnostic(file.path, fileStart(), code, message));
+  if (!kind.exported) {
+    report("not-exported", `${kind.id} resources are never stored in git (${kind.folder}/ is not exported); remove this file and manage it in the app`);
+    return null;
+  }
+  const goodName = RESOURCE_NAME.test(name);
+  if (!goodName) {
+    report(
+      "bad-name",
+      `file name '${name}' is not a valid resource name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters`,
+    );
+  }
+  let names = claimed.get(kind);
+  if (!names) claimed.set(kind, (names = new Map()));
+  const first = names.get(name);
+  if (first !== undefined) report("duplicate-resource", `${kind.id} '${name}' is also defined by ${first}; keep one file per resource`);
+  else names.set(name, file.path);
+
+  const parsed = readFile(file, where.format, input.fastPath !== false);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.value) return null;
+  const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
+  parsed.positions.release();
+  if (!goodName || first !== undefined) return null;
+  return { path: file.path, kind, name, body: input.resources === false ? null : body, references: referencesOf(kind, body), positions: parsed.positions };
 }
 
 /**
