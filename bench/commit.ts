@@ -58,7 +58,7 @@ function file(i: number): { path: string; content: string } {
 
 function git(args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+    execFile("git", args, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout.trim())));
   });
 }
 

@@ -410,7 +410,7 @@ async function githubForge(): Promise<GitHubForgeBench> {
       for (const spec of specs) {
         const scope = nock(spec.host ?? "https://api.github.com", spec.accept ? { reqheaders: { accept: spec.accept } } : {}).persist();
         let interceptor = scope.intercept(spec.path, spec.method);
-        if (spec.query) interceptor = interceptor.query(spec.query as Record<string, string>);
+        if (spec.query) interceptor = interceptor.query(spec.query);
         interceptor.reply(async (uri, body) => {
           count++;
           return (await spec.reply(uri, body)) as [number, string];
@@ -433,7 +433,7 @@ async function githubForge(): Promise<GitHubForgeBench> {
 // Outbound through the real server: PUT a resource, time until the branch head moves.
 
 function git(args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => execFile("git", args, { cwd }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))));
+  return new Promise((resolve, reject) => execFile("git", args, { cwd }, (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout.trim()))));
 }
 
 /** The branch head read from the bare repository's ref file: what a clone would fetch. */

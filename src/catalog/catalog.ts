@@ -153,5 +153,5 @@ async function compileKind(
   const secrets = findAnnotated(schema, (s) => s["x-gitsync-secret"] === true || s["writeOnly"] === true).map(
     (f) => f.path,
   );
-  return { id, folder, exported, schema: schema as SchemaNode, validate, references, secrets, source: file };
+  return { id, folder, exported, schema: schema, validate, references, secrets, source: file };
 }

@@ -4,7 +4,7 @@ import { Cron } from "croner";
  * A standard 5-field cron expression (minute hour day-of-month month day-of-week). croner also
  * accepts a seconds field and `@daily`-style aliases, which schedulers downstream do not, so the
  * field count is checked first. croner rather than cron-parser: the same field rules without a
- * date library, which cost `gitsync validate` about 100 ms of start-up (docs/validation.md).
+ * date library, whose loading was a large share of `gitsync validate`'s start-up.
  * Where the two differ, cron-parser's stricter answer is kept: `W` (nearest weekday) is refused,
  * and so is a day of the month that none of the listed months has (`0 0 31 2 *` never runs).
  * Jenkins' `H` was accepted by cron-parser and is refused now.

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import type { KindFormats } from "./ajv.js";
+import { KIND_FORMAT_NAMES, KIND_VALIDATOR_SETUP, type KindFormats, type ValidatorSetup } from "./ajv.js";
 import { packageRoot } from "./package-root.js";
 
 /**
@@ -13,7 +13,7 @@ import { packageRoot } from "./package-root.js";
 export const PRECOMPILED_FILE = "kinds.precompiled.cjs";
 
 /** Bump when the generated module's shape changes, so an older file is never used. */
-const FORMAT_VERSION = "2";
+const FORMAT_VERSION = "3";
 
 interface PrecompiledModule {
   stamp: string;
@@ -23,14 +23,15 @@ interface PrecompiledModule {
 
 /**
  * What the validators were generated from: the generator's format, the ajv version (its runtime
- * helpers are required by the generated code) and each schema file's name and exact text, written
- * out in full. A precompiled file is used only when its stamp is equal, so an edited schema is
- * never served stale. The whole text rather than a digest: comparing 30 kB costs nothing, while
- * loading node:crypto for a digest cost the command ~10 ms of start-up.
+ * helpers are required by the generated code), ajv's options, the extension keywords and the
+ * formats (`setup`), and each schema file's name and exact text, written out in full. A precompiled file is used only when its stamp is equal, so an edited schema is
+ * never served stale. The whole text rather than a digest: comparing the texts costs nothing, while
+ * loading node:crypto for a digest adds to the command's start-up.
  */
-export function schemaSetStamp(schemas: readonly { file: string; text: string }[]): string {
+export function schemaSetStamp(schemas: readonly { file: string; text: string }[], setup: ValidatorSetup = KIND_VALIDATOR_SETUP): string {
   const ajvVersion = (createRequire(import.meta.url)("ajv/package.json") as { version: string }).version;
   let stamp = `gitsync-kinds ${FORMAT_VERSION} ajv ${ajvVersion}\n`;
+  stamp += `options ${JSON.stringify(setup.options)}\nkeywords ${setup.keywords.join(" ")}\nformats ${setup.formats.join(" ")}\n`;
   for (const { file, text } of schemas) stamp += `${basename(file)}\n${text.length}\n${text}\n`;
   return stamp;
 }
@@ -54,5 +55,5 @@ export function loadPrecompiled(stamp: string, formats: KindFormats): Record<str
   if (file === null || !existsSync(file)) return null;
   const module = createRequire(import.meta.url)(file) as Partial<PrecompiledModule>;
   if (module.stamp !== stamp || typeof module.create !== "function") return null;
-  return module.create({ cron: { type: "string", validate: formats.cron } });
+  return module.create(Object.fromEntries(KIND_FORMAT_NAMES.map((name) => [name, { type: "string", validate: formats[name] }])));
 }

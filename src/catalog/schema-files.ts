@@ -5,7 +5,7 @@ import { ConfigError } from "../core/errors.js";
 export const SCHEMA_SUFFIX = ".schema.json";
 
 // Synchronous: a handful of small files read once at start-up, where each asynchronous call
-// cost more than the read itself (~15 ms of a fresh `gitsync validate`).
+// cost more than the read itself.
 
 /** The `<kind>.schema.json` files of a folder, sorted by name. */
 export function schemaFiles(dir: string, builtin: boolean): string[] {

@@ -175,8 +175,6 @@ export function describeApiError(error: ApiError, client: ApiClient): string {
     lines.push(forbiddenHint(error.details));
   } else if (error.status === 404 && error.message.startsWith("no tenant ")) {
     lines.push("the tenant does not exist, or this token cannot read it (a scoped token reaches only its own tenants): check --tenant or GITSYNC_TENANT");
-  } else if (error.status === 501) {
-    lines.push("this server does not implement it");
   } else if (error.status === 404 && error.message.startsWith("no route")) {
     lines.push("this server has no such route: is it a gitsync server of this version?");
   }

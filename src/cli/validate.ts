@@ -2,7 +2,6 @@ import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { GitsyncError } from "../core/errors.js";
 import type { Diagnostic } from "../core/types.js";
-import { TreeReader } from "../validation/tree-reader.js";
 
 const usage = `usage: gitsync validate [dir] [--format text|json] [--connections file.json]
 
@@ -65,18 +64,10 @@ async function validate(argv: string[], io: Io): Promise<number> {
   if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
   const connections = args.values.connections === undefined ? null : readConnections(args.values.connections);
 
-  // Started before the catalog and the engine are loaded, so its start-up overlaps theirs.
-  const reader = TreeReader.start();
-  let result;
-  try {
-    const [{ Catalog }, { readConfigTree, validateTree }] = await Promise.all([import("../catalog/catalog.js"), import("../validation/index.js")]);
-    const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
-    const catalog = await Catalog.load(extraDir ? { extraDir } : {});
-    const files = await readConfigTree(dir, catalog, { reader });
-    result = validateTree({ catalog, files, connections, resources: false });
-  } finally {
-    reader?.close();
-  }
+  const [{ Catalog }, { readConfigTree, validateTree }] = await Promise.all([import("../catalog/catalog.js"), import("../validation/index.js")]);
+  const extraDir = io.env["GITSYNC_SCHEMAS_DIR"];
+  const catalog = await Catalog.load(extraDir ? { extraDir } : {});
+  const result = validateTree({ catalog, files: readConfigTree(dir, catalog), connections, resources: false });
 
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = result.diagnostics.length - errors;
@@ -89,7 +80,7 @@ async function validate(argv: string[], io: Io): Promise<number> {
   return errors === 0 ? 0 : 1;
 }
 
-/** Synchronous, as the rest of the command is: node:fs/promises alone cost ~3 ms of its start-up. */
+/** Synchronous, as the rest of the command is: loading node:fs/promises would add to its start-up. */
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();

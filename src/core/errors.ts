@@ -12,7 +12,6 @@ export type ErrorCode =
   | "precondition_failed"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "not_implemented"
   | "branch_moved"
   | "merge_conflict"
   | "provider_error"

@@ -6,7 +6,6 @@ import type {
   GitConnection,
   JsonObject,
   OutboxEntry,
-  OutboxOperation,
   ProviderName,
   Resource,
   Role,

@@ -18,7 +18,7 @@ export interface GithubOptions {
   log: Logger;
   /** Who is an admin: only admins reach the App setup pages. */
   store: Store;
-  /** The GitHub App's event handlers (the sync and check issues add theirs). */
+  /** The GitHub App's event handlers (sync and the PR checks register theirs). */
   app?: ApplicationFunction;
   /** Where manifest setup writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (default: .env). */
   updateEnv?: (env: Record<string, string>) => unknown;

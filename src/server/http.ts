@@ -18,7 +18,6 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   internal: 500,
   config_error: 500,
-  not_implemented: 501,
   provider_error: 502,
 };
 

@@ -6,7 +6,7 @@
 
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
-import { syncPaths, syncSchemas } from "./openapi-sync.js";
+import { syncPaths, syncSchemas } from "./openapi-git-routes.js";
 
 const diagnostic = {
   type: "object",
@@ -93,7 +93,6 @@ export const openapi = {
       E412: errorResponse("The If-Match version is not the current one (or If-None-Match: * and it exists)"),
       E413: errorResponse("The request body is over the size limit"),
       E415: errorResponse("The request body is not application/json (for PATCH: not application/merge-patch+json)"),
-      E501: errorResponse("Not implemented"),
       E502: errorResponse("The git provider failed or answered unexpectedly"),
     },
     schemas: {

@@ -24,7 +24,8 @@ interface SetupOptions {
 export interface ProbotInternals {
   setupAppFactory(options: SetupOptions): () => Promise<Handler>;
   staticFilesHandler: Handler;
-  updateEnv(env: Record<string, string>): Record<string, string>;
+  // A free function (no `this`), handed around on its own.
+  updateEnv: (env: Record<string, string>) => Record<string, string>;
 }
 
 export async function loadProbotInternals(): Promise<ProbotInternals> {

@@ -109,7 +109,7 @@ export class ApiRouter {
     } catch (error) {
       const { status: code, body } = errorBody(error);
       status = code;
-      if (code >= 500 && code !== 501) deps.log.error({ err: error, method: req.method, path: url.pathname }, "request failed");
+      if (code >= 500) deps.log.error({ err: error, method: req.method, path: url.pathname }, "request failed");
       dropUnreadBody(req, res);
       sendJson(res, code, body);
     }

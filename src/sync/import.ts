@@ -34,7 +34,7 @@ export class ImportSync {
   constructor(private readonly deps: SyncDeps) {}
 
   async run(request: ImportRequest): Promise<ImportOutcome> {
-    const { store, catalog } = this.deps;
+    const { store } = this.deps;
     const sourceTenant = request.source ?? request.tenant;
     if (!(await store.getTenant(sourceTenant))) throw new GitsyncError("not_found", `tenant '${sourceTenant}' not found`);
     const git = await store.getGitConnection(sourceTenant);

@@ -17,7 +17,7 @@ export type ResyncOutcome =
   | { status: "done"; entry: SyncLogEntry }
   | { status: "invalid"; diagnostics: Diagnostic[]; entry: SyncLogEntry };
 
-export class ResyncSync {
+export class Resync {
   constructor(private readonly deps: SyncDeps) {}
 
   async run(tenant: string, direction: ResyncDirection, actor: Actor): Promise<ResyncOutcome> {

@@ -5,7 +5,7 @@ import { TenantIntegrity } from "./integrity/index.js";
 import { InboundSync, type InboundCheck, type InboundOutcome } from "./inbound.js";
 import { OutboundSync } from "./outbound.js";
 import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js";
-import { ResyncSync } from "./resync.js";
+import { Resync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
@@ -20,7 +20,7 @@ export class SyncService {
   readonly outbound: OutboundSync;
   readonly snapshots: SnapshotSync;
   readonly imports: ImportSync;
-  readonly resync: ResyncSync;
+  readonly resync: Resync;
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
   private readonly background = new Set<Promise<unknown>>();
@@ -32,7 +32,7 @@ export class SyncService {
     this.outbound = new OutboundSync(deps, this.inbound, this.locks);
     this.snapshots = new SnapshotSync(deps, this.locks, opened);
     this.imports = new ImportSync(deps);
-    this.resync = new ResyncSync(deps);
+    this.resync = new Resync(deps);
     this.integrity = new TenantIntegrity(deps);
   }
 

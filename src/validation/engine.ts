@@ -1,37 +1,19 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { formatFieldPath, type Kind } from "../catalog/kind.js";
-import { RESOURCE_NAME, type Diagnostic, type FileFormat, type JsonObject, type JsonValue } from "../core/types.js";
+import { RESOURCE_NAME, type Diagnostic, type FileFormat, type JsonObject } from "../core/types.js";
 import { findCycles } from "./cycles.js";
 import { compareDiagnostics, diagnostic, fileStart } from "./diagnostic.js";
-import { occurrences, referencesOf, startsWith, type FoundReference } from "./fields.js";
-import { cleanFile } from "./fast-check.js";
-import { parseFast } from "./fast-parse.js";
+import { occurrences, referencesOf, type FoundReference } from "./fields.js";
+import { readFast } from "./fast-parse.js";
+import { checkContent } from "./file-rules.js";
 import { locateFile, type FileLocation } from "./locate.js";
-import { lazyPositions, parseConfigFile } from "./parse.js";
-import type { InstancePath, Position, Positions } from "./positions.js";
-import { schemaDiagnostics } from "./schema-errors.js";
+import { lazyPositions, parseConfigFile, type ParsedFile } from "./parse.js";
+import type { Position, Positions } from "./positions.js";
 
 export interface ConfigFile {
   path: string;
   /** Raw bytes are checked for UTF-8; a string is taken as already decoded. */
   content: string | Uint8Array;
-  /**
-   * Set by `readConfigTree`, which checks each file on its own as it reads it, when the file
-   * passed; `content` is then its text.
-   */
-  checked?: CheckedFile;
-}
-
-/**
- * A file found valid on its own, against `catalog`, as the resource its `location` names. Its
- * body is not kept: the cross-file rules need only its references, and a tree's bodies kept until
- * the end cost more in garbage collection than reading again the few that are asked for.
- */
-export interface CheckedFile {
-  catalog: Catalog;
-  /** Its kind, name and format, as `locateFile` found them with no base path. */
-  location: FileLocation;
-  references: FoundReference[];
 }
 
 export interface ParsedResource {
@@ -78,18 +60,10 @@ interface Entry {
   path: string;
   kind: Kind;
   name: string;
-  /** Without secrets; null when the result's `resources` are not wanted and it was not parsed here. */
+  /** Without secrets; null when the result's `resources` are not wanted. */
   body: JsonObject | null;
   references: FoundReference[];
-  /** Or, for a file read without positions, its text: see `positionsOf`. */
-  positions: Positions | string;
-}
-
-/** A file valid on its own, read without positions. */
-interface CleanEntry {
-  text: string;
-  body: JsonObject | null;
-  references: FoundReference[];
+  positions: Positions;
 }
 
 /**
@@ -98,7 +72,6 @@ interface CleanEntry {
  * deleted paths whose resource is still named by an unchanged one).
  */
 export function runValidation(input: EngineInput): EngineResult {
-  const { catalog, basePath } = input;
   const diagnostics: Diagnostic[] = [];
   const entries: Entry[] = [];
   /** The first path of each kind and name. */
@@ -107,66 +80,18 @@ export function runValidation(input: EngineInput): EngineResult {
 
   const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
-    // A checked file was located when it was read: locating 10,000 again costs ~15 ms.
-    const checked = file.checked?.catalog === catalog && basePath === "" && input.fastPath !== false ? file.checked : undefined;
-    const where = checked ? checked.location : locateFile(catalog, basePath, file.path);
+    const where = locateFile(input.catalog, input.basePath, file.path);
     if (!where) continue;
     examined++;
-    const { kind, name } = where;
-    if (!kind.exported) {
-      diagnostics.push(
-        diagnostic(
-          file.path,
-          fileStart(),
-          "not-exported",
-          `${kind.id} resources are never stored in git (${kind.folder}/ is not exported); remove this file and manage it in the app`,
-        ),
-      );
-      continue;
-    }
-    const goodName = RESOURCE_NAME.test(name);
-    if (!goodName) {
-      diagnostics.push(
-        diagnostic(
-          file.path,
-          fileStart(),
-          "bad-name",
-          `file name '${name}' is not a valid resource name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters`,
-        ),
-      );
-    }
-    let names = claimed.get(kind);
-    if (!names) claimed.set(kind, (names = new Map()));
-    const first = names.get(name);
-    if (first !== undefined) {
-      diagnostics.push(
-        diagnostic(file.path, fileStart(), "duplicate-resource", `${kind.id} '${name}' is also defined by ${first}; keep one file per resource`),
-      );
-    } else names.set(name, file.path);
-
-    // Most files in a large tree are valid: read them without positions, and take the full
-    // path (which finds and locates every problem) only for the others.
-    const clean = input.fastPath === false ? null : cleanEntry(file, checked, kind, name, where.format, input.resources !== false);
-    if (clean) {
-      if (goodName && first === undefined) {
-        entries.push({ path: file.path, kind, name, body: clean.body, references: clean.references, positions: clean.text });
-      }
-      continue;
-    }
-
-    const parsed = parseConfigFile(file.path, file.content, where.format);
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.value) continue;
-    const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
-    parsed.positions.release();
-    if (goodName && first === undefined) entries.push({ path: file.path, kind, name, body, references: referencesOf(kind, body), positions: parsed.positions });
+    const entry = checkFile(input, file, where, claimed, diagnostics);
+    if (entry) entries.push(entry);
   }
 
   const deleted = deletedResources(input, entries);
   const index = resultingTenant(input, entries, deleted);
   checkReferences(input, entries, index, diagnostics);
   checkDeletedStillReferenced(input, entries, deleted, index, diagnostics);
-  checkCycles(catalog, entries, index, diagnostics);
+  checkCycles(input.catalog, entries, index, diagnostics);
 
   diagnostics.sort(compareDiagnostics);
   return {
@@ -177,74 +102,59 @@ export function runValidation(input: EngineInput): EngineResult {
   };
 }
 
-/** An entry's positions, made from its text on the first question: most entries are never asked. */
-function positionsOf(entry: Entry): Positions {
-  if (typeof entry.positions === "string") entry.positions = lazyPositions(entry.positions);
-  return entry.positions;
+/**
+ * One located file on its own: exported kind, file name, one file per resource, then read and
+ * the per-file rules. Returns the entry the cross-file rules take, or null when there is none.
+ */
+function checkFile(
+  input: EngineInput,
+  file: ConfigFile,
+  where: FileLocation,
+  claimed: Map<Kind, Map<string, string>>,
+  diagnostics: Diagnostic[],
+): Entry | null {
+  const { kind, name } = where;
+  const report = (code: string, message: string): number => diagnostics.push(diagnostic(file.path, fileStart(), code, message));
+  if (!kind.exported) {
+    report("not-exported", `${kind.id} resources are never stored in git (${kind.folder}/ is not exported); remove this file and manage it in the app`);
+    return null;
+  }
+  const goodName = RESOURCE_NAME.test(name);
+  if (!goodName) {
+    report(
+      "bad-name",
+      `file name '${name}' is not a valid resource name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters`,
+    );
+  }
+  let names = claimed.get(kind);
+  if (!names) claimed.set(kind, (names = new Map()));
+  const first = names.get(name);
+  if (first !== undefined) report("duplicate-resource", `${kind.id} '${name}' is also defined by ${first}; keep one file per resource`);
+  else names.set(name, file.path);
+
+  const parsed = readFile(file, where.format, input.fastPath !== false);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.value) return null;
+  const body = checkContent(file.path, kind, name, parsed.value, parsed.positions, diagnostics);
+  parsed.positions.release();
+  if (!goodName || first !== undefined) return null;
+  return { path: file.path, kind, name, body: input.resources === false ? null : body, references: referencesOf(kind, body), positions: parsed.positions };
+}
+
+/**
+ * Most files in a large tree are valid: they are read without positions (computed later only if
+ * a rule reports on them), and only the others take the full path, which locates every problem.
+ */
+function readFile(file: ConfigFile, format: FileFormat, fast: boolean): ParsedFile {
+  const read = fast ? readFast(file.content, format) : null;
+  if (read) return { value: read.body, positions: lazyPositions(read.text), diagnostics: [] };
+  return parseConfigFile(file.path, file.content, format);
 }
 
 function resourceOf(e: Entry): ParsedResource[] {
   const body = e.body;
   if (!body) return [];
   return [{ kind: e.kind.id, name: e.name, path: e.path, body, project: typeof body["project"] === "string" ? body["project"] : null }];
-}
-
-function cleanEntry(file: ConfigFile, checked: CheckedFile | undefined, kind: Kind, name: string, format: FileFormat, bodies: boolean): CleanEntry | null {
-  const content = file.content;
-  if (checked && typeof content === "string") {
-    // Proven clean when it was read: parsed again only for its body.
-    const body = bodies ? parseFast(content, format) : null;
-    if (!bodies || body) return { text: content, body, references: checked.references };
-  }
-  const clean = cleanFile(content, format, kind, name);
-  return clean && { text: clean.text, body: clean.body, references: referencesOf(kind, clean.body) };
-}
-
-/** Secrets, schema and name rules for one parsed file. Returns the body without secrets. */
-function checkContent(
-  file: string,
-  kind: Kind,
-  name: string,
-  value: JsonObject,
-  positions: Positions,
-  out: Diagnostic[],
-): JsonObject {
-  const secretPaths: InstancePath[] = [];
-  for (const path of kind.secrets) {
-    for (const found of occurrences(value, path)) {
-      secretPaths.push(found.path);
-      out.push(
-        diagnostic(
-          file,
-          positions.key(found.path),
-          "secret",
-          `field '${formatFieldPath(found.path)}' is secret and must never be stored in git; remove it and set it in the app (its value is not shown)`,
-        ),
-      );
-    }
-  }
-  if (!kind.validate(value)) {
-    const skip = (path: InstancePath): boolean => secretPaths.some((s) => startsWith(path, s));
-    out.push(...schemaDiagnostics(file, kind, kind.validate.errors ?? [], value, positions, skip));
-  }
-  const declared = value["name"];
-  if (typeof declared === "string" && declared !== name) {
-    out.push(
-      diagnostic(file, positions.value(["name"]), "name-mismatch", `field 'name' is '${declared}' but the file name says '${name}'; they must be equal`),
-    );
-  }
-  return secretPaths.length === 0 ? value : withoutPaths(value, secretPaths);
-}
-
-function withoutPaths(value: JsonObject, paths: InstancePath[]): JsonObject {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    let node: JsonValue | undefined = copy;
-    for (const part of path.slice(0, -1)) node = node !== null && typeof node === "object" ? (node as Record<string, JsonValue>)[part as string] : undefined;
-    const last = path[path.length - 1];
-    if (node !== null && typeof node === "object" && !Array.isArray(node) && typeof last === "string") delete node[last];
-  }
-  return copy;
 }
 
 function deletedResources(input: EngineInput, entries: Entry[]): ResourceRef[] {
@@ -288,12 +198,12 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
       const target = input.catalog.byId(found.field.target);
       if (!target) continue;
       if (!target.exported) {
-        if (connections === null) skipped ??= { file: entry.path, at: positionsOf(entry).value(found.path) };
+        if (connections === null) skipped ??= { file: entry.path, at: entry.positions.value(found.path) };
         else if (!connections.has(found.value)) {
           out.push(
             diagnostic(
               entry.path,
-              positionsOf(entry).value(found.path),
+              entry.positions.value(found.path),
               "missing-reference",
               `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' is not in the connections list`,
             ),
@@ -303,7 +213,7 @@ function checkReferences(input: EngineInput, entries: Entry[], index: TenantInde
         out.push(
           diagnostic(
             entry.path,
-            positionsOf(entry).value(found.path),
+            entry.positions.value(found.path),
             "missing-reference",
             `${target.id} '${found.value}' named by field '${formatFieldPath(found.path)}' does not exist (no ${target.folder}/${found.value}.yaml)`,
           ),
@@ -381,7 +291,7 @@ function checkCycles(catalog: Catalog, entries: Entry[], index: TenantIndex, out
       const entry = inFiles.get(from[0] as string) as Entry;
       const next = from[1] as string;
       const hit = entry.references.find((f) => f.field.target === kind.id && f.value === next);
-      const position = hit ? positionsOf(entry).value(hit.path) : positionsOf(entry).start();
+      const position = hit ? entry.positions.value(hit.path) : entry.positions.start();
       out.push(diagnostic(entry.path, position, "dependency-cycle", `${kind.id} dependency cycle: ${from.join(" → ")}`));
     }
   }

@@ -1,7 +1,9 @@
+import { isUtf8 } from "node:buffer";
 import type { FileFormat, JsonObject, JsonValue } from "../core/types.js";
-import { jsYaml, yamlCoreSchema } from "./core-schema.js";
-import { MAX_DEPTH } from "./limits.js";
+import { jsYaml, yamlCoreSchema } from "./yaml-core-schema.js";
+import { MAX_DEPTH, MAX_FILE_BYTES } from "./limits.js";
 import { readPlainYaml } from "./plain-yaml.js";
+import { REFUSED_KEYS } from "./refused-keys.js";
 
 /*
  * The fast path reads a file without positions: first with the plain-subset reader
@@ -36,12 +38,31 @@ const QUOTE_COMMENT = /["']#/;
 const LONG_LINE = /^[^\n]{1000}/m;
 const FIRST_CHARACTER = /\S/;
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** Keys js-yaml and `yaml` spell differently (a null key), or that take other paths (merge). */
 const AMBIGUOUS_KEYS = new Set(["null", "", "<<"]);
 
 /** JSON string literals, each with whether it is a key (followed by `:`). */
 const JSON_STRING = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+/**
+ * The file's text and top-level mapping when it decodes and parses on the fast path; null means
+ * "take the full path", which then finds and locates whatever is wrong with it.
+ */
+export function readFast(content: string | Uint8Array, format: FileFormat): { text: string; body: JsonObject } | null {
+  let text: string;
+  if (typeof content === "string") {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: a cheap bound, the full path measures exactly.
+    if (content.length * 3 > MAX_FILE_BYTES) return null;
+    text = content;
+  } else {
+    if (content.byteLength > MAX_FILE_BYTES) return null;
+    const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    if (!isUtf8(bytes)) return null;
+    text = bytes.toString("utf8");
+  }
+  const body = parseFast(text, format);
+  return body && { text, body };
+}
 
 /**
  * The file's top-level mapping when it is plain enough to be read without positions, exactly as
@@ -120,7 +141,7 @@ function countKeys(value: JsonValue, depth = 1): number {
   }
   let total = 0;
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key) || AMBIGUOUS_KEYS.has(key) || key.length > 150 || key.includes("\u0000")) return -1;
+    if (REFUSED_KEYS.has(key) || AMBIGUOUS_KEYS.has(key) || key.length > 150 || key.includes("\u0000")) return -1;
     const n = countKeys(value[key] as JsonValue, depth + 1);
     if (n < 0) return -1;
     total += n + 1;

@@ -14,13 +14,6 @@ export function occurrences(value: JsonValue, path: FieldPath): FieldOccurrence[
   return out;
 }
 
-/** Whether anything is present at the path: what the secrets check asks of every file. */
-export function hasOccurrence(value: JsonValue, path: FieldPath): boolean {
-  let found = false;
-  visit(value, path, 0, [], () => (found = true));
-  return found;
-}
-
 /**
  * Calls `onFound` with each value at the path and where it is. One path stack, `at`, shared by
  * the whole walk: callers copy it only for what they keep.

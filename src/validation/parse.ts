@@ -7,10 +7,10 @@ import { DEPTH_MESSAGE, tooDeepOffset, tooDeepPath } from "./depth.js";
 import { formatFieldPath } from "../catalog/kind.js";
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES } from "./limits.js";
 import { Positions, type InstancePath } from "./positions.js";
+import { REFUSED_KEYS } from "./refused-keys.js";
 
 export { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_FILE_BYTES } from "./limits.js";
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export interface ParsedFile {
   /** The top-level mapping, or null when the file could not be read as one. */
@@ -204,7 +204,7 @@ function findBadContent(value: JsonValue, path: (string | number)[], out: BadCon
   } else if (value !== null && typeof value === "object") {
     for (const key of Object.keys(value)) {
       path.push(key);
-      if (FORBIDDEN_KEYS.has(key)) out.push({ path: [...path], what: "forbidden" });
+      if (REFUSED_KEYS.has(key)) out.push({ path: [...path], what: "forbidden" });
       else if (key.includes("\u0000")) out.push({ path: [...path], what: "nul-key" });
       else findBadContent(value[key] as JsonValue, path, out);
       path.pop();

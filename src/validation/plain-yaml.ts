@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from "../core/types.js";
-import { resolvePlainScalar } from "./core-schema.js";
+import { resolvePlainScalar } from "./yaml-core-schema.js";
 import { MAX_DEPTH } from "./limits.js";
+import { REFUSED_KEYS } from "./refused-keys.js";
 
 /*
  * A reader for the plain block subset of YAML that config files are written in (and that
@@ -9,19 +10,17 @@ import { MAX_DEPTH } from "./limits.js";
  * `yaml` package stay the source of truth, and anything outside the subset, or anywhere the two
  * could read the text another way, makes it decline (null) so the file takes their path. A
  * differential test holds every value it returns to the `yaml` package's (test/validation).
- * Why it exists: js-yaml costs about 30 µs per small file in a fresh process, most of
- * `gitsync validate`'s time on a large checkout; this reads the same files about ten times faster.
+ * Why it exists: in a fresh process js-yaml's cost per small file is most of `gitsync validate`'s
+ * time on a large checkout, and this reads the same files several times faster (bench/README.md).
  */
 
 /** Returned by a scalar reader that meets something outside the subset. */
 const DECLINE: unique symbol = Symbol("decline");
 type Read = JsonValue | typeof DECLINE;
 
-/** Keys a plain mapping must not take (prototype keys; `null`/bool words that are not strings). */
-const REFUSED_KEYS = new Set([
-  "__proto__",
-  "constructor",
-  "prototype",
+/** Keys a plain mapping must not take: the refused ones, and `null`/bool words that are not strings. */
+const DECLINED_KEYS = new Set([
+  ...REFUSED_KEYS,
   "null",
   "Null",
   "NULL",
@@ -343,8 +342,8 @@ function singleQuoted(rest: string): Read {
 /**
  * Keys already read, by a hash of their characters. A tree repeats a few dozen keys thousands of
  * times, and a key sliced from the text costs a hash and a string-table lookup each time it is
- * stored or looked up (20-40 million instructions of a 10,000-file run); one found here is already
- * internalized, and has already passed REFUSED_KEYS. Fixed size: it only ever saves work.
+ * stored or looked up (a large share of a big run's instructions); one found here is already
+ * internalized, and has already passed DECLINED_KEYS. Fixed size: it only ever saves work.
  */
 const KEY_SLOTS = 1024;
 const knownKeys: string[] = new Array<string>(KEY_SLOTS).fill("");
@@ -359,7 +358,7 @@ function keyAt(text: string, start: number, end: number): string | null {
   if (known.length === end - start && text.startsWith(known, start)) return known;
   if (end - start > MAX_KEY_LENGTH) return null;
   const key = text.slice(start, end);
-  if (REFUSED_KEYS.has(key)) return null;
+  if (DECLINED_KEYS.has(key)) return null;
   // The internalized copy: a slice could keep its whole file's text alive.
   const own = Object.keys({ [key]: 0 })[0] as string;
   knownKeys[slot] = own;
@@ -413,42 +412,3 @@ function skipSpaces(text: string, from: number, lineEnd: number): number {
 function isEntry(text: string, at: number, lineEnd: number): boolean {
   return at < lineEnd && text.charCodeAt(at) === DASH && (at + 1 === lineEnd || text.charCodeAt(at + 1) === SPACE);
 }
-
-/**
- * Every branch of the reader once, when the module loads. A tree is read kind by kind, so
- * without this each kind's first file takes a branch the optimising compiler has not seen yet,
- * the optimised reader is thrown away and compiled again: four times on the benchmark tree,
- * ~0.3 s of compiler time that competes for the second core. With it: compiled once (measured
- * with --trace-opt; 11% fewer instructions for `gitsync validate` on 10,000 files).
- */
-export const EVERY_BRANCH = [
-  "a: x",
-  "b: 1",
-  "c: -2.5",
-  "d: true",
-  "e: null",
-  "f: ~",
-  'g: "q\\n"',
-  "h: 'it''s'",
-  "i: []",
-  "j: {}",
-  "k:",
-  "  l: m # c",
-  "  n:",
-  "    - o",
-  "    - p: 1",
-  "      q: 2",
-  "    -",
-  "      r: s",
-  "  t:",
-  "  - u",
-  "v: |",
-  "  w",
-  "",
-  "  x",
-  "y: |-",
-  "  z",
-  "# end",
-  "",
-].join("\n");
-for (let i = 0; i < 3; i++) readPlainYaml(EVERY_BRANCH);

@@ -5,9 +5,9 @@ import { MAX_FILE_BYTES } from "./limits.js";
 /**
  * Reads files one after another into one reusable buffer, at most one byte past the size limit
  * (enough for validation to reject the file). Synchronous on purpose: for small files, each
- * asynchronous call is a thread-pool round trip and a 10,000-file tree read ten times slower that
+ * asynchronous call is a thread-pool round trip, and a large tree reads many times slower that
  * way. No fstat and no buffer per file: in a fresh process that halved the time to read a
- * 10,000-file tree (docs/validation-performance.md).
+ * large tree.
  */
 export class CappedReader {
   private readonly scratch = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
@@ -26,7 +26,7 @@ export class CappedReader {
  * Reads the file into `buffer` at `offset`, at most one byte past the size limit (the buffer must
  * have that much room there), and returns how many bytes it read.
  */
-export function readCappedInto(file: string, buffer: Buffer, offset: number): number {
+function readCappedInto(file: string, buffer: Buffer, offset: number): number {
   const end = offset + MAX_FILE_BYTES + 1;
   if (end > buffer.length) throw new RangeError(`readCappedInto: ${end - buffer.length} bytes short at offset ${offset}`);
   const fd = openSync(file, "r");
@@ -34,7 +34,7 @@ export function readCappedInto(file: string, buffer: Buffer, offset: number): nu
   try {
     // Until end of file, or one byte past the limit. A regular file's read comes back short only
     // at its end, so a small file takes one read, not a second one returning 0: that second
-    // system call was a third of a 10,000-file tree's reads.
+    // system call was a large share of a big tree's reads.
     for (;;) {
       const wanted = end - offset - length;
       const n = readSync(fd, buffer, offset + length, wanted, null);
@@ -52,7 +52,7 @@ export function readCappedInto(file: string, buffer: Buffer, offset: number): nu
  * otherwise a copy of its bytes, so validation can say what is wrong with them. `bytes` from
  * `start` to `end` (-1: its end) holds the file and may be reused by the caller afterwards.
  */
-export function decodeCapped(bytes: Buffer, start: number, end: number): string | Buffer {
+function decodeCapped(bytes: Buffer, start: number, end: number): string | Buffer {
   const stop = end < 0 ? bytes.length : end;
   if (stop - start <= MAX_FILE_BYTES) {
     const text = bytes.toString("utf8", start, stop);

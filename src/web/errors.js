@@ -16,7 +16,6 @@ const LEAD = {
   409: "That conflicts with the current state.",
   412: "Someone changed this meanwhile. Reload and try again.",
   413: "That is too large for the server.",
-  501: "The server does not offer this yet.",
   502: "The git provider did not answer as expected.",
 };
 
@@ -53,7 +52,7 @@ export function explain(error, doing) {
       return { summary: `${prefix}The pull request cannot be merged: ${sentence(error.message)}`, lines: [] };
     }
     const lead = LEAD[error.status] ?? (error.status >= 500 ? "The server had a problem." : "The request was not accepted.");
-    const quiet = error.status === 0 || error.status === 401 || (error.status >= 500 && error.status !== 501 && error.status !== 502);
+    const quiet = error.status === 0 || error.status === 401 || (error.status >= 500 && error.status !== 502);
     return { summary: `${prefix}${lead}${quiet ? "" : ` ${sentence(error.message)}`}`, lines: detailLines(error.details) };
   }
   return { summary: `${prefix}Something went wrong in the page. Reload and try again.`, lines: [] };

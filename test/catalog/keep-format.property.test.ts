@@ -56,9 +56,9 @@ const fileDefinition = fc.record({
   hasHeader: fc.boolean(),
 });
 const resourceArb = fc.oneof(
-  model.map((body) => ({ kind: "model", body: body as JsonObject })),
-  sync.map((body) => ({ kind: "sync", body: body as JsonObject })),
-  fileDefinition.map((body) => ({ kind: "file-definition", body: body as JsonObject })),
+  model.map((body) => ({ kind: "model", body: body })),
+  sync.map((body) => ({ kind: "sync", body: body })),
+  fileDefinition.map((body) => ({ kind: "file-definition", body: body })),
 );
 
 /** How a person reworks a file: one choice list per mapping, read in turn. */
@@ -190,7 +190,7 @@ describe.each<FileFormat>(["yaml", "json"])("files a person reworked (%s)", (for
         expect(differing).toHaveLength(1);
         const key = path[path.length - 1]!;
         expect(before[differing[0]!]).toContain(format === "json" ? `"${key}":` : `${key}:`);
-        expect(parse((change as { content: string }).content)).toEqual(parse(serializeResource(catalog, resources[target]!.kind, resources[target]!.body, format)));
+        expect(parse((change as { content: string }).content)).toEqual(parse(serializeResource(catalog, resources[target].kind, resources[target].body, format)));
       }),
       { numRuns: RUNS },
     );

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KIND_AJV_OPTIONS } from "../../src/catalog/ajv.js";
 import { Catalog } from "../../src/catalog/catalog.js";
 import { isCronExpression } from "../../src/catalog/cron.js";
 import { precompileKinds } from "../../src/catalog/precompile.js";
@@ -71,11 +72,18 @@ describe("precompiled kind validators", () => {
     expect(compared).toBeGreaterThan(20);
   });
 
-  it("are stamped with the schemas' texts, which any change to a schema's text changes", async () => {
+  it("are stamped with the schemas' texts and ajv's setup, which any change to either changes", async () => {
     const a = [{ file: "model.schema.json", text: "{}" }];
     expect(schemaSetStamp(a)).toBe(schemaSetStamp([{ file: "model.schema.json", text: "{}" }]));
     expect(schemaSetStamp([{ file: "model.schema.json", text: "{ }" }])).not.toBe(schemaSetStamp(a));
     expect(schemaSetStamp([{ file: "job.schema.json", text: "{}" }])).not.toBe(schemaSetStamp(a));
+    // So does anything else that changes what a validator does: ajv's options, keywords, formats.
+    const setup = { options: { allErrors: true }, keywords: ["x-gitsync-folder"], formats: ["cron"] };
+    expect(schemaSetStamp(a, setup)).toBe(schemaSetStamp(a, { ...setup }));
+    expect(schemaSetStamp(a, { ...setup, options: { allErrors: false } })).not.toBe(schemaSetStamp(a, setup));
+    expect(schemaSetStamp(a, { ...setup, keywords: ["x-gitsync-folder", "x-gitsync-new"] })).not.toBe(schemaSetStamp(a, setup));
+    expect(schemaSetStamp(a, { ...setup, formats: ["cron", "duration"] })).not.toBe(schemaSetStamp(a, setup));
+    expect(schemaSetStamp(a)).toContain(JSON.stringify(KIND_AJV_OPTIONS));
     // The generated file carries every built-in schema's exact text.
     const dir = join("src", "catalog", "kinds");
     for (const file of await readdir(dir)) expect(generated.stamp).toContain(`${file}\n${(await readFile(join(dir, file), "utf8")).length}\n`);

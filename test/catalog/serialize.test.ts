@@ -44,7 +44,7 @@ describe("serializeResource", () => {
       for (const file of readdirSync(join(valid, folder))) {
         const body = parse(readFileSync(join(valid, folder, file), "utf8")) as JsonObject;
         const kind = catalog.byFolder(folder)?.id as string;
-        const shuffled = Object.fromEntries(Object.entries(body).reverse()) as JsonObject;
+        const shuffled: JsonObject = Object.fromEntries(Object.entries(body).reverse());
         const text = serializeResource(catalog, kind, body, "yaml");
         expect(serializeResource(catalog, kind, shuffled, "yaml")).toBe(text);
         expect(text.endsWith("\n")).toBe(true);

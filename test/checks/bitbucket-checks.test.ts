@@ -6,7 +6,7 @@ import { parseBody, reportCount, useForgeScenario, type RecordedRequest } from "
 import { ada } from "../helpers/sync-world.js";
 
 /**
- * Issue 6 on Bitbucket Cloud: pullrequest:created / pullrequest:updated payloads (signed with
+ * PR checks on Bitbucket Cloud: pullrequest:created / pullrequest:updated payloads (signed with
  * the webhook secret) go through `SyncService.handleEvent`; the test asserts the exact build
  * status, Code Insights report, annotation and comment requests sent.
  */

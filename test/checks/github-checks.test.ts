@@ -27,7 +27,7 @@ import { useStrictHttpMock } from "../helpers/http-mock.js";
 import { leads, makeTempDir, openStoreIn, orders, syncDeps } from "../helpers/sync-world.js";
 
 /**
- * Issue 6 on GitHub, through the App as GitHub drives it: a real Probot loading githubApp,
+ * PR checks on GitHub, through the App as GitHub drives it: a real Probot loading githubApp,
  * events from the official example payloads, Probot's installation token exchange, and every
  * check-run request asserted inside its interceptor. No interceptor persists: an extra
  * request fails as unmatched, a missing one as unused.
@@ -38,7 +38,7 @@ useStrictHttpMock();
 type Body = Record<string, unknown>;
 type Output = { title?: string; summary?: string; annotations?: Body[] };
 
-const output = (body: Body): Output => (body.output ?? {}) as Output;
+const output = (body: Body): Output => (body.output ?? {});
 
 interface World {
   dir: string;

@@ -6,7 +6,7 @@ import { GitLabFlowForge } from "../helpers/gitlab-flow-forge.js";
 import { ada } from "../helpers/sync-world.js";
 
 /**
- * Issue 6 on GitLab: merge request hooks (signed with the project's secret token) go through
+ * PR checks on GitLab: merge request hooks (signed with the project's secret token) go through
  * `SyncService.handleEvent`; the test asserts the exact commit status and note requests sent.
  */
 

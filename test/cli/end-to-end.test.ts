@@ -120,7 +120,7 @@ describe("gitsync remote commands against the real server", () => {
 
     const missing = io({ ...env, GITSYNC_TENANT: "prod" });
     expect(await runImport(["--ref", "main", "--source", "dev"], missing)).toBe(1);
-    expect(missing.out()).toMatch(/^import of main \([0-9a-f]{12}\) of dev into prod: nothing applied; prod lacks these connections:\n  warehouse\n/);
+    expect(missing.out()).toMatch(/^import of main \([0-9a-f]{12}\) of dev into prod: nothing applied; prod lacks these connections:\n {2}warehouse\n/);
     expect((await call("GET", "/api/v1/tenants/prod/resources/models")).body.items).toEqual([]);
   });
 

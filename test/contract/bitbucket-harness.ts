@@ -24,13 +24,6 @@ type Method = "GET" | "POST" | "PUT";
 type Reply = [number, unknown?, Record<string, string>?];
 type Handler = (match: RegExpMatchArray, query: URLSearchParams, body: unknown, headers: Record<string, string | string[] | undefined>) => Reply | Promise<Reply>;
 
-interface Route {
-  method: Method;
-  /** Matched against the decoded path after the repository prefix. */
-  path: RegExp;
-  handler: Handler;
-}
-
 const HEX = "[0-9a-f]{7,40}";
 const R = {
   branch: /^\/refs\/branches\/(.+)$/,
@@ -213,7 +206,7 @@ export class BitbucketHarness implements ContractHarness {
         return this.route("GET", R.mergeBase, (m) => this.getMergeBase(m[1] as string, m[2] as string));
       case "createBranch":
         return this.route("POST", R.branches, (_m, _q, body) => this.postBranch(body));
-      case "commit":
+      case "commit": {
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
         if (step.outcome === "moved") return;
         // A root commit reads no file first: there is no tree to compare with.
@@ -225,6 +218,7 @@ export class BitbucketHarness implements ContractHarness {
         this.route("POST", R.src, (_m, _q, body, headers) => this.postSrc(body, headers));
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
         return;
+      }
       case "openPullRequest":
         this.route("GET", R.pulls, (_m, q) => this.listPulls(q));
         if (!step.existing) this.route("POST", R.pulls, (_m, _q, body) => this.postPull(body));
@@ -282,7 +276,7 @@ export class BitbucketHarness implements ContractHarness {
     if (pageNo * pagelen < entries.length) {
       const next = new URLSearchParams(query);
       next.set("page", String(pageNo + 1));
-      body.next = `${API_URL}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}?${next}`;
+      body.next = `${API_URL}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}?${next.toString()}`;
     } else delete body.next;
     return [200, body, JSON_TYPE];
   }

@@ -188,7 +188,7 @@ export class GitHubHarness implements ContractHarness {
   private register(spec: Spec): void {
     const scope = nock(spec.host ?? API, spec.accept ? { reqheaders: { accept: spec.accept } } : {});
     let interceptor = scope.intercept(spec.path, spec.method);
-    if (spec.query) interceptor = interceptor.query(spec.query as Record<string, string>);
+    if (spec.query) interceptor = interceptor.query(spec.query);
     interceptor.reply(async (uri, body) => {
       this.requests++;
       return (await spec.reply(uri, body)) as [number, nock.Body, Record<string, string>];

@@ -4,7 +4,7 @@ import { candidatePaths, connectTenant, reportCount, useForgeScenario, type Forg
 import { ada, apiEdit, bob, crashingStore, leads, orders, recordEdit, yamlOf } from "./sync-world.js";
 
 /**
- * Issue 5 point 7 on a hosted provider, engine level: a SyncService over a real SQLite store,
+ * The sync flows on a hosted provider, engine level: a SyncService over a real SQLite store,
  * the provider talking to an in-memory forge through strict nock. Each scenario registers
  * exactly the provider operations the engine performs (the harness turns each into its
  * one-shot HTTP interceptors), so an extra or a missing request fails the test.

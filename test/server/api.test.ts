@@ -248,7 +248,7 @@ describe("request bodies", () => {
       headers: { authorization: `Bearer ${(await import("./harness.js")).ADMIN_TOKEN}`, "content-type": "application/json" },
       body: new Blob([big]).stream(),
       duplex: "half",
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
   });
 });

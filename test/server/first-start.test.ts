@@ -42,7 +42,7 @@ describe("first start", () => {
     expect(first.printed[0]).toContain(`Open ${first.url}/`);
     expect(first.printed[0]).toContain("shown this once");
     expect(first.printed[0]).toContain(`Data (database, credential key, local repositories): ${dataDir}`);
-    const call = client(first, token!);
+    const call = client(first, token);
     expect((await call("GET", "/api/v1/tokens")).status).toBe(200);
     expect(first.logs()).not.toContain(token);
     expect(first.logs()).toContain("generated a credential encryption key");
@@ -55,7 +55,7 @@ describe("first start", () => {
     expect(second.printed[0]).toContain(`Open ${second.url}/`);
     expect(second.printed[0]).toContain("printed at the first start");
     expect(second.printed[0]).not.toMatch(/gs_[A-Za-z0-9_-]{20,}/);
-    const again = client(second, token!);
+    const again = client(second, token);
     const tenants = await again("GET", "/api/v1/tenants");
     expect(tenants.body.items.filter((t: { slug: string }) => t.slug === "demo")).toHaveLength(1);
     expect(second.logs()).not.toContain(token);

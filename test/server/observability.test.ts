@@ -57,7 +57,7 @@ describe("the logger", () => {
     await new Promise((resolve) => setImmediate(resolve));
     const lines = out.text().trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  inbound push applied tenant=demo commit=abc123 counts=\{"create":1\}$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO {2}inbound push applied tenant=demo commit=abc123 counts=\{"create":1\}$/);
     expect(lines[1]).toContain("WARN  sync conflict tenant=demo secret=[redacted]");
   });
 

@@ -28,7 +28,7 @@ describe.each(backends)("tenant grants on $name", (backend) => {
       const user = await db.insertInto("users").values({ name: "Old", email: "old@example.com", role: "editor", created_at: at }).returning("id").executeTakeFirstOrThrow();
       await db
         .insertInto("api_tokens")
-        .values({ user_id: user.id, label: "old", role: "editor", token_hash: hashToken("old-secret-value"), created_at: at, last_used_at: null, revoked: 0 } as never)
+        .values({ user_id: user.id, label: "old", role: "editor", token_hash: hashToken("old-secret-value"), created_at: at, last_used_at: null, revoked: 0 })
         .execute();
       await db.destroy();
     });
@@ -73,9 +73,9 @@ describe.each(backends)("tenant grants on $name", (backend) => {
 });
 
 describe("the role a token acts with", () => {
-  const user = (role: User["role"]): User => ({ id: 1, name: "U", email: "u@example.com", role }) as User;
+  const user = (role: User["role"]): User => ({ id: 1, name: "U", email: "u@example.com", role });
   const token = (over: Partial<ApiToken>): ApiToken =>
-    ({ id: 1, userId: 1, label: "t", role: "viewer", serverWide: false, tenants: {}, createdAt: "", lastUsedAt: null, revoked: false, ...over }) as ApiToken;
+    ({ id: 1, userId: 1, label: "t", role: "viewer", serverWide: false, tenants: {}, createdAt: "", lastUsedAt: null, revoked: false, ...over });
 
   it("is the grant in a tenant, nothing elsewhere, never above the user, and a grant only raises a server-wide role", () => {
     const scoped = token({ role: "admin", tenants: { dev: "admin", prod: "viewer" } });

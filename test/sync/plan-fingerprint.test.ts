@@ -5,7 +5,7 @@ import { computePlan, type IncomingResource } from "../../src/sync/plan.js";
 import { compareWithCheck, digestPlan } from "../../src/sync/plan-fingerprint.js";
 
 const resource = (name: string, body: JsonObject, archived = false): Resource =>
-  ({ kind: "model", name, body, project: null, archived, version: 1, updatedBy: "ada", updatedAt: "2026-01-01T00:00:00Z" }) as unknown as Resource;
+  ({ kind: "model", name, body, project: null, archived, version: 1, updatedBy: "ada", updatedAt: "2026-01-01T00:00:00Z" });
 const incoming = (name: string, body: JsonObject): IncomingResource => ({ kind: "model", name, body, project: null });
 const outbox = (id: number, name: string): OutboxEntry => ({ id, name, kind: "model" }) as unknown as OutboxEntry;
 

@@ -6,7 +6,6 @@ import { Catalog } from "../../src/catalog/catalog.js";
 import { runValidation, type ConfigFile } from "../../src/validation/engine.js";
 import { parseFast } from "../../src/validation/fast-parse.js";
 import { readConfigTree } from "../../src/validation/index.js";
-import { TreeReader } from "../../src/validation/tree-reader.js";
 import { parseConfigFile } from "../../src/validation/parse.js";
 
 const fixtures = join(import.meta.dirname, "..", "..", "fixtures", "configs");
@@ -36,8 +35,8 @@ describe("the fast path gives exactly what the yaml path gives", () => {
     join(fixtures, "valid"),
     ...["invalid", "as-written"].flatMap((group) => readdirSync(join(fixtures, group)).map((d) => join(fixtures, group, d))),
   ];
-  it.each(dirs)("on the fixtures in %s", async (dir) => {
-    const files = await readConfigTree(dir, catalog);
+  it.each(dirs)("on the fixtures in %s", (dir) => {
+    const files = readConfigTree(dir, catalog);
     const { fast, full } = bothPaths(files, connectionsOf(dir));
     expect(fast).toStrictEqual(full);
     expect(full.files).toBeGreaterThan(0);
@@ -75,7 +74,7 @@ describe("the fast path gives exactly what the yaml path gives", () => {
   });
 });
 
-describe("readConfigTree with a reader thread", () => {
+describe("readConfigTree", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "gitsync-tree-"));
@@ -89,62 +88,17 @@ describe("readConfigTree with a reader thread", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const contentText = (f: ConfigFile): string => (typeof f.content === "string" ? `text:${f.content}` : `bytes:${Buffer.from(f.content).toString("base64")}`);
-
-  it("gives the same files and verdicts as reading in this thread, and validates to the same result", async () => {
-    const reader = TreeReader.start();
-    expect(reader).not.toBeNull();
-    let threaded: ConfigFile[];
-    try {
-      // Started, so that it takes files from the front while this thread takes them from the back.
-      await reader?.started();
-      threaded = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
-      const contents: (string | Buffer)[] = [];
-      const paths = threaded.map((f) => join(dir, f.path));
-      // On a loaded machine this thread could read all 162 small files from the back before the
-      // reader thread takes its first: the first file handed over pauses this thread, as parsing
-      // a large file would, so the reader thread's part is certain.
-      let paused = false;
-      const delivered =
-        reader?.readAll(paths, (i, content) => {
-          if (!paused) {
-            paused = true;
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-          }
-          contents[i] = content;
-        }) ?? 0;
-      expect(delivered).toBeGreaterThan(0);
-      expect(contents.map((c) => (typeof c === "string" ? c : c.toString("base64")))).toEqual(
-        threaded.map((f) => (typeof f.content === "string" ? f.content : Buffer.from(f.content).toString("base64"))),
-      );
-    } finally {
-      reader?.close();
-    }
-    const single = await readConfigTree(dir, catalog, { reader: null });
-    expect(threaded.map((f) => f.path)).toEqual(single.map((f) => f.path));
-    expect(threaded.map(contentText)).toEqual(single.map(contentText));
-    expect(threaded.map((f) => f.checked?.references ?? null)).toEqual(single.map((f) => f.checked?.references ?? null));
-    // Not vacuous: clean files were found valid on their own, and the odd ones came back as bytes.
-    expect(threaded.filter((f) => f.checked).length).toBeGreaterThan(60);
-    expect(threaded.filter((f) => typeof f.content !== "string").map((f) => f.path)).toEqual(["models/huge.yaml", "models/latin1.yaml"]);
-    const connections = ["warehouse", "crm", "erp", "lake", "hubspot"];
-    const a = runValidation({ catalog, basePath: "", files: threaded, deleted: [], current: [], connections });
-    const b = runValidation({ catalog, basePath: "", files: single, deleted: [], current: [], connections, fastPath: false });
-    expect(a).toStrictEqual(b);
-    expect(a.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["encoding", "file-too-large"]));
-    // Bodies of checked files are read again only for `resources`: without them, the same diagnostics.
-    const c = runValidation({ catalog, basePath: "", files: threaded, deleted: [], current: [], connections, resources: false });
-    expect(c.diagnostics).toStrictEqual(a.diagnostics);
-    expect(c.resources).toEqual([]);
-    expect(a.resources.length).toBeGreaterThan(60);
-  });
-
-  it("reads everything in this thread when the reader thread has stopped", async () => {
-    const reader = TreeReader.start();
-    reader?.close();
-    const files = await readConfigTree(dir, catalog, { reader, readerFrom: 1 });
-    const single = await readConfigTree(dir, catalog, { reader: null });
-    expect(files.map(contentText)).toEqual(single.map(contentText));
+  it("reads text as text and odd files as bytes, and both paths validate them to the same result", () => {
+    const files = readConfigTree(dir, catalog);
+    expect(files.filter((f) => typeof f.content !== "string").map((f) => f.path).sort()).toEqual(["models/huge.yaml", "models/latin1.yaml"]);
+    const { fast, full } = bothPaths(files, ["warehouse", "crm", "erp", "lake", "hubspot"]);
+    expect(fast).toStrictEqual(full);
+    expect(full.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["encoding", "file-too-large"]));
+    // Without `resources`, the same diagnostics.
+    const lean = runValidation({ catalog, basePath: "", files, deleted: [], current: [], connections: ["warehouse", "crm", "erp", "lake", "hubspot"], resources: false });
+    expect(lean.diagnostics).toStrictEqual(full.diagnostics);
+    expect(lean.resources).toEqual([]);
+    expect(full.resources.length).toBeGreaterThan(60);
   });
 });
 
@@ -187,13 +141,13 @@ function generatedFiles(count: number): ConfigFile[] {
         (t: string) => t.replace(/: (true|false)\n/, ": 'yes'\n"),
         (t: string) => `${t}project: [unclosed\n`,
         (t: string) => t.replace(/^(\w+): /m, "$1: &anchor "),
-        (t: string) => t.replace(/\n  /, "\n\t"),
+        (t: string) => t.replace(/\n {2}/, "\n\t"),
         (t: string) => `${t}__proto__: 1\n`,
         (t: string) => t.replace(/source: \w+/, "source: nowhere"),
         (t: string) => (folder === "cluster-definitions" ? t.replace("configuration:\n", "configuration:\n  accessToken: dapi-secret\n") : `${t}extra: 1\n`),
         (t: string) => t.replace(/ [0-9]+\n/, " 0x1F\n"),
         (t: string) => t.replace(/: (\w+)\n/, ": [ $1 ]\n"),
-        (t: string) => `{"name": "x"}\n`,
+        () => `{"name": "x"}\n`,
       ])(text);
     }
     files.push({ path: `${folder}/${folder.slice(0, -1)}-${n}.yaml`, content: Buffer.from(text) });

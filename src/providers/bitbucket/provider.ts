@@ -228,7 +228,7 @@ export class BitbucketProvider implements GitProvider {
       wanted = entries.filter((e) => e.type === "commit_file").map((e) => e.path);
     }
     const contents = await mapLimit(wanted, this.readConcurrency, (p) => this.readRaw(r, sha, p));
-    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] as Buffer }]));
+    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] }]));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {

@@ -110,10 +110,4 @@ export class GitHubProvider implements GitProvider {
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
     return this.webhooks.parseWebhook(request);
   }
-
-  /** The head of a branch, or null (used by the engine's diagnostics and tests). */
-  async branchHead(repo: RepoRef, branch: string): Promise<string | null> {
-    const { octokit, target } = await this.client(repo);
-    return readBranchHead(octokit, target, branch);
-  }
 }

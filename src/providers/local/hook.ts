@@ -1,15 +1,19 @@
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { HOOK_CONFIG_FILE, POST_RECEIVE, PRE_RECEIVE } from "./hook-scripts.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { HOOK_CONFIG_FILE } from "./hook/files.js";
+import type { HookName } from "./hook/run.js";
 
-export { HOOK_CONFIG_FILE, HOOK_LOG_FILE } from "./hook-scripts.js";
+export { HOOK_CONFIG_FILE, HOOK_LOG_FILE } from "./hook/files.js";
 
 /**
  * Installs the hooks that connect a local bare repository to the server: post-receive turns a
  * real `git push` into a `/webhooks/local` delivery and prints its result; pre-receive (when the
  * push check is on) asks `/webhooks/local/check` first and refuses a push inbound would refuse.
- * Each script is started by a POSIX sh wrapper naming the installing server's Node binary. The
- * URL and secret live in a 0600 file inside the bare repository, never in git or a script.
+ * Each hook is a POSIX sh wrapper that runs the hook module (hook/run.ts, built like the rest)
+ * with the installing server's Node binary. The URL and secret live in a 0600 file inside the
+ * bare repository, never in git or a script.
  */
 
 export interface HookOptions {
@@ -30,10 +34,20 @@ function shQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-async function writeHook(gitDir: string, hook: string, script: string): Promise<void> {
-  const file = `gitsync-${hook}.mjs`;
-  await writeFile(join(gitDir, "hooks", file), script);
-  const wrapper = `#!/bin/sh\n${MARK}\nexec ${shQuote(process.execPath)} "\${GIT_DIR:-.}/hooks/${file}"\n`;
+/**
+ * How Node runs the hook module: the built `.js` beside this module, or, run from source (tests,
+ * tsx), its `.ts` through tsx's loader.
+ */
+function hookCommand(hook: HookName): string[] {
+  if (!import.meta.url.endsWith(".ts")) return [process.execPath, fileURLToPath(new URL("./hook/run.js", import.meta.url)), hook];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+  return [process.execPath, "--import", tsx, fileURLToPath(new URL("./hook/run.ts", import.meta.url)), hook];
+}
+
+async function writeHook(gitDir: string, hook: HookName): Promise<void> {
+  // Hooks installed by earlier versions were a copy of the script: gone once the wrapper runs the module.
+  await rm(join(gitDir, "hooks", `gitsync-${hook}.mjs`), { force: true });
+  const wrapper = `#!/bin/sh\n${MARK}\nexec ${hookCommand(hook).map(shQuote).join(" ")}\n`;
   await writeFile(join(gitDir, "hooks", hook), wrapper, { mode: 0o755 });
   await chmod(join(gitDir, "hooks", hook), 0o755);
 }
@@ -49,7 +63,7 @@ export async function installHook(gitDir: string, repository: string, options: H
   const config = { repository, url: options.url, secret: options.secret, timeoutMs: options.timeoutMs ?? 10_000 };
   await writeFile(join(gitDir, HOOK_CONFIG_FILE), `${JSON.stringify(config)}\n`, { mode: 0o600 });
   await chmod(join(gitDir, HOOK_CONFIG_FILE), 0o600);
-  await writeHook(gitDir, "post-receive", POST_RECEIVE);
-  if (options.pushCheck) await writeHook(gitDir, "pre-receive", PRE_RECEIVE);
+  await writeHook(gitDir, "post-receive");
+  if (options.pushCheck) await writeHook(gitDir, "pre-receive");
   else await removeHook(gitDir, "pre-receive");
 }

@@ -1,6 +1,6 @@
 import { ConflictError, GitsyncError, NotFoundError } from "../../core/errors.js";
 import type { ConnectionInput, Store } from "../../core/store.js";
-import type { Connection, JsonObject } from "../../core/types.js";
+import type { Connection } from "../../core/types.js";
 import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
 import type { ApiSchemas } from "../schemas.js";
 import type { Reply, Route } from "../router.js";
@@ -165,7 +165,7 @@ export const connectionRoutes: Route[] = [
       if (expected !== undefined && expected !== current.version) throw staleVersion(name, current.version, expected);
       // Credentials are taken from the patch as given: merged, `null` would only drop the key.
       const { credentials, ...rest } = patch;
-      const merged = applyMergePatch(exportItem(current) as unknown as JsonObject, rest);
+      const merged = applyMergePatch(exportItem(current), rest);
       const input = { ...merged, ...(credentials !== undefined ? { credentials } : {}) };
       // The version read is the one written over: a change in between is a 412, not lost.
       return withEtag(200, await saveConnection(store, schemas, tenant.slug, name, input, current.version));

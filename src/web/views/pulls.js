@@ -1,7 +1,6 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { seg } from "../api.js";
-import { explain } from "../errors.js";
 import { atLeast, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { href } from "../route.js";

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -126,5 +126,14 @@ describe("local provider: post-receive hook", () => {
     await h.seed({});
     expect(statSync(join(h.gitDir, "gitsync-hook.json")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(h.gitDir, "hooks", "post-receive"), "utf8")).not.toContain(WEBHOOK_SECRET);
+  });
+
+  it("runs the typechecked hook module in place, not a copy of a script inside the repository", async () => {
+    h = await createLocalHarness({ hook: { url: "http://127.0.0.1:9/webhooks/local", secret: WEBHOOK_SECRET } });
+    await h.seed({});
+    const wrapper = readFileSync(join(h.gitDir, "hooks", "post-receive"), "utf8");
+    // From source, through tsx's loader; a build runs dist's run.js (the end-to-end push tests).
+    expect(wrapper).toContain(`'${join(import.meta.dirname, "..", "..", "..", "src", "providers", "local", "hook", "run.ts")}' 'post-receive'`);
+    expect(readdirSync(join(h.gitDir, "hooks")).filter((f) => f.startsWith("gitsync-"))).toEqual([]);
   });
 });

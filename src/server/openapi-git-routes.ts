@@ -1,6 +1,6 @@
 import { body, errors, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 
-/** The sync part of the OpenAPI document: status, sync now, snapshots, import, resync, pulls, webhooks. */
+/** The OpenAPI paths and schemas of the routes that drive git: status, sync now, snapshots, import, resync, pulls, webhooks. */
 
 const sha = { type: "string", pattern: "^[0-9a-f]{7,64}$" };
 const n = param("n", "The pull request's number", { type: "integer" });

@@ -61,7 +61,7 @@ function mayNotBeString(c: number): boolean {
 
 /**
  * js-yaml, loaded on first use: the plain-subset reader answers for most files, so a clean tree
- * never needs it (about 10 ms of a fresh `gitsync validate`). Under Node `require` gives its
+ * never needs it, and loading it is a visible share of a fresh `gitsync validate`. Under Node `require` gives its
  * CommonJS build, the same code as its ES module.
  */
 export function jsYaml(): typeof import("js-yaml") {
