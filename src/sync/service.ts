@@ -8,6 +8,7 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
+import { mapBounded, pushChangedPaths, touchedFirst } from "./shared-push.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
@@ -24,6 +25,8 @@ export class SyncService {
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
   private readonly background = new Set<Promise<unknown>>();
+  /** How many tenants of one shared repository's push apply at the same time. */
+  pushConcurrency = 8;
 
   constructor(readonly deps: SyncDeps) {
     this.checks = new PullRequestCheck(deps);
@@ -137,20 +140,35 @@ export class SyncService {
     return event.kind === "push" ? this.handlePush(event) : this.handlePullRequest(event);
   }
 
+  /**
+   * A push, for every tenant tracking its branch. Several tenants sharing the repository: the
+   * push's changed paths are read once and each tenant's apply is handed them; the tenants run
+   * in parallel (at most `pushConcurrency` at a time), those the push touched first.
+   */
   async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
     const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
-    const results: { tenant: string; outcome: InboundOutcome }[] = [];
     const received = performance.now();
-    for (const { tenant } of tenants) {
-      const outcome = await this.locks.run(tenant, () =>
-        this.inbound.apply({ tenant, after: event.after, pusher: event.pusher, forced: event.forced }),
-      );
-      if (outcome.status === "applied") this.deps.metrics?.inboundLatency((performance.now() - received) / 1000);
-      else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
-      results.push({ tenant, outcome });
-      if (outcome.status === "applied") await this.integrity.changed(tenant);
-    }
-    return results;
+    const changed = tenants.length > 1 ? await pushChangedPaths(this.deps, event, tenants) : null;
+    const order = touchedFirst(this.deps, tenants, changed);
+    const outcomes = new Map<string, InboundOutcome>();
+    await mapBounded(order, this.pushConcurrency, async ({ tenant }) => {
+      outcomes.set(tenant, await this.applyPushForTenant(tenant, event, changed, received));
+    });
+    return tenants.map(({ tenant }) => ({ tenant, outcome: outcomes.get(tenant) as InboundOutcome }));
+  }
+
+  /**
+   * One tenant's part of a push, under its lock: what a job runs per tenant. `changed` is the
+   * push's changed paths when already read for the whole repository (null: the tenant reads).
+   */
+  async applyPushForTenant(tenant: string, event: PushEvent, changed: readonly string[] | null, received = performance.now()): Promise<InboundOutcome> {
+    const outcome = await this.locks.run(tenant, () =>
+      this.inbound.apply({ tenant, after: event.after, before: event.before, pusher: event.pusher, forced: event.forced, changed }),
+    );
+    if (outcome.status === "applied") this.deps.metrics?.inboundLatency((performance.now() - received) / 1000);
+    else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
+    if (outcome.status === "applied") await this.integrity.changed(tenant);
+    return outcome;
   }
 
   /**
