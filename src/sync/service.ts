@@ -1,4 +1,4 @@
-import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent } from "../core/index.js";
+import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent, TenantDrift } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { TenantIntegrity } from "./integrity/index.js";
@@ -9,6 +9,8 @@ import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
 import { mapBounded, pushChangedPaths, touchedFirst } from "./shared-push.js";
+import { Reconciler, type ReconcileOutcome } from "./reconcile.js";
+import { driftNow } from "./drift.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
@@ -24,6 +26,7 @@ export class SyncService {
   readonly resync: ResyncSync;
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
+  readonly reconciler: Reconciler;
   private readonly background = new Set<Promise<unknown>>();
   /** How many tenants of one shared repository's push apply at the same time. */
   pushConcurrency = 8;
@@ -37,6 +40,7 @@ export class SyncService {
     this.imports = new ImportSync(deps);
     this.resync = new ResyncSync(deps);
     this.integrity = new TenantIntegrity(deps);
+    this.reconciler = new Reconciler(deps, this.inbound, this.locks);
   }
 
   /**
@@ -169,6 +173,31 @@ export class SyncService {
     else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
     if (outcome.status === "applied") await this.integrity.changed(tenant);
     return outcome;
+  }
+
+  /**
+   * Compares each tenant's (or one tenant's) branch head with its last applied commit and applies
+   * a difference like a push; records each tenant's drift. One tenant's failure (a provider
+   * down) is logged and does not stop the others.
+   */
+  async reconcile(tenant?: string): Promise<ReconcileOutcome[]> {
+    const slugs = tenant !== undefined ? [tenant] : (await this.deps.store.listTenants()).map((t) => t.slug);
+    return mapBounded(slugs, this.pushConcurrency, async (slug) => {
+      try {
+        const outcome = await this.reconciler.tenant(slug);
+        if (outcome.inbound?.status === "applied") await this.integrity.changed(slug);
+        return outcome;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.deps.log.warn({ tenant: slug, err: message }, "reconcile failed");
+        return { tenant: slug, status: "error" as const, head: null, inbound: null, drift: null, error: message };
+      }
+    });
+  }
+
+  /** What differs between the tenant and its branch now (read afresh and recorded). */
+  drift(tenant: string): Promise<TenantDrift> {
+    return driftNow(this.deps, tenant);
   }
 
   /**
