@@ -8,7 +8,7 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
-import { mapBounded, pushChangedPaths, touchedFirst } from "./shared-push.js";
+import { mapBounded, pushChangedPaths, splitTouched } from "./shared-push.js";
 import { Reconciler, type ReconcileOutcome } from "./reconcile.js";
 import { driftNow } from "./drift.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
@@ -147,17 +147,21 @@ export class SyncService {
   /**
    * A push, for every tenant tracking its branch. Several tenants sharing the repository: the
    * push's changed paths are read once and each tenant's apply is handed them; the tenants run
-   * in parallel (at most `pushConcurrency` at a time), those the push touched first.
+   * in parallel (at most `pushConcurrency` at a time), those the push touched before the others.
    */
   async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
-    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
     const received = performance.now();
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
     const changed = tenants.length > 1 ? await pushChangedPaths(this.deps, event, tenants) : null;
-    const order = touchedFirst(this.deps, tenants, changed);
     const outcomes = new Map<string, InboundOutcome>();
-    await mapBounded(order, this.pushConcurrency, async ({ tenant }) => {
+    const run = async ({ tenant }: { tenant: string }) => {
       outcomes.set(tenant, await this.applyPushForTenant(tenant, event, changed, received));
-    });
+    };
+    const [touched, others] = splitTouched(this.deps, tenants, changed);
+    // A touched tenant's failure (thrown after all of them ran) still lets the others advance.
+    const failed = await mapBounded(touched, this.pushConcurrency, run).then(() => null, (error: unknown) => ({ error }));
+    await mapBounded(others, this.pushConcurrency, run);
+    if (failed !== null) throw failed.error;
     return tenants.map(({ tenant }) => ({ tenant, outcome: outcomes.get(tenant) as InboundOutcome }));
   }
 

@@ -39,11 +39,14 @@ export async function pushChangedPaths(deps: SyncDeps, event: PushEvent, tenants
   }
 }
 
-/** Tenants the push touched first, so their change is not kept waiting behind the others' bookkeeping. */
-export function touchedFirst(deps: SyncDeps, tenants: readonly PushTenant[], changed: readonly string[] | null): PushTenant[] {
-  if (changed === null) return [...tenants];
+/**
+ * The tenants the push touched, and the others (all are "touched" when the paths are unknown).
+ * The touched ones run first, so their change is not kept waiting behind the others' bookkeeping.
+ */
+export function splitTouched(deps: SyncDeps, tenants: readonly PushTenant[], changed: readonly string[] | null): [PushTenant[], PushTenant[]] {
+  if (changed === null) return [[...tenants], []];
   const touched = new Set(tenants.filter((t) => touchesConfig(deps, t.git, changed)));
-  return [...touched, ...tenants.filter((t) => !touched.has(t))];
+  return [[...touched], tenants.filter((t) => !touched.has(t))];
 }
 
 /**
