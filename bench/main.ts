@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   commit: () => import("./commit.js"),
   sync: () => import("./sync.js"),
   integrity: () => import("./integrity.js"),
+  scale: () => import("./scale.js"),
 };
 
 async function main(): Promise<void> {
