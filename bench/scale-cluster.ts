@@ -25,7 +25,8 @@ export async function startCluster(count: number, dataDir: string, databaseUrl: 
     GITSYNC_RECONCILE_INTERVAL: "0",
     GITSYNC_LOCAL_PUSH_CHECK: "off",
     LOCAL_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    LOG_LEVEL: "warn",
+    // The start line ("gitsync listening on") is at info level: the harness waits for it.
+    LOG_LEVEL: "info",
     ...(databaseUrl !== null ? { DATABASE_URL: databaseUrl } : {}),
   };
   const first = await serveBuilt({ dataDir, env });
