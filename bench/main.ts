@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   sync: () => import("./sync.js"),
   integrity: () => import("./integrity.js"),
   requests: () => import("./requests.js"),
+  scale: () => import("./scale.js"),
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * What the engine, the providers and the server report for `/metrics`. A port: the server's
- * Prometheus registry implements it.
+ * Prometheus registry implements it; code that is handed none reports to `NO_METRICS`.
  */
 export interface Metrics {
   /** Seconds from an app write to the commit that holds it. */
@@ -14,6 +14,14 @@ export interface Metrics {
   /** Background work (a commit, a snapshot, webhook processing) that failed. */
   jobFailed(kind: string): void;
 }
+
+export const NO_METRICS: Metrics = {
+  outboundLatency: () => undefined,
+  inboundLatency: () => undefined,
+  webhook: () => undefined,
+  providerRequest: () => undefined,
+  jobFailed: () => undefined,
+};
 
 /**
  * A request's operation label, `GET /projects/{}/repository/commits/{}`: the path with every

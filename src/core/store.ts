@@ -13,6 +13,7 @@ import type {
   SyncLogEntry,
   SyncStatus,
   Tenant,
+  TenantDrift,
   User,
 } from "./types.js";
 import type { LocalReviewStore } from "./local-review.js";
@@ -183,6 +184,10 @@ export interface Store extends LocalReviewStore {
   putCheckedPlan(tenant: string, plan: Omit<CheckedPlan, "updatedAt">): Promise<CheckedPlan>;
   listCheckedPlans(tenant: string): Promise<CheckedPlan[]>;
   deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void>;
+
+  /** What the last reconcile or drift request found between the tenant and its branch. */
+  putDrift(tenant: string, drift: TenantDrift): Promise<void>;
+  getDrift(tenant: string): Promise<TenantDrift | null>;
 
   getSyncState(tenant: string): Promise<SyncState>;
   putSyncState(tenant: string, state: Partial<Omit<SyncState, "updatedAt">>): Promise<SyncState>;

@@ -129,6 +129,29 @@ export interface SyncLogEntry {
   updatedAt: string;
 }
 
+/**
+ * Which side holds a resource the other lacks or holds differently: `git-only` (in the branch,
+ * not in the tenant), `app-only` (in the tenant, not in the branch), `differs` (in both, not the same).
+ */
+export type DriftDirection = "git-only" | "app-only" | "differs";
+
+export interface DriftItem {
+  kind: string;
+  name: string;
+  project: string | null;
+  direction: DriftDirection;
+}
+
+/** Whether a tenant and its tracked branch hold the same exportable resources, and which differ. */
+export interface TenantDrift {
+  /** The branch head compared with; null when the branch does not exist. */
+  head: string | null;
+  lastAppliedSha: string | null;
+  inSync: boolean;
+  items: DriftItem[];
+  checkedAt: string;
+}
+
 /** How many findings a sync log entry keeps; `diagnosticCount` tells how many there were. */
 export const MAX_LOG_DIAGNOSTICS = 100;
 

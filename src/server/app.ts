@@ -23,6 +23,7 @@ import { referenceExtractor } from "../sync/integrity/index.js";
 import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
 import { githubApp } from "./github-app.js";
+import { ReconcileTimer } from "./reconcile-timer.js";
 
 /** Who gitsync's own commits name as committer (authors are the people who made the changes). */
 export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
@@ -139,6 +140,12 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   });
   const handlers: NodeHandler[] = [(req, res) => router.handle(req, res, deps), github.handler];
 
+  const reconcile = new ReconcileTimer(
+    () => deps.sync.reconcile(),
+    config.reconcileIntervalSeconds * 1000,
+    (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, "reconcile failed"),
+  );
+
   let closing = false;
   const server = createServer({ keepAliveTimeout: 5000 });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -164,6 +171,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
       clearInterval(sweep);
       clearTimeout(grace);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      await reconcile.stop();
       await deps.sync.stop();
       await store.close();
       log.info("server stopped");
@@ -197,6 +205,8 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     // 200; outbox rows left by a previous run (a crash, a restart) are committed after.
     await sync.start();
     deps.started.done = true;
+    // Pushes made while the server was down are caught up in the background, not before /healthz.
+    reconcile.start();
     log.info({ url, github: github.mode, metrics: metricsUrl ?? `${url}/metrics` }, `gitsync listening on ${url}`);
     print(
       startBanner({

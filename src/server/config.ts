@@ -33,6 +33,8 @@ export interface ServerConfig {
   local: { webhookSecret: string | null; pushCheck: boolean };
   /** Create the `demo` tenant on first start. */
   demo: boolean;
+  /** GITSYNC_RECONCILE_INTERVAL: seconds between reconciles (and one at start); 0 turns them off. */
+  reconcileIntervalSeconds: number;
 }
 
 /** Probot's own settings, under Probot's names, handed to Probot as they are. */
@@ -50,6 +52,8 @@ export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" |
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 export const DEFAULT_PORT = 3000;
+/** Seconds between reconciles: a missed webhook is caught up within about this long. */
+const DEFAULT_RECONCILE_INTERVAL = 60;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 type Env = Record<string, string | undefined>;
@@ -139,6 +143,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd(), terminal: bool
     bitbucket: { webhookSecret: text(env, "BITBUCKET_WEBHOOK_SECRET"), baseUrl: url(env, "BITBUCKET_BASE_URL") },
     local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET"), pushCheck: flag(env, "GITSYNC_LOCAL_PUSH_CHECK", true) },
     demo: flag(env, "GITSYNC_DEMO", true),
+    reconcileIntervalSeconds: integer(env, "GITSYNC_RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, 0, 7 * 24 * 3600),
   };
 }
 

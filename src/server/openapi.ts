@@ -7,6 +7,7 @@
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
 import { syncPaths, syncSchemas } from "./openapi-git-routes.js";
+import { driftPaths, driftSchemas } from "./openapi-drift.js";
 
 const diagnostic = {
   type: "object",
@@ -386,6 +387,7 @@ export const openapi = {
       },
       ...syncSchemas,
       ...integritySchemas,
+      ...driftSchemas,
     },
   },
   paths: {
@@ -616,6 +618,7 @@ export const openapi = {
     },
     ...syncPaths,
     ...integrityPaths,
+    ...driftPaths,
   },
 } as const;
 

@@ -14,11 +14,12 @@ import type {
   SyncLogQuery,
   SyncState,
 } from "../core/store.js";
-import type { ApiToken, Connection, GitConnection, JsonObject, OutboxEntry, ProviderName, Resource, Role, SyncLogEntry, Tenant, User } from "../core/types.js";
+import type { ApiToken, Connection, GitConnection, JsonObject, OutboxEntry, ProviderName, Resource, Role, SyncLogEntry, Tenant, TenantDrift, User } from "../core/types.js";
 import * as checkedPlans from "./queries/checked-plans.js";
 import * as connections from "./queries/connections.js";
 import { atomically, type StoreContext } from "./queries/context.js";
 import * as deliveries from "./queries/deliveries.js";
+import * as drift from "./queries/drift.js";
 import * as git from "./queries/git-connections.js";
 import * as checks from "./queries/local-checks.js";
 import * as pulls from "./queries/local-pulls.js";
@@ -162,6 +163,13 @@ export class KyselyStore implements Store {
   }
   deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void> {
     return checkedPlans.deleteCheckedPlan(this.cx, tenant, pullRequest);
+  }
+
+  putDrift(tenant: string, value: TenantDrift): Promise<void> {
+    return drift.putDrift(this.cx, tenant, value);
+  }
+  getDrift(tenant: string): Promise<TenantDrift | null> {
+    return drift.getDrift(this.cx, tenant);
   }
 
   getSyncState(tenant: string): Promise<SyncState> {

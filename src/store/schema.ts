@@ -189,6 +189,15 @@ export interface CheckedPlansTable {
   updated_at: string;
 }
 
+export interface TenantDriftTable {
+  tenant: string;
+  head: string | null;
+  last_applied_sha: string | null;
+  /** JSON: the differing resources and their direction. */
+  items: string;
+  checked_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   resources: ResourcesTable;
@@ -206,6 +215,7 @@ export interface Database {
   local_checks: LocalChecksTable;
   local_comments: LocalCommentsTable;
   checked_plans: CheckedPlansTable;
+  tenant_drift: TenantDriftTable;
 }
 
 export type DialectName = "sqlite" | "postgres";

@@ -61,6 +61,30 @@ export async function readPaths(
   return { files, deletedPaths: paths.deletedPaths };
 }
 
+/** True when any of a push's changed paths is a config file under this connection's path. */
+export function touchesConfig(deps: SyncDeps, git: GitConnection, changed: readonly string[]): boolean {
+  return changed.some(isConfig(deps, git));
+}
+
+/**
+ * A change known by its paths alone (a push's changed paths, read once for every tenant of a
+ * shared repository): the config files among them that `head` holds are read, and the ones it
+ * lacks were removed. No compare is made.
+ */
+export async function readListed(
+  deps: SyncDeps,
+  provider: GitProvider,
+  git: GitConnection,
+  head: string,
+  changed: readonly string[],
+): Promise<ConfigChange> {
+  const wanted = [...new Set(changed)].filter(isConfig(deps, git));
+  if (wanted.length === 0) return { files: [], deletedPaths: [] };
+  const files = await provider.readFiles({ repository: git.repository }, head, git.path, wanted);
+  const present = new Set(files.map((f) => f.path));
+  return { files, deletedPaths: wanted.filter((p) => !present.has(p)) };
+}
+
 /** What `head` changed since it forked from `base`, as a forge shows a pull request. */
 export async function readDiff(deps: SyncDeps, provider: GitProvider, git: GitConnection, base: string, head: string): Promise<ConfigChange> {
   return readPaths(provider, git, head, await diffPaths(deps, provider, git, base, head));

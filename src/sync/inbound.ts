@@ -4,7 +4,17 @@ import { diagnosticsToAnnotations, publishVerdict } from "./verdict.js";
 import { planChangesTenant, type Plan, type PlanItem } from "./plan.js";
 import { renderPlanMarkdown } from "./plan-markdown.js";
 import { conflictLabel } from "./conflicts.js";
-import { applyChange, changeIsEmpty, planChange, readDiff, readReconcile, type PlannedChange } from "./change-flow.js";
+import {
+  applyChange,
+  changeIsEmpty,
+  planChange,
+  readDiff,
+  readListed,
+  readReconcile,
+  touchesConfig,
+  type ConfigChange,
+  type PlannedChange,
+} from "./change-flow.js";
 import { findMergedCheck } from "./checked-plans.js";
 import { compareWithCheck } from "./plan-fingerprint.js";
 
@@ -41,6 +51,16 @@ export interface InboundInput {
   pusher: Actor | null;
   /** Force-pushed: reconcile from the full tree. */
   forced?: boolean;
+  /** The push's `before`: with `changed`, what lets the tenant skip its own compare. */
+  before?: string;
+  /**
+   * Every path the push changed in the repository (renames' old paths included), read once for
+   * all the tenants sharing it. Used only when the tenant last applied `before` and the push was
+   * not forced; otherwise the tenant reads its own change.
+   */
+  changed?: readonly string[] | null;
+  /** Found by the reconcile (no webhook told of it): the sync log says so. */
+  reconciled?: boolean;
 }
 
 /** Told about each pull request the engine opens itself, so it gets a check like any other. */
@@ -69,23 +89,44 @@ export class InboundSync {
   async check(input: InboundInput, via?: GitProvider): Promise<InboundCheck> {
     const { store } = this.deps;
     const git = await store.getGitConnection(input.tenant);
-    const provider = via ?? (await this.deps.providers(input.tenant, git));
-    const repo: RepoRef = { repository: git.repository };
     const last = (await store.getSyncState(input.tenant)).lastAppliedSha;
+    const reconciled = input.reconciled === true ? reconciledNote(input.after) : null;
 
     if (last === input.after) return { verdict: "noop", reason: "commit already applied", advance: false, note: null };
-    const history = await this.followHistory(provider, repo, git, last, input);
-    if (history.kind === "stale") return { verdict: "noop", reason: history.reason, advance: false, note: null };
+    const listed = listedChange(input, last);
+    // A shared repository's push that touched other tenants' paths only: no request at all.
+    if (listed !== null && !touchesConfig(this.deps, git, listed)) {
+      return { verdict: "noop", reason: "no config file under the path changed", advance: true, note: reconciled };
+    }
+    const provider = via ?? (await this.deps.providers(input.tenant, git));
+    const repo: RepoRef = { repository: git.repository };
+    const pushed = await this.readPush(provider, repo, git, last, input, listed);
+    if (pushed.kind === "stale") return { verdict: "noop", reason: pushed.reason, advance: false, note: null };
+    const note = joinNotes(reconciled, pushed.note);
+    if (changeIsEmpty(pushed.read)) return { verdict: "noop", reason: "no config file under the path changed", advance: true, note };
 
+    const planned = await planChange(this.deps, input.tenant, git, pushed.read);
+    const changedPaths = [...pushed.read.files.map((f) => f.path), ...pushed.read.deletedPaths];
+    const change: InboundChange = { git, provider, repo, planned, changedPaths, note, last };
+    return { verdict: planned.errors.length > 0 ? "refused" : "accepted", diagnostics: planned.diagnostics, change };
+  }
+
+  /** The push's config changes: from the paths read once for the repository, or the tenant's own reads. */
+  private async readPush(
+    provider: GitProvider,
+    repo: RepoRef,
+    git: GitConnection,
+    last: string | null,
+    input: InboundInput,
+    listed: readonly string[] | null,
+  ): Promise<{ kind: "stale"; reason: string } | { kind: "read"; read: ConfigChange; note: string | null }> {
+    if (listed !== null) return { kind: "read", read: await readListed(this.deps, provider, git, input.after, listed), note: null };
+    const history = await this.followHistory(provider, repo, git, last, input);
+    if (history.kind === "stale") return history;
     const read = history.kind === "fast-forward"
       ? await readDiff(this.deps, provider, git, last as string, input.after)
       : await readReconcile(this.deps, provider, git, last, input.after);
-    if (changeIsEmpty(read)) return { verdict: "noop", reason: "no config file under the path changed", advance: true, note: history.note };
-
-    const planned = await planChange(this.deps, input.tenant, git, read);
-    const changedPaths = [...read.files.map((f) => f.path), ...read.deletedPaths];
-    const change: InboundChange = { git, provider, repo, planned, changedPaths, note: history.note, last };
-    return { verdict: planned.errors.length > 0 ? "refused" : "accepted", diagnostics: planned.diagnostics, change };
+    return { kind: "read", read, note: history.note };
   }
 
   async apply(input: InboundInput): Promise<InboundOutcome> {
@@ -230,6 +271,22 @@ export class InboundSync {
 
 export function resourceLabel(item: Pick<PlanItem, "kind" | "name"> | Pick<Resource, "kind" | "name">): string {
   return `${item.kind}/${item.name}`;
+}
+
+/** The push's pre-read paths when they describe exactly this tenant's next step. */
+function listedChange(input: InboundInput, last: string | null): readonly string[] | null {
+  if (input.changed === undefined || input.changed === null || input.forced === true) return null;
+  return last !== null && input.before === last ? input.changed : null;
+}
+
+/** What the sync log says of a change the reconcile found rather than a webhook. */
+export function reconciledNote(head: string): string {
+  return `reconciled: the branch's head ${head.slice(0, 12)} had not been applied (a missed webhook, or a push while gitsync was down)`;
+}
+
+function joinNotes(...notes: (string | null)[]): string | null {
+  const present = notes.filter((n): n is string => n !== null && n !== "");
+  return present.length === 0 ? null : present.join(". ");
 }
 
 function sameRepository(a: string, b: string): boolean {

@@ -1,4 +1,4 @@
-import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent } from "../core/index.js";
+import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent, TenantDrift } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { TenantIntegrity } from "./integrity/index.js";
@@ -8,6 +8,9 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { Resync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
+import { mapBounded, pushChangedPaths, splitTouched } from "./shared-push.js";
+import { Reconciler, type ReconcileOutcome } from "./reconcile.js";
+import { driftNow } from "./drift.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
@@ -23,7 +26,10 @@ export class SyncService {
   readonly resync: Resync;
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
+  readonly reconciler: Reconciler;
   private readonly background = new Set<Promise<unknown>>();
+  /** How many tenants of one shared repository's push apply at the same time. */
+  pushConcurrency = 8;
 
   constructor(readonly deps: SyncDeps) {
     this.checks = new PullRequestCheck(deps);
@@ -34,6 +40,7 @@ export class SyncService {
     this.imports = new ImportSync(deps);
     this.resync = new Resync(deps);
     this.integrity = new TenantIntegrity(deps);
+    this.reconciler = new Reconciler(deps, this.inbound, this.locks);
   }
 
   /**
@@ -137,20 +144,64 @@ export class SyncService {
     return event.kind === "push" ? this.handlePush(event) : this.handlePullRequest(event);
   }
 
+  /**
+   * A push, for every tenant tracking its branch. Several tenants sharing the repository: the
+   * push's changed paths are read once and each tenant's apply is handed them; the tenants run
+   * in parallel (at most `pushConcurrency` at a time), those the push touched before the others.
+   */
   async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
-    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
-    const results: { tenant: string; outcome: InboundOutcome }[] = [];
     const received = performance.now();
-    for (const { tenant } of tenants) {
-      const outcome = await this.locks.run(tenant, () =>
-        this.inbound.apply({ tenant, after: event.after, pusher: event.pusher, forced: event.forced }),
-      );
-      if (outcome.status === "applied") this.deps.metrics?.inboundLatency((performance.now() - received) / 1000);
-      else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
-      results.push({ tenant, outcome });
-      if (outcome.status === "applied") await this.integrity.changed(tenant);
-    }
-    return results;
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
+    const changed = tenants.length > 1 ? await pushChangedPaths(this.deps, event, tenants) : null;
+    const outcomes = new Map<string, InboundOutcome>();
+    const run = async ({ tenant }: { tenant: string }) => {
+      outcomes.set(tenant, await this.applyPushForTenant(tenant, event, changed, received));
+    };
+    const [touched, others] = splitTouched(this.deps, tenants, changed);
+    // A touched tenant's failure (thrown after all of them ran) still lets the others advance.
+    const failed = await mapBounded(touched, this.pushConcurrency, run).then(() => null, (error: unknown) => ({ error }));
+    await mapBounded(others, this.pushConcurrency, run);
+    if (failed !== null) throw failed.error;
+    return tenants.map(({ tenant }) => ({ tenant, outcome: outcomes.get(tenant) as InboundOutcome }));
+  }
+
+  /**
+   * One tenant's part of a push, under its lock: what a job runs per tenant. `changed` is the
+   * push's changed paths when already read for the whole repository (null: the tenant reads).
+   */
+  async applyPushForTenant(tenant: string, event: PushEvent, changed: readonly string[] | null, received = performance.now()): Promise<InboundOutcome> {
+    const outcome = await this.locks.run(tenant, () =>
+      this.inbound.apply({ tenant, after: event.after, before: event.before, pusher: event.pusher, forced: event.forced, changed }),
+    );
+    if (outcome.status === "applied") this.deps.metrics?.inboundLatency((performance.now() - received) / 1000);
+    else if (outcome.status === "noop") this.deps.log.info({ tenant, commit: event.after, reason: outcome.reason }, "inbound push skipped");
+    if (outcome.status === "applied") await this.integrity.changed(tenant);
+    return outcome;
+  }
+
+  /**
+   * Compares each tenant's (or one tenant's) branch head with its last applied commit and applies
+   * a difference like a push; records each tenant's drift. One tenant's failure (a provider
+   * down) is logged and does not stop the others.
+   */
+  async reconcile(tenant?: string): Promise<ReconcileOutcome[]> {
+    const slugs = tenant !== undefined ? [tenant] : (await this.deps.store.listTenants()).map((t) => t.slug);
+    return mapBounded(slugs, this.pushConcurrency, async (slug) => {
+      try {
+        const outcome = await this.reconciler.tenant(slug);
+        if (outcome.inbound?.status === "applied") await this.integrity.changed(slug);
+        return outcome;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.deps.log.warn({ tenant: slug, err: message }, "reconcile failed");
+        return { tenant: slug, status: "error" as const, head: null, inbound: null, drift: null, error: message };
+      }
+    });
+  }
+
+  /** What differs between the tenant and its branch now (read afresh and recorded). */
+  drift(tenant: string): Promise<TenantDrift> {
+    return driftNow(this.deps, tenant);
   }
 
   /**

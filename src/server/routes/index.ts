@@ -1,5 +1,6 @@
 import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
+import { driftRoutes } from "./drift.js";
 import { gitRoutes } from "./git.js";
 import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
@@ -22,6 +23,7 @@ export const apiRoutes: Route[] = [
   ...connectionRoutes,
   ...gitRoutes,
   ...syncRoutes,
+  ...driftRoutes,
   ...logRoutes,
   ...pullRoutes,
   ...tokenRoutes,
