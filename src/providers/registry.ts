@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, GitsyncError } from "../core/index.js";
 import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef } from "../core/index.js";
+import { AzureDevOpsProvider } from "./azure-devops/index.js";
 import { BitbucketProvider } from "./bitbucket/index.js";
 import { GitHubProvider, createTokenOctokit, type GitHubOctokit } from "./github/index.js";
 import { GitLabProvider } from "./gitlab/index.js";
@@ -38,6 +39,8 @@ export interface ProviderRegistryOptions {
   };
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+  /** The basic-auth credentials of the Azure DevOps service hooks (server-wide), when set. */
+  azureDevops?: { webhookUser: string | null; webhookPassword: string | null };
   /** The server's own secrets (keys, webhook secrets): taken out of every provider error, with the tenant's token. */
   secrets?: readonly (string | null)[];
   /** Where hosted providers' API requests are counted. */
@@ -123,7 +126,16 @@ export class ProviderRegistry {
         const secret = this.options.bitbucket.webhookSecret;
         return secret ? new BitbucketProvider({ auth: { token: "" }, webhookSecret: secret }) : null;
       }
+      case "azure-devops": {
+        const webhook = this.azureWebhook();
+        return webhook ? new AzureDevOpsProvider({ token: "", webhook }) : null;
+      }
     }
+  }
+
+  private azureWebhook(): { user: string; password: string } | null {
+    const { webhookUser, webhookPassword } = this.options.azureDevops ?? { webhookUser: null, webhookPassword: null };
+    return webhookUser && webhookPassword ? { user: webhookUser, password: webhookPassword } : null;
   }
 
   private create(git: GitConnection, token: string | null): GitProvider {
@@ -175,6 +187,12 @@ export class ProviderRegistry {
           ...(this.options.metrics ? { fetch: countingFetch("bitbucket", this.options.metrics) } : {}),
         });
       }
+      case "azure-devops":
+        return new AzureDevOpsProvider({
+          token: required(),
+          baseUrl: git.baseUrl,
+          webhook: this.azureWebhook() ?? { user: "gitsync", password: this.unusedSecret },
+        });
       default:
         throw new ConfigError(`unknown git provider '${String(git.provider)}'`, { field: "provider" });
     }
