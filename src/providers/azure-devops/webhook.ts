@@ -81,12 +81,17 @@ function pushEvent(payload: Json): ProviderEvent | null {
     after: str(update, "newObjectId", `${what}.refUpdates`),
     // The payload does not say; inbound checks ancestry itself.
     forced: false,
-    pusher: typeof by["displayName"] === "string" && typeof by["uniqueName"] === "string" && by["uniqueName"].includes("@")
-      ? { name: by["displayName"], email: by["uniqueName"] }
-      : null,
+    pusher: pusherOf(by),
     // The payload lists at most a few commits: changed files always come from the diff.
     changedPaths: null,
   };
+}
+
+/** `uniqueName` is an email, sometimes behind a directory prefix (`Windows Live ID\\a@b.com`). */
+function pusherOf(by: Json): { name: string; email: string } | null {
+  const name = by["displayName"];
+  const email = typeof by["uniqueName"] === "string" ? by["uniqueName"].split("\\").pop() : undefined;
+  return typeof name === "string" && email !== undefined && /^[^@\s]+@[^@\s]+$/.test(email) ? { name, email } : null;
 }
 
 const CLOSED: Record<string, PullRequestAction> = { completed: "merged", abandoned: "closed" };

@@ -1,0 +1,486 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import nock from "nock";
+import { COMMENT_MARKER, type WebhookRequest } from "../../src/core/index.js";
+import { AzureDevOpsProvider, DIFF_PAGE } from "../../src/providers/azure-devops/index.js";
+import { checkAzureRequest } from "../helpers/azure-devops-routes.js";
+import { writeZip } from "../helpers/zip-writer.js";
+import { AzureForge, PushRejected, type PushChange } from "./azure-devops-forge.js";
+import type { CheckInfo, CommitInfo, ContractHarness, ContractStep } from "./harness.js";
+
+/**
+ * Azure DevOps Services behind strict nock: each `expect(step)` registers the one-shot
+ * interceptors the step's operation makes, answering from the in-memory forge with bodies
+ * built on fixtures/azure-devops. Every request is also checked against the REST reference's
+ * description (test/helpers/azure-devops-routes.ts); one it does not allow is answered 400 and
+ * fails the test at cleanup.
+ */
+
+export const HOST = "https://dev.azure.com";
+export const REPOSITORY = "acme/Data Platform/config";
+export const API = "/acme/Data%20Platform/_apis/git/repositories/config/";
+export const TOKEN = "azure-contract-personal-access-token";
+export const WEBHOOK = { user: "gitsync-hook", password: "contract-hook-password" };
+const ZERO = "0".repeat(40);
+
+type Json = Record<string, unknown>;
+type Reply = [number, string | Buffer | Json | Json[], Record<string, string>?];
+
+function fixture(name: string): Json {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/azure-devops/${name}.json`, import.meta.url), "utf8")) as Json;
+}
+
+export const FIXTURES = {
+  refs: fixture("refs"),
+  refUpdates: fixture("ref-updates"),
+  commit: fixture("commit"),
+  items: fixture("items"),
+  push: fixture("push"),
+  diffs: fixture("diffs"),
+  mergeBases: fixture("merge-bases"),
+  pullRequest: fixture("pull-request"),
+  status: fixture("status"),
+  thread: fixture("thread"),
+  errors: fixture("errors") as Record<string, Json>,
+  webhookPush: fixture("webhook-push"),
+  webhookPullRequestCreated: fixture("webhook-pullrequest-created"),
+  webhookPullRequestUpdated: fixture("webhook-pullrequest-updated"),
+};
+
+const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8; api-version=7.1" };
+
+function error(status: number, key: string): Reply {
+  return [status, FIXTURES.errors[key] ?? { message: key }, JSON_HEADERS];
+}
+
+function first<T>(list: unknown): T {
+  return (list as T[])[0] as T;
+}
+
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+
+export class AzureDevOpsHarness implements ContractHarness {
+  readonly provider: AzureDevOpsProvider;
+  readonly repo = { repository: REPOSITORY };
+  readonly http = true;
+  readonly forge = new AzureForge();
+  /** Requests the REST reference does not allow; cleanup fails the test when there are any. */
+  readonly violations: string[] = [];
+  /** Served requests by route, for counting per operation. */
+  readonly served: string[] = [];
+  #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+
+  constructor() {
+    this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, retry: { baseDelayMs: 5 } });
+  }
+
+  async seed(files: Record<string, string>): Promise<string> {
+    const parent = this.forge.branches.get("main");
+    const sha = this.forge.addCommit(parent === undefined ? [] : [parent], new Map(Object.entries(files)), "seed", { name: "Seeder", email: "seed@example.com" });
+    this.forge.branches.set("main", sha);
+    this.served.length = 0;
+    return sha;
+  }
+
+  requestCount(): number {
+    return this.served.length;
+  }
+
+  async emptyRepository(): Promise<void> {
+    this.forge.branches.clear();
+  }
+
+  async snapshot(sha: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.forge.commit(sha).files);
+  }
+
+  async head(branch: string): Promise<string | null> {
+    return this.forge.branches.get(branch) ?? null;
+  }
+
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    const commit = this.forge.commit(sha);
+    return { author: commit.author, committer: commit.committer, message: commit.comment, parents: commit.parents };
+  }
+
+  async checks(sha: string): Promise<CheckInfo[]> {
+    const latest = new Map<string, CheckInfo>();
+    for (const s of this.forge.statuses.filter((st) => st.on === sha && st.genre === "gitsync")) {
+      const completed = s.state !== "pending";
+      const annotations = Number(/\((\d+) error/.exec(s.description)?.[1] ?? 0) + Number(/(\d+) warning/.exec(s.description)?.[1] ?? 0);
+      latest.set(s.name, { name: s.name, status: completed ? "completed" : "in_progress", conclusion: completed ? (s.state === "failed" ? "failure" : "success") : null, annotations });
+    }
+    return [...latest.values()];
+  }
+
+  async comments(pullRequest: number): Promise<string[]> {
+    return (this.forge.threads.get(pullRequest) ?? []).flatMap((t) => t.comments.slice(0, 1)).map((c) => c.content).filter((c) => c.includes(COMMENT_MARKER));
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.violations.length > 0) throw new Error(`requests the Azure DevOps REST reference does not allow:\n  ${this.violations.join("\n  ")}`);
+  }
+
+  pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest {
+    const resource = FIXTURES.webhookPush["resource"] as Json;
+    const payload = {
+      ...FIXTURES.webhookPush,
+      id: randomUUID(),
+      resource: {
+        ...resource,
+        refUpdates: [{ name: `refs/heads/${input.branch}`, oldObjectId: input.before, newObjectId: input.after }],
+        repository: this.repositoryJson(),
+      },
+    };
+    return {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        authorization: input.validSignature ? basicAuth(WEBHOOK.user, WEBHOOK.password) : basicAuth(WEBHOOK.user, "not-the-password"),
+      },
+      rawBody: Buffer.from(JSON.stringify(payload)),
+    };
+  }
+
+  /** The repository as a service hook describes it. */
+  repositoryJson(): Json {
+    const template = FIXTURES.webhookPush["resource"] as Json;
+    const repository = template["repository"] as Json;
+    return {
+      ...repository,
+      name: "config",
+      project: { ...(repository["project"] as Json), name: "Data Platform" },
+      remoteUrl: "https://dev.azure.com/acme/Data%20Platform/_git/config",
+    };
+  }
+
+  expect(step: ContractStep): void {
+    switch (step.op) {
+      case "transientFailure":
+        this.#failure = { status: step.status, ...(step.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: step.retryAfterSeconds }) };
+        return;
+      case "resolveRef":
+        this.expectResolve(step.ref);
+        return;
+      case "readFiles":
+        this.expectRead(step.path, step.paths);
+        return;
+      case "changedFiles":
+        this.expectDiff(step.base, step.head);
+        return;
+      case "isAncestor":
+        this.#on("GET", /^commits\/([0-9a-f]{40})\/mergebases$/, (url, _body, match) => {
+          const base = this.forge.mergeBase(match[1] as string, url.searchParams.get("otherCommitId") ?? "");
+          return [200, { count: base === null ? 0 : 1, value: base === null ? [] : [{ ...first<Json>(FIXTURES.mergeBases["value"]), commitId: base }] }, JSON_HEADERS];
+        });
+        return;
+      case "createBranch":
+        this.#on("POST", /^refs$/, (_url, body) => this.#updateRefs(body as unknown as Json[]));
+        return;
+      case "commit":
+        this.expectCommit(step);
+        return;
+      case "openPullRequest":
+        this.#on("GET", /^pullrequests$/, (url) => this.#searchPullRequests(url));
+        if (!step.existing) this.#on("POST", /^pullrequests$/, (_url, body) => this.#createPullRequest(body));
+        return;
+      case "getPullRequest":
+        this.#on("GET", /^pullrequests\/(\d+)$/, (_url, _body, match) => {
+          const pr = this.forge.pullRequests.find((p) => p.id === Number(match[1]));
+          return pr === undefined ? error(404, "pullRequestNotFound") : [200, this.pullRequestJson(pr.id), JSON_HEADERS];
+        });
+        return;
+      case "publishCheck":
+        this.#on("POST", /^commits\/([0-9a-f]{40})\/statuses$/, (_url, body, match) => this.#status(match[1] as string, body));
+        return;
+      case "upsertComment":
+        this.expectThreadList();
+        if (step.existing) this.expectCommentUpdate();
+        else this.expectThreadCreate();
+        return;
+    }
+  }
+
+  expectResolve(ref: string): void {
+    if (/^[0-9a-f]{40}$/.test(ref)) {
+      this.#on("GET", /^commits\/([0-9a-f]{40})$/, (_url, _body, match) =>
+        this.forge.commits.has(match[1] as string) ? [200, this.#commitJson(match[1] as string), JSON_HEADERS] : error(404, "commitNotFound"),
+      );
+      return;
+    }
+    this.#on("GET", /^refs$/, (url) => this.#refs(url));
+    if (!this.forge.branches.has(ref)) this.#on("GET", /^refs$/, (url) => this.#refs(url));
+  }
+
+  expectRead(path: string, paths?: string[]): void {
+    const dir = path.replace(/^\/+|\/+$/g, "");
+    if (paths !== undefined && !paths.some((p) => dir === "" || p.startsWith(`${dir}/`))) return;
+    this.#on("GET", /^items$/, (url) => this.#zip(url));
+  }
+
+  expectDiff(base: string, head: string): void {
+    const from = this.forge.mergeBase(base, head) ?? base;
+    const pages = Math.floor(this.forge.diff(from, head).length / DIFF_PAGE) + 1;
+    for (let i = 0; i < pages; i += 1) this.#on("GET", /^diffs\/commits$/, (url) => this.#diff(url));
+  }
+
+  expectCommit(step: Extract<ContractStep, { op: "commit" }>): void {
+    if (step.root !== true) this.#on("GET", /^items$/, (url) => this.#itemList(url));
+    if (step.outcome === "empty") return;
+    this.#on("POST", /^pushes$/, (_url, body) => this.#push(body));
+  }
+
+  expectThreadList(): void {
+    this.#on("GET", /^pullrequests\/(\d+)\/threads$/, (_url, _body, match) => {
+      const threads = this.forge.threads.get(Number(match[1])) ?? [];
+      return [200, { count: threads.length, value: threads.map((t) => this.#threadJson(t)) }, JSON_HEADERS];
+    });
+  }
+
+  expectThreadCreate(): void {
+    this.#on("POST", /^pullrequests\/(\d+)\/threads$/, (_url, body, match) => {
+      const pr = Number(match[1]);
+      const context = body["threadContext"] as Json | undefined;
+      const comment = first<Json>(body["comments"]);
+      const thread = {
+        id: this.forge.nextId(),
+        status: String(body["status"] ?? "unknown"),
+        filePath: context === undefined ? null : String(context["filePath"]),
+        line: context === undefined ? null : Number((context["rightFileStart"] as Json)["line"]),
+        comments: [{ id: 1, content: String(comment["content"]) }],
+      };
+      this.forge.threads.set(pr, [...(this.forge.threads.get(pr) ?? []), thread]);
+      return [200, this.#threadJson(thread), JSON_HEADERS];
+    });
+  }
+
+  expectThreadUpdate(): void {
+    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)$/, (_url, body, match) => {
+      const thread = (this.forge.threads.get(Number(match[1])) ?? []).find((t) => t.id === Number(match[2]));
+      if (thread === undefined) return error(404, "pullRequestNotFound");
+      if (typeof body["status"] === "string") thread.status = body["status"];
+      return [200, this.#threadJson(thread), JSON_HEADERS];
+    });
+  }
+
+  expectCommentUpdate(): void {
+    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)\/comments\/(\d+)$/, (_url, body, match) => {
+      const thread = (this.forge.threads.get(Number(match[1])) ?? []).find((t) => t.id === Number(match[2]));
+      const comment = thread?.comments.find((c) => c.id === Number(match[3]));
+      if (comment === undefined) return error(404, "pullRequestNotFound");
+      comment.content = String(body["content"]);
+      return [200, { ...first<Json>(FIXTURES.thread["comments"]), id: comment.id, content: comment.content }, JSON_HEADERS];
+    });
+  }
+
+  expectPullRequestStatus(): void {
+    this.#on("POST", /^pullrequests\/(\d+)\/statuses$/, (_url, body, match) => this.#status(`pr:${match[1]}`, body));
+  }
+
+  pullRequestJson(id: number): Json {
+    const pr = this.forge.pullRequests.find((p) => p.id === id);
+    if (pr === undefined) throw new Error(`forge: no pull request ${id}`);
+    const head = this.forge.branches.get(pr.source) ?? null;
+    const base = this.forge.branches.get(pr.target) ?? null;
+    return {
+      ...FIXTURES.pullRequest,
+      repository: { ...(FIXTURES.pullRequest["repository"] as Json), name: "config" },
+      pullRequestId: id,
+      codeReviewId: id,
+      status: pr.status,
+      title: pr.title,
+      description: pr.description,
+      sourceRefName: `refs/heads/${pr.source}`,
+      targetRefName: `refs/heads/${pr.target}`,
+      lastMergeSourceCommit: head === null ? undefined : { commitId: head, url: `${HOST}${API}commits/${head}` },
+      lastMergeTargetCommit: base === null ? undefined : { commitId: base, url: `${HOST}${API}commits/${base}` },
+      url: `${HOST}${API}pullRequests/${id}`,
+    };
+  }
+
+  #refs(url: URL): Reply {
+    const filter = url.searchParams.get("filter") ?? "";
+    const refs = [...this.forge.branches].map(([name, sha]) => ({ name: `refs/heads/${name}`, objectId: sha })).filter((r) => r.name.startsWith(`refs/${filter}`));
+    const template = first<Json>(FIXTURES.refs["value"]);
+    return [200, { count: refs.length, value: refs.map((r) => ({ ...template, ...r })) }, JSON_HEADERS];
+  }
+
+  #updateRefs(updates: Json[]): Reply {
+    const value = updates.map((u) => {
+      const name = String(u["name"]).replace(/^refs\/heads\//, "");
+      const current = this.forge.branches.get(name) ?? ZERO;
+      const ok = current === u["oldObjectId"] && this.forge.commits.has(String(u["newObjectId"]));
+      if (ok) this.forge.branches.set(name, String(u["newObjectId"]));
+      return { ...first<Json>(FIXTURES.refUpdates["value"]), name: u["name"], oldObjectId: u["oldObjectId"], newObjectId: u["newObjectId"], success: ok, updateStatus: ok ? "succeeded" : "staleOldObjectId" };
+    });
+    return [200, { count: value.length, value }, JSON_HEADERS];
+  }
+
+  #commitJson(sha: string): Json {
+    const commit = this.forge.commit(sha);
+    return { ...FIXTURES.commit, commitId: sha, parents: commit.parents, comment: commit.comment, url: `${HOST}${API}commits/${sha}` };
+  }
+
+  #resolveVersion(url: URL): string | null {
+    const version = url.searchParams.get("versionDescriptor.version") ?? "";
+    return this.forge.commits.has(version) ? version : null;
+  }
+
+  /** Items - Get with $format=zip: the folder itself and what it holds (full paths for the root). */
+  #zip(url: URL): Reply {
+    const sha = this.#resolveVersion(url);
+    if (sha === null) return error(404, "commitNotFound");
+    const folder = (url.searchParams.get("path") ?? "/").replace(/^\/+|\/+$/g, "");
+    const parent = folder.includes("/") ? folder.slice(0, folder.lastIndexOf("/") + 1) : "";
+    const files = [...this.forge.commit(sha).files].filter(([p]) => folder === "" || p.startsWith(`${folder}/`));
+    if (files.length === 0) return error(404, "itemNotFound");
+    const entries = files.map(([p, content]) => ({ name: p.slice(parent.length), content: Buffer.from(content, "utf8") }));
+    return [200, writeZip(entries), { "Content-Type": "application/zip" }];
+  }
+
+  /** Items - List: blobs and folders under scopePath with their object ids. */
+  #itemList(url: URL): Reply {
+    const sha = this.#resolveVersion(url);
+    if (sha === null) return error(404, "commitNotFound");
+    const scope = (url.searchParams.get("scopePath") ?? "/").replace(/^\/+|\/+$/g, "");
+    const files = [...this.forge.commit(sha).files].filter(([p]) => scope === "" || p.startsWith(`${scope}/`));
+    if (files.length === 0) return error(404, "itemNotFound");
+    const [folderTemplate, blobTemplate] = FIXTURES.items["value"] as Json[];
+    const value: Json[] = [{ ...folderTemplate, path: `/${scope}`, commitId: sha }];
+    for (const [path, content] of files) {
+      const bytes = Buffer.from(content, "utf8");
+      const objectId = gitBlobIdOf(bytes);
+      value.push({ ...blobTemplate, objectId, path: `/${path}`, commitId: sha });
+    }
+    return [200, { count: value.length, value }, JSON_HEADERS];
+  }
+
+  #diff(url: URL): Reply {
+    const q = url.searchParams;
+    const base = q.get("baseVersion") ?? "";
+    const head = q.get("targetVersion") ?? "";
+    if (!this.forge.commits.has(base) || !this.forge.commits.has(head)) return error(404, "commitNotFound");
+    const common = q.get("diffCommonCommit") === "true" ? (this.forge.mergeBase(base, head) ?? base) : base;
+    const all = this.forge.diff(common, head);
+    const top = Number(q.get("$top") ?? 100);
+    const skip = Number(q.get("$skip") ?? 0);
+    const template = first<Json>(FIXTURES.diffs["changes"]);
+    const changes = all.slice(skip, skip + top).map((c) => ({
+      ...template,
+      item: { ...(template["item"] as Json), path: `/${c.path}`, gitObjectType: c.folder ? "tree" : "blob", ...(c.folder ? { isFolder: true } : {}) },
+      changeType: c.changeType,
+    }));
+    return [200, { ...FIXTURES.diffs, changes, allChangesIncluded: skip + top >= all.length, commonCommit: common, baseCommit: base, targetCommit: head }, JSON_HEADERS];
+  }
+
+  #push(body: Json): Reply {
+    const ref = first<Json>(body["refUpdates"]);
+    const commit = first<Json>(body["commits"]);
+    const branch = String(ref["name"]).replace(/^refs\/heads\//, "");
+    const user = (value: unknown) => ({ name: String((value as Json)["name"]), email: String((value as Json)["email"]) });
+    try {
+      const id = this.forge.push(branch, String(ref["oldObjectId"]), (commit["parents"] as string[] | undefined) ?? [], commit["changes"] as PushChange[], String(commit["comment"]), user(commit["author"]), user(commit["committer"] ?? commit["author"]));
+      const template = first<Json>(FIXTURES.push["commits"]);
+      return [201, {
+        ...FIXTURES.push,
+        commits: [{ ...template, commitId: id, comment: commit["comment"] }],
+        refUpdates: [{ ...first<Json>(FIXTURES.push["refUpdates"]), name: ref["name"], oldObjectId: ref["oldObjectId"], newObjectId: id }],
+      }, JSON_HEADERS];
+    } catch (rejected) {
+      if (!(rejected instanceof PushRejected)) throw rejected;
+      return rejected.message === "stale" ? error(409, "referenceStale") : [400, { ...FIXTURES.errors["badRequest"], message: rejected.message }, JSON_HEADERS];
+    }
+  }
+
+  #searchPullRequests(url: URL): Reply {
+    const q = url.searchParams;
+    const found = this.forge.pullRequests.filter(
+      (pr) =>
+        pr.status === (q.get("searchCriteria.status") ?? pr.status) &&
+        `refs/heads/${pr.source}` === (q.get("searchCriteria.sourceRefName") ?? `refs/heads/${pr.source}`) &&
+        `refs/heads/${pr.target}` === (q.get("searchCriteria.targetRefName") ?? `refs/heads/${pr.target}`),
+    );
+    return [200, { count: found.length, value: found.map((pr) => this.pullRequestJson(pr.id)) }, JSON_HEADERS];
+  }
+
+  #createPullRequest(body: Json): Reply {
+    const source = String(body["sourceRefName"]).replace(/^refs\/heads\//, "");
+    const target = String(body["targetRefName"]).replace(/^refs\/heads\//, "");
+    if (!this.forge.branches.has(source)) return [400, { ...FIXTURES.errors["badRequest"], message: "TF401398: The pull request cannot be activated because the source and/or the target branch no longer exists" }, JSON_HEADERS];
+    const id = this.forge.pullRequests.length + 1;
+    this.forge.pullRequests.push({ id, title: String(body["title"]), description: String(body["description"] ?? ""), source, target, status: "active" });
+    return [201, this.pullRequestJson(id), JSON_HEADERS];
+  }
+
+  #status(on: string, body: Json): Reply {
+    const context = body["context"] as Json;
+    const status = { id: this.forge.nextId(), on, state: String(body["state"]), description: String(body["description"] ?? ""), genre: String(context["genre"] ?? ""), name: String(context["name"]) };
+    this.forge.statuses.push(status);
+    return [201, { ...FIXTURES.status, id: status.id, state: status.state, description: status.description, context }, JSON_HEADERS];
+  }
+
+  #threadJson(thread: { id: number; status: string; filePath: string | null; line: number | null; comments: { id: number; content: string }[] }): Json {
+    const template = first<Json>(FIXTURES.thread["comments"]);
+    return {
+      ...FIXTURES.thread,
+      id: thread.id,
+      status: thread.status,
+      threadContext: thread.filePath === null ? null : { filePath: thread.filePath, rightFileStart: { line: thread.line, offset: 1 }, rightFileEnd: { line: thread.line, offset: 1 } },
+      comments: thread.comments.map((c) => ({ ...template, id: c.id, content: c.content })),
+    };
+  }
+
+  /**
+   * One one-shot interceptor for `method API+path`, preceded by the pending transient failure.
+   * The request is checked against the REST reference's description before it is answered.
+   */
+  #on(method: "GET" | "POST" | "PATCH", route: RegExp, reply: (url: URL, body: Json, match: RegExpExecArray) => Reply | Promise<Reply>): void {
+    // Azure's route segments are case-insensitive (pullRequests, pullrequests).
+    const path = new RegExp(route.source, "i");
+    const below = (uri: string) => {
+      const url = new URL(uri, HOST);
+      return url.pathname.startsWith(API) ? decodeURIComponent(url.pathname.slice(API.length)) : null;
+    };
+    const matches = (uri: string) => {
+      const rest = below(uri);
+      return rest !== null && path.test(rest);
+    };
+    const scope = () => nock(HOST, { reqheaders: { authorization: basicAuth("", TOKEN) } }).intercept(matches, method);
+    const failure = this.#failure;
+    if (failure !== null) {
+      this.#failure = null;
+      scope().reply(() => {
+        this.served.push(`${method} (transient ${failure.status})`);
+        const headers: Record<string, string> = { ...JSON_HEADERS };
+        if (failure.retryAfterSeconds !== undefined) headers["Retry-After"] = String(failure.retryAfterSeconds);
+        return [failure.status, FIXTURES.errors[failure.status === 429 ? "tooManyRequests" : "badGateway"] as Json, headers];
+      });
+    }
+    scope().reply((uri, body, callback) => {
+      const url = new URL(uri, HOST);
+      const rest = below(uri) as string;
+      this.served.push(`${method} ${rest.replace(/[0-9a-f]{40}/g, "{sha}").replace(/\d+/g, "{n}")}`);
+      const json = typeof body === "string" && body !== "" ? (JSON.parse(body) as Json) : ((body as Json | undefined) ?? {});
+      const problem = checkAzureRequest(method, rest, url.searchParams, typeof body === "string" && body === "" ? undefined : json);
+      if (problem !== null) {
+        this.violations.push(problem);
+        callback(null, [400, JSON.stringify({ ...FIXTURES.errors["badRequest"], message: problem }), JSON_HEADERS]);
+        return;
+      }
+      Promise.resolve(reply(url, json, path.exec(rest) as RegExpExecArray)).then(
+        ([status, payload, headers]) => callback(null, [status, typeof payload === "string" || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload), headers ?? {}]),
+        (failed: Error) => callback(failed, [500, ""]),
+      );
+    });
+  }
+}
+
+/** What git names a blob of these bytes (the items listing's objectId). */
+function gitBlobIdOf(bytes: Buffer): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+export async function createAzureDevOpsHarness(): Promise<ContractHarness> {
+  return new AzureDevOpsHarness();
+}
