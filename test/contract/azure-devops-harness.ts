@@ -72,8 +72,54 @@ export class AzureDevOpsHarness implements ContractHarness {
   readonly served: string[] = [];
   #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
 
-  constructor() {
-    this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, retry: { baseDelayMs: 5 } });
+  /** The repository's API root path (below the host), as the provider calls it. */
+  readonly apiPath: string;
+
+  /** `baseUrl`: an Azure DevOps Server collection URL (a loopback stand-in); Services otherwise. */
+  constructor(baseUrl: string | null = null) {
+    this.apiPath = baseUrl === null ? API : `${new URL(baseUrl).pathname.replace(/\/+$/, "")}/Data%20Platform/_apis/git/repositories/config/`;
+    this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, baseUrl, retry: { baseDelayMs: 5 } });
+  }
+
+  /** Every route the provider may call, answered from the forge (for flows, not one-shot steps). */
+  routes(): [string, RegExp, (url: URL, body: Json, match: RegExpExecArray) => Reply | Promise<Reply>][] {
+    return [
+      ["GET", /^refs$/i, (url) => this.#refs(url)],
+      ["POST", /^refs$/i, (_url, body) => this.#updateRefs(body as unknown as Json[])],
+      ["GET", /^commits\/([0-9a-f]{40})$/i, (_url, _body, m) => (this.forge.commits.has(m[1] as string) ? [200, this.#commitJson(m[1] as string), JSON_HEADERS] : error(404, "commitNotFound"))],
+      ["GET", /^items$/i, (url) => (url.searchParams.get("$format") === "zip" ? this.#zip(url) : this.#itemList(url))],
+      ["POST", /^pushes$/i, (_url, body) => this.#push(body)],
+      ["GET", /^diffs\/commits$/i, (url) => this.#diff(url)],
+      ["GET", /^commits\/([0-9a-f]{40})\/mergebases$/i, (url, _body, m) => this.#mergeBases(m[1] as string, url)],
+      ["GET", /^pullrequests$/i, (url) => this.#searchPullRequests(url)],
+      ["POST", /^pullrequests$/i, (_url, body) => this.#createPullRequest(body)],
+      ["GET", /^pullrequests\/(\d+)$/i, (_url, _body, m) => this.#getPullRequest(Number(m[1]))],
+      ["POST", /^pullrequests\/(\d+)\/statuses$/i, (_url, body, m) => this.#status(`pr:${m[1]}`, body)],
+      ["POST", /^commits\/([0-9a-f]{40})\/statuses$/i, (_url, body, m) => this.#status(m[1] as string, body)],
+      ["GET", /^pullrequests\/(\d+)\/threads$/i, (_url, _body, m) => this.#listThreads(Number(m[1]))],
+      ["POST", /^pullrequests\/(\d+)\/threads$/i, (_url, body, m) => this.#createThread(Number(m[1]), body)],
+      ["PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)$/i, (_url, body, m) => this.#updateThread(Number(m[1]), Number(m[2]), body)],
+      ["PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)\/comments\/(\d+)$/i, (_url, body, m) => this.#updateComment(Number(m[1]), Number(m[2]), Number(m[3]), body)],
+    ];
+  }
+
+  /**
+   * Answers one request as Azure DevOps would, after checking it against the REST reference;
+   * null when no route matches. Used by the loopback stand-in server of the end-to-end tests.
+   */
+  async dispatch(method: string, url: URL, rawBody: string, authorization: string | undefined): Promise<Reply> {
+    if (authorization !== basicAuth("", TOKEN)) return [203, "<html>Sign in</html>", { "Content-Type": "text/html" }];
+    const rest = url.pathname.startsWith(this.apiPath) ? decodeURIComponent(url.pathname.slice(this.apiPath.length)) : null;
+    const route = rest === null ? undefined : this.routes().find(([m, path]) => m === method && path.test(rest));
+    if (rest === null || route === undefined) return [404, { message: `no route ${method} ${url.pathname}` }, JSON_HEADERS];
+    this.served.push(`${method} ${rest.replace(/[0-9a-f]{40}/g, "{sha}").replace(/\d+/g, "{n}")}`);
+    const json = rawBody === "" ? undefined : (JSON.parse(rawBody) as Json);
+    const problem = checkAzureRequest(method, rest, url.searchParams, json);
+    if (problem !== null) {
+      this.violations.push(problem);
+      return [400, { ...FIXTURES.errors["badRequest"], message: problem }, JSON_HEADERS];
+    }
+    return route[2](url, json ?? {}, route[1].exec(rest) as RegExpExecArray);
   }
 
   async seed(files: Record<string, string>): Promise<string> {
@@ -170,10 +216,7 @@ export class AzureDevOpsHarness implements ContractHarness {
         this.expectDiff(step.base, step.head);
         return;
       case "isAncestor":
-        this.#on("GET", /^commits\/([0-9a-f]{40})\/mergebases$/, (url, _body, match) => {
-          const base = this.forge.mergeBase(match[1] as string, url.searchParams.get("otherCommitId") ?? "");
-          return [200, { count: base === null ? 0 : 1, value: base === null ? [] : [{ ...first<Json>(FIXTURES.mergeBases["value"]), commitId: base }] }, JSON_HEADERS];
-        });
+        this.#on("GET", /^commits\/([0-9a-f]{40})\/mergebases$/, (url, _body, match) => this.#mergeBases(match[1] as string, url));
         return;
       case "createBranch":
         this.#on("POST", /^refs$/, (_url, body) => this.#updateRefs(body as unknown as Json[]));
@@ -186,10 +229,7 @@ export class AzureDevOpsHarness implements ContractHarness {
         if (!step.existing) this.#on("POST", /^pullrequests$/, (_url, body) => this.#createPullRequest(body));
         return;
       case "getPullRequest":
-        this.#on("GET", /^pullrequests\/(\d+)$/, (_url, _body, match) => {
-          const pr = this.forge.pullRequests.find((p) => p.id === Number(match[1]));
-          return pr === undefined ? error(404, "pullRequestNotFound") : [200, this.pullRequestJson(pr.id), JSON_HEADERS];
-        });
+        this.#on("GET", /^pullrequests\/(\d+)$/, (_url, _body, match) => this.#getPullRequest(Number(match[1])));
         return;
       case "publishCheck":
         this.#on("POST", /^commits\/([0-9a-f]{40})\/statuses$/, (_url, body, match) => this.#status(match[1] as string, body));
@@ -232,46 +272,64 @@ export class AzureDevOpsHarness implements ContractHarness {
   }
 
   expectThreadList(): void {
-    this.#on("GET", /^pullrequests\/(\d+)\/threads$/, (_url, _body, match) => {
-      const threads = this.forge.threads.get(Number(match[1])) ?? [];
-      return [200, { count: threads.length, value: threads.map((t) => this.#threadJson(t)) }, JSON_HEADERS];
-    });
+    this.#on("GET", /^pullrequests\/(\d+)\/threads$/, (_url, _body, m) => this.#listThreads(Number(m[1])));
   }
 
   expectThreadCreate(): void {
-    this.#on("POST", /^pullrequests\/(\d+)\/threads$/, (_url, body, match) => {
-      const pr = Number(match[1]);
-      const context = body["threadContext"] as Json | undefined;
-      const comment = first<Json>(body["comments"]);
-      const thread = {
-        id: this.forge.nextId(),
-        status: String(body["status"] ?? "unknown"),
-        filePath: context === undefined ? null : String(context["filePath"]),
-        line: context === undefined ? null : Number((context["rightFileStart"] as Json)["line"]),
-        comments: [{ id: 1, content: String(comment["content"]) }],
-      };
-      this.forge.threads.set(pr, [...(this.forge.threads.get(pr) ?? []), thread]);
-      return [200, this.#threadJson(thread), JSON_HEADERS];
-    });
+    this.#on("POST", /^pullrequests\/(\d+)\/threads$/, (_url, body, m) => this.#createThread(Number(m[1]), body));
   }
 
   expectThreadUpdate(): void {
-    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)$/, (_url, body, match) => {
-      const thread = (this.forge.threads.get(Number(match[1])) ?? []).find((t) => t.id === Number(match[2]));
-      if (thread === undefined) return error(404, "pullRequestNotFound");
-      if (typeof body["status"] === "string") thread.status = body["status"];
-      return [200, this.#threadJson(thread), JSON_HEADERS];
-    });
+    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)$/, (_url, body, m) => this.#updateThread(Number(m[1]), Number(m[2]), body));
   }
 
   expectCommentUpdate(): void {
-    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)\/comments\/(\d+)$/, (_url, body, match) => {
-      const thread = (this.forge.threads.get(Number(match[1])) ?? []).find((t) => t.id === Number(match[2]));
-      const comment = thread?.comments.find((c) => c.id === Number(match[3]));
-      if (comment === undefined) return error(404, "pullRequestNotFound");
-      comment.content = String(body["content"]);
-      return [200, { ...first<Json>(FIXTURES.thread["comments"]), id: comment.id, content: comment.content }, JSON_HEADERS];
-    });
+    this.#on("PATCH", /^pullrequests\/(\d+)\/threads\/(\d+)\/comments\/(\d+)$/, (_url, body, m) => this.#updateComment(Number(m[1]), Number(m[2]), Number(m[3]), body));
+  }
+
+  #mergeBases(commit: string, url: URL): Reply {
+    const other = url.searchParams.get("otherCommitId") ?? "";
+    if (!this.forge.commits.has(commit) || !this.forge.commits.has(other)) return error(404, "commitNotFound");
+    const base = this.forge.mergeBase(commit, other);
+    return [200, { count: base === null ? 0 : 1, value: base === null ? [] : [{ ...first<Json>(FIXTURES.mergeBases["value"]), commitId: base }] }, JSON_HEADERS];
+  }
+
+  #getPullRequest(id: number): Reply {
+    return this.forge.pullRequests.some((p) => p.id === id) ? [200, this.pullRequestJson(id), JSON_HEADERS] : error(404, "pullRequestNotFound");
+  }
+
+  #listThreads(pr: number): Reply {
+    const threads = this.forge.threads.get(pr) ?? [];
+    return [200, { count: threads.length, value: threads.map((t) => this.#threadJson(t)) }, JSON_HEADERS];
+  }
+
+  #createThread(pr: number, body: Json): Reply {
+    const context = body["threadContext"] as Json | undefined;
+    const comment = first<Json>(body["comments"]);
+    const thread = {
+      id: this.forge.nextId(),
+      status: String(body["status"] ?? "unknown"),
+      filePath: context === undefined ? null : String(context["filePath"]),
+      line: context === undefined ? null : Number((context["rightFileStart"] as Json)["line"]),
+      comments: [{ id: 1, content: String(comment["content"]) }],
+    };
+    this.forge.threads.set(pr, [...(this.forge.threads.get(pr) ?? []), thread]);
+    return [200, this.#threadJson(thread), JSON_HEADERS];
+  }
+
+  #updateThread(pr: number, id: number, body: Json): Reply {
+    const thread = (this.forge.threads.get(pr) ?? []).find((t) => t.id === id);
+    if (thread === undefined) return error(404, "pullRequestNotFound");
+    if (typeof body["status"] === "string") thread.status = body["status"];
+    return [200, this.#threadJson(thread), JSON_HEADERS];
+  }
+
+  #updateComment(pr: number, threadId: number, commentId: number, body: Json): Reply {
+    const thread = (this.forge.threads.get(pr) ?? []).find((t) => t.id === threadId);
+    const comment = thread?.comments.find((c) => c.id === commentId);
+    if (comment === undefined) return error(404, "pullRequestNotFound");
+    comment.content = String(body["content"]);
+    return [200, { ...first<Json>(FIXTURES.thread["comments"]), id: comment.id, content: comment.content }, JSON_HEADERS];
   }
 
   expectPullRequestStatus(): void {
@@ -440,7 +498,7 @@ export class AzureDevOpsHarness implements ContractHarness {
     const path = new RegExp(route.source, "i");
     const below = (uri: string) => {
       const url = new URL(uri, HOST);
-      return url.pathname.startsWith(API) ? decodeURIComponent(url.pathname.slice(API.length)) : null;
+      return url.pathname.startsWith(this.apiPath) ? decodeURIComponent(url.pathname.slice(this.apiPath.length)) : null;
     };
     const matches = (uri: string) => {
       const rest = below(uri);

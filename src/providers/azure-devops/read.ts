@@ -116,11 +116,15 @@ export async function changedFiles(ctx: AzureContext, repo: RepoRef, base: strin
 }
 
 export async function isAncestor(ctx: AzureContext, repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
-  const bases = listOf(
-    await ctx.client.json<unknown>("GET", `${ctx.api(repo)}/commits/${descendant}/mergebases`, { otherCommitId: ancestor, "api-version": API_VERSION_PREVIEW }, "merge bases"),
-    "merge bases",
-  );
-  return bases.some((b) => b["commitId"] === ancestor);
+  let body: unknown;
+  try {
+    body = await ctx.client.json<unknown>("GET", `${ctx.api(repo)}/commits/${descendant}/mergebases`, { otherCommitId: ancestor, "api-version": API_VERSION_PREVIEW }, "merge bases");
+  } catch (error) {
+    // A commit the repository does not hold (one from before the connection moved here) is no ancestor.
+    if (error instanceof AzureHttpError && (error.status === 404 || error.status === 400)) return false;
+    throw error;
+  }
+  return listOf(body, "merge bases").some((b) => b["commitId"] === ancestor);
 }
 
 function toContents(files: Map<string, Buffer>, keep: (path: string) => boolean): FileContent[] {
