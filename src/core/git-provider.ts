@@ -184,6 +184,12 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
+/** What "Test connection" learns about writing to a branch, without writing. */
+export interface PushAccess {
+  ok: boolean;
+  message: string;
+}
+
 export interface GitProvider {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
@@ -210,6 +216,9 @@ export interface GitProvider {
   publishCheck(report: CheckReport): Promise<CheckHandle>;
   /** Creates or updates gitsync's one comment (found by COMMENT_MARKER) on a pull request. */
   upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void>;
+
+  /** Optional: whether the credentials may push to `branch`, found out without writing anything. */
+  checkPushAccess?(repo: RepoRef, branch: string): Promise<PushAccess>;
 
   /** Verifies the signature or token (constant time) and normalises; null for ignored events. */
   parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null>;

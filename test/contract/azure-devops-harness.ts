@@ -22,6 +22,8 @@ export const API = "/acme/Data%20Platform/_apis/git/repositories/config/";
 export const TOKEN = "azure-contract-personal-access-token";
 export const WEBHOOK = { user: "gitsync-hook", password: "contract-hook-password" };
 const ZERO = "0".repeat(40);
+const PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c";
+const REPOSITORY_ID = "278d5cd2-584d-4b63-824a-2ba458937249";
 
 type Json = Record<string, unknown>;
 type Reply = [number, string | Buffer | Json | Json[], Record<string, string>?];
@@ -81,9 +83,25 @@ export class AzureDevOpsHarness implements ContractHarness {
     this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, baseUrl, retry: { baseDelayMs: 5 } });
   }
 
+  /** Whether "Test connection" finds Contribute allowed. */
+  mayPush = true;
+
+  /** The request's path below the repository's API root, `""` for the root, `@collection/...` for the collection's services. */
+  #below(pathname: string): string | null {
+    if (pathname.startsWith(this.apiPath)) return decodeURIComponent(pathname.slice(this.apiPath.length));
+    if (`${pathname}/` === this.apiPath) return "";
+    const collection = this.apiPath.slice(0, this.apiPath.indexOf("/Data%20Platform/"));
+    return pathname.startsWith(`${collection}/_apis/`) ? `@collection/${decodeURIComponent(pathname.slice(collection.length + 7))}` : null;
+  }
+
   /** Every route the provider may call, answered from the forge (for flows, not one-shot steps). */
   routes(): [string, RegExp, (url: URL, body: Json, match: RegExpExecArray) => Reply | Promise<Reply>][] {
     return [
+      ["GET", /^$/, () => [200, { id: REPOSITORY_ID, name: "config", project: { id: PROJECT_ID, name: "Data Platform" }, defaultBranch: "refs/heads/main" }, JSON_HEADERS]],
+      ["GET", /^@collection\/permissions\//i, (url) => {
+        const token = url.searchParams.get("tokens") ?? "";
+        return [200, { count: 1, value: [this.mayPush && token.startsWith(`repoV2/${PROJECT_ID}/${REPOSITORY_ID}/`)] }, JSON_HEADERS];
+      }],
       ["GET", /^refs$/i, (url) => this.#refs(url)],
       ["POST", /^refs$/i, (_url, body) => this.#updateRefs(body as unknown as Json[])],
       ["GET", /^commits\/([0-9a-f]{40})$/i, (_url, _body, m) => (this.forge.commits.has(m[1] as string) ? [200, this.#commitJson(m[1] as string), JSON_HEADERS] : error(404, "commitNotFound"))],
@@ -109,7 +127,7 @@ export class AzureDevOpsHarness implements ContractHarness {
    */
   async dispatch(method: string, url: URL, rawBody: string, authorization: string | undefined): Promise<Reply> {
     if (authorization !== basicAuth("", TOKEN)) return [203, "<html>Sign in</html>", { "Content-Type": "text/html" }];
-    const rest = url.pathname.startsWith(this.apiPath) ? decodeURIComponent(url.pathname.slice(this.apiPath.length)) : null;
+    const rest = this.#below(url.pathname);
     const route = rest === null ? undefined : this.routes().find(([m, path]) => m === method && path.test(rest));
     if (rest === null || route === undefined) return [404, { message: `no route ${method} ${url.pathname}` }, JSON_HEADERS];
     this.served.push(`${method} ${rest.replace(/[0-9a-f]{40}/g, "{sha}").replace(/\d+/g, "{n}")}`);

@@ -168,6 +168,17 @@ function pullRequestBody(body: Body, problems: Problems): void {
 const SEARCH = ["creatorId", "includeLinks", "repositoryId", "reviewerId", "sourceRefName", "sourceRepositoryId", "status", "targetRefName"].map((k) => `searchCriteria.${k}`);
 
 export const AZURE_ROUTES: RouteSpec[] = [
+  // The repository itself (its API root) and the collection's security service.
+  { name: "Repositories - Get Repository", method: "GET", path: /^$/, version: "7.1", allowed: ["includeParent"] },
+  {
+    name: "Permissions - Has Permissions",
+    method: "GET",
+    path: /^@collection\/permissions\/2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87\/\d+$/i,
+    version: "7.1",
+    required: ["tokens"],
+    allowed: ["tokens", "alwaysAllowAdministrators", "delimiter"],
+    values: { tokens: /^repoV2\/[0-9a-f-]{36}\/[0-9a-f-]{36}(\/refs\/heads(\/[0-9a-f]+)+\/?)?$/ },
+  },
   { name: "Refs - List", method: "GET", path: /^refs$/i, version: "7.1", allowed: ["filter", "includeLinks", "includeStatuses", "includeMyBranches", "latestStatusesOnly", "peelTags", "filterContains", "$top", "continuationToken"] },
   { name: "Refs - Update Refs", method: "POST", path: /^refs$/i, version: "7.1", allowed: ["projectId"], body: refUpdatesBody },
   { name: "Commits - Get", method: "GET", path: /^commits\/[0-9a-f]{40}$/i, version: "7.1", allowed: ["changeCount"] },
@@ -220,7 +231,8 @@ export const AZURE_ROUTES: RouteSpec[] = [
 
 /**
  * Null when the reference allows the request; else why not. `path` is the part below the
- * repository's API root, decoded; the query is the request's own.
+ * repository's API root, decoded ("" for the root itself; `@collection/...` for a route below
+ * the collection's `_apis/`); the query is the request's own.
  */
 export function checkAzureRequest(method: string, path: string, query: URLSearchParams, body: Body): string | null {
   const candidates = AZURE_ROUTES.filter((r) => r.method === method && r.path.test(path));

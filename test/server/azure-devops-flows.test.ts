@@ -189,4 +189,26 @@ describe("Azure DevOps through the server", () => {
     expect(findings().every((t) => t.status === "closed")).toBe(true);
     expect(azure.harness.violations).toEqual([]);
   });
+
+  it("tests the connection: reachability, branch, push rights without writing, and a refused token", async () => {
+    const pushes = forge().commits.size;
+    const test = async () => (await call("POST", "/api/v1/tenants/acme/git/test")).body.results as { check: string; ok: boolean; message: string }[];
+    const results = await test();
+    expect(results.find((r) => r.check === "branch")).toMatchObject({ ok: true });
+    expect(results.find((r) => r.check === "push")).toMatchObject({ ok: true, message: expect.stringContaining("may push to main") });
+    expect(results.find((r) => r.check === "webhooks")).toMatchObject({ ok: true });
+
+    azure.harness.mayPush = false;
+    expect((await test()).find((r) => r.check === "push")).toMatchObject({ ok: false, message: expect.stringContaining("Contribute") });
+    azure.harness.mayPush = true;
+    expect(forge().commits.size).toBe(pushes);
+
+    const current = (await call("GET", "/api/v1/tenants/acme/git")).body;
+    const { hasToken: _readOnly, ...fields } = current;
+    expect((await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, token: "a-token-azure-refuses" } })).status).toBe(200);
+    const refused = await test();
+    expect(refused.find((r) => r.check === "branch")).toMatchObject({ ok: false, message: expect.stringContaining("the token was refused") });
+    expect(JSON.stringify(refused)).not.toContain("a-token-azure-refuses");
+    expect(azure.harness.violations).toEqual([]);
+  });
 });

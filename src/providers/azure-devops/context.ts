@@ -1,6 +1,6 @@
 import type { RepoRef } from "../../core/index.js";
 import type { AzureClient } from "./client.js";
-import { parseRepository, repositoryApi, repositoryWeb } from "./naming.js";
+import { collectionUrl, parseRepository, repositoryApi, repositoryWeb } from "./naming.js";
 
 /** What each part of the adapter needs: the client and where a repository's routes are. */
 export class AzureContext {
@@ -11,6 +11,10 @@ export class AzureContext {
 
   api(repo: RepoRef): string {
     return repositoryApi(parseRepository(repo.repository), this.baseUrl);
+  }
+
+  collection(repo: RepoRef): string {
+    return collectionUrl(parseRepository(repo.repository), this.baseUrl);
   }
 
   web(repo: RepoRef): string {

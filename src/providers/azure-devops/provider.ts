@@ -11,10 +11,12 @@ import type {
   ProviderCapabilities,
   ProviderEvent,
   PullRequestInfo,
+  PushAccess,
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
 import type { RetryPolicy } from "../kit/retry.js";
+import { checkPushAccess } from "./access.js";
 import { publishCheck } from "./checks.js";
 import { AzureClient } from "./client.js";
 import { commit, createBranch } from "./commit.js";
@@ -99,6 +101,10 @@ export class AzureDevOpsProvider implements GitProvider {
 
   upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
     return upsertSummary(this.#ctx, repo, pullRequest, body);
+  }
+
+  checkPushAccess(repo: RepoRef, branch: string): Promise<PushAccess> {
+    return checkPushAccess(this.#ctx, repo, branch);
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {

@@ -161,6 +161,14 @@ async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: s
     say("branch", false, failure(error));
     return results;
   }
+  if (provider.checkPushAccess) {
+    try {
+      const access = await provider.checkPushAccess(repo, git.branch);
+      say("push", access.ok, access.message);
+    } catch (error) {
+      say("push", false, failure(error));
+    }
+  }
   if (head !== null) {
     try {
       const files = await provider.readFiles(repo, head, git.path);
