@@ -284,7 +284,8 @@ export class AzureDevOpsHarness implements ContractHarness {
   }
 
   expectCommit(step: Extract<ContractStep, { op: "commit" }>): void {
-    if (step.root !== true) this.#on("GET", /^items$/, (url) => this.#itemList(url));
+    // A folder the caller just read at the expected head is not listed again.
+    if (step.root !== true && step.treeRead !== true) this.#on("GET", /^items$/, (url) => this.#itemList(url));
     if (step.outcome === "empty") return;
     this.#on("POST", /^pushes$/, (_url, body) => this.#push(body));
   }

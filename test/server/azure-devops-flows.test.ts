@@ -116,6 +116,14 @@ describe("Azure DevOps through the server", () => {
     const commit = forge().commit(head());
     expect(commit.author).toEqual({ name: "Eddie Editor", email: "eddie@example.com" });
     expect(commit.files.get("models/orders.yaml")).toContain("tableName: public.orders");
+
+    // A later write, once the tenant and the branch are known to be in step.
+    azure.harness.served.length = 0;
+    expect((await call("PUT", "/api/v1/tenants/acme/resources/models/customers", { token: editor, body: model("customers") })).status).toBe(201);
+    await settle();
+    console.log(`[azure-devops] requests for a later API write: ${JSON.stringify(served())}`);
+    expect(served()["POST pushes"]).toBe(1);
+    expect(forge().commit(head()).files.get("models/customers.yaml")).toContain("name: customers");
     expect(azure.harness.violations).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ type PushChange =
 /** What the commit changes: each file's action chosen from the blob ids at the expected head. */
 async function pushChanges(ctx: AzureContext, request: CommitRequest): Promise<PushChange[]> {
   const touched = [...new Set(request.changes.map((c) => c.path))];
-  const current = request.expectedHead === "" ? new Map<string, string>() : await blobIds(ctx, request, request.expectedHead, commonDirectory(touched));
+  const current = request.expectedHead === "" ? new Map<string, string>() : await currentBlobs(ctx, request, commonDirectory(touched));
   const changes: PushChange[] = [];
   for (const change of request.changes) {
     const existing = current.get(change.path);
@@ -34,6 +34,13 @@ async function pushChanges(ctx: AzureContext, request: CommitRequest): Promise<P
     changes.push({ changeType: existing === undefined ? "add" : "edit", item, newContent: { content: bytes.toString("base64"), contentType: "base64encoded" } });
   }
   return changes;
+}
+
+/** Blob ids of the folder at the expected head: from the files just read there, else a listing. */
+async function currentBlobs(ctx: AzureContext, request: CommitRequest, directory: string): Promise<Map<string, string>> {
+  const kept = ctx.takeNamedRead(request, request.expectedHead, directory);
+  if (kept === null) return blobIds(ctx, request, request.expectedHead, directory);
+  return new Map([...kept].map(([path, content]) => [path, gitBlobId(content)]));
 }
 
 export async function commit(ctx: AzureContext, request: CommitRequest): Promise<CommitResult> {

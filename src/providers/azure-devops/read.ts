@@ -66,7 +66,10 @@ export async function readFiles(ctx: AzureContext, repo: RepoRef, sha: string, p
   if (paths === undefined) return toContents(await downloadFolder(ctx, repo, sha, directory), (p) => isUnder(p, directory));
   const wanted = new Set(paths.filter((p) => isUnder(p, directory)));
   if (wanted.size === 0) return [];
-  return toContents(await downloadFolder(ctx, repo, sha, commonDirectory([...wanted])), (p) => wanted.has(p));
+  const folder = commonDirectory([...wanted]);
+  const files = await downloadFolder(ctx, repo, sha, folder);
+  ctx.keepNamedRead(repo, sha, folder, files);
+  return toContents(files, (p) => wanted.has(p));
 }
 
 /** Blob ids of the files under `directory` at `sha` (a listing: no content is downloaded). */
