@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_MARKER } from "../../src/core/index.js";
-import { FIXTURES, TOKEN, WEBHOOK, basicAuth } from "../contract/azure-devops-harness.js";
+import { FIXTURES, TOKEN, WEBHOOK, basicAuth } from "../contract/azure-devops-replies.js";
 import { startAzureStandIn, type AzureStandIn } from "../helpers/azure-devops-server.js";
 import { modelsIn } from "./fixtures.js";
 import { client, startServer, type TestServer } from "./harness.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOKEN, WEBHOOK } from "../contract/azure-devops-harness.js";
+import { TOKEN, WEBHOOK } from "../contract/azure-devops-replies.js";
 import { startAzureStandIn, type AzureStandIn } from "../helpers/azure-devops-server.js";
 import { api, signIn, skipReason, startUi, type UiFixture } from "./browser.js";
 

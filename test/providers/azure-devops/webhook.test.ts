@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GitsyncError, type WebhookRequest } from "../../../src/core/index.js";
 import { AzureDevOpsProvider } from "../../../src/providers/azure-devops/index.js";
 import { organizationFromRemoteUrl } from "../../../src/providers/azure-devops/naming.js";
-import { FIXTURES, basicAuth } from "../../contract/azure-devops-harness.js";
+import { FIXTURES, basicAuth } from "../../contract/azure-devops-replies.js";
 
 const credentials = { user: "hook-user", password: "hook-password-123" };
 const provider = new AzureDevOpsProvider({ token: "pat", webhook: credentials });
