@@ -50,12 +50,11 @@ export async function commit(ctx: AzureContext, request: CommitRequest): Promise
   const root = request.expectedHead === "";
   // A branch to create starts from zeros; if it exists already (a retry), it must be at the head.
   const tries = root || request.createBranch !== true ? [root ? ZERO_ID : request.expectedHead] : [ZERO_ID, request.expectedHead];
-  for (const [i, oldObjectId] of tries.entries()) {
+  for (const oldObjectId of tries) {
     try {
       return { sha: await push(ctx, request, oldObjectId, changes) };
     } catch (error) {
       if (!isStale(error)) throw error;
-      if (i === tries.length - 1) throw new BranchMovedError(request.branch, request.expectedHead || null, null);
     }
   }
   throw new BranchMovedError(request.branch, request.expectedHead || null, null);

@@ -62,16 +62,19 @@ function findingThread(mark: string, annotation: CheckAnnotation): Json {
   };
 }
 
-/** Opens a thread per new finding and closes those whose finding is gone. */
+/**
+ * Opens a thread per new finding and closes the open ones whose finding is gone. A finding
+ * that already has a thread keeps it as it is: one a reviewer resolved is not opened again.
+ */
 export async function syncFindings(ctx: AzureContext, repo: RepoRef, pullRequest: number, check: string, annotations: CheckAnnotation[]): Promise<void> {
   const prefix = `<!-- gitsync:finding ${encodeURIComponent(check)} `;
-  const open = (await listThreads(ctx, repo, pullRequest)).filter((t) => t.status === "active" && t.content.includes(prefix));
+  const ours = (await listThreads(ctx, repo, pullRequest)).filter((t) => t.content.includes(prefix));
   const wanted = new Map(annotations.map((a) => [findingMark(check, a), a]));
   const url = threadsUrl(ctx, repo, pullRequest);
-  for (const thread of open) {
+  for (const thread of ours) {
     const mark = [...wanted.keys()].find((m) => thread.content.includes(m));
     if (mark !== undefined) wanted.delete(mark);
-    else await ctx.client.json("PATCH", `${url}/${thread.id}`, {}, "stale finding thread", { status: "closed" });
+    else if (thread.status === "active") await ctx.client.json("PATCH", `${url}/${thread.id}`, {}, "stale finding thread", { status: "closed" });
   }
   for (const [mark, annotation] of wanted) await ctx.client.json("POST", url, {}, "finding thread", findingThread(mark, annotation));
 }

@@ -63,6 +63,24 @@ describe("Azure DevOps provider", () => {
     expect(azure.harness.violations).toEqual([]);
   });
 
+  it("keeps one thread per finding across runs, and leaves one a reviewer resolved as it is", async () => {
+    const pr = await provider().openPullRequest({ ...repo, head: "main", base: "main", title: "again", body: "" });
+    const finding: CheckAnnotation = { path: "config/models/a.yaml", line: 1, column: 7, code: "schema", severity: "error", message: "type is missing" };
+    const check = (annotations: CheckAnnotation[]) =>
+      provider().publishCheck({ ...repo, sha: main, name: "gitsync", status: "completed", conclusion: "failure", title: "t", summary: "s", annotations, pullRequest: pr.number });
+    await check([finding]);
+    await check([finding]);
+    const threads = () => azure.harness.forge.threads.get(pr.number) ?? [];
+    expect(threads()).toHaveLength(1);
+    expect(threads()[0]).toMatchObject({ filePath: "/config/models/a.yaml", line: 1, status: "active" });
+    (threads()[0] as { status: string }).status = "fixed";
+    await check([finding]);
+    await check([]);
+    expect(threads()).toHaveLength(1);
+    expect(threads()[0]?.status).toBe("fixed");
+    expect(azure.harness.violations).toEqual([]);
+  });
+
   it("says in words that a token was refused, without the token", async () => {
     const wrong = new AzureDevOpsProvider({ token: "a-wrong-personal-access-token", baseUrl: azure.collection, webhook: WEBHOOK });
     const error = await wrong.resolveRef(repo, "main").then(() => null, (e: unknown) => e);
