@@ -64,7 +64,8 @@ describe("Azure DevOps provider", () => {
   });
 
   it("keeps one thread per finding across runs, and leaves one a reviewer resolved as it is", async () => {
-    const pr = await provider().openPullRequest({ ...repo, head: "main", base: "main", title: "again", body: "" });
+    await provider().createBranch(repo, "again", main);
+    const pr = await provider().openPullRequest({ ...repo, head: "again", base: "main", title: "again", body: "" });
     const finding: CheckAnnotation = { path: "config/models/a.yaml", line: 1, column: 7, code: "schema", severity: "error", message: "type is missing" };
     const check = (annotations: CheckAnnotation[]) =>
       provider().publishCheck({ ...repo, sha: main, name: "gitsync", status: "completed", conclusion: "failure", title: "t", summary: "s", annotations, pullRequest: pr.number });
