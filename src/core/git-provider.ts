@@ -189,6 +189,12 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
+/** What "Test connection" learns about writing to a branch, without writing. */
+export interface PushAccess {
+  ok: boolean;
+  message: string;
+}
+
 /**
  * Verifies and normalises a provider's webhook deliveries. Stateless apart from the shared
  * secret: the server keeps one per provider, apart from the API clients that hold tokens.
@@ -236,6 +242,9 @@ export interface GitProvider extends WebhookReceiver {
    * unchanged comment is left alone (the kit's `upsertMarkedComment`).
    */
   upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void>;
+
+  /** Optional: whether the credentials may push to `branch`, found out without writing anything. */
+  checkPushAccess?(repo: RepoRef, branch: string): Promise<PushAccess>;
 
   /** Verifies the signature or token (constant time) and normalises; null for ignored events. */
   parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null>;

@@ -6,8 +6,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export type Role = "admin" | "editor" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "editor", "viewer"];
 
-export type ProviderName = "local" | "github" | "gitlab" | "bitbucket";
-export const PROVIDERS: readonly ProviderName[] = ["local", "github", "gitlab", "bitbucket"];
+export type ProviderName = "local" | "github" | "gitlab" | "bitbucket" | "azure-devops";
+export const PROVIDERS: readonly ProviderName[] = ["local", "github", "gitlab", "bitbucket", "azure-devops"];
 export type OutboundMode = "direct" | "pull-request";
 export type DeletionPolicy = "keep" | "archive" | "delete";
 export type FileFormat = "yaml" | "json";

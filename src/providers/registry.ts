@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, GitsyncError } from "../core/index.js";
 import type { GitConnection, GitProvider, LocalReviewStore, Metrics, ProviderName, PushEvent, RepoRef, WebhookReceiver } from "../core/index.js";
+import { AzureDevOpsProvider, azureDevOpsWebhookReceiver } from "./azure-devops/index.js";
 import { BitbucketProvider, bitbucketWebhookReceiver } from "./bitbucket/index.js";
 import { ClientCache } from "./client-cache.js";
 import { GitHubProvider, createTokenOctokit, githubWebhookReceiver, type GitHubOctokit } from "./github/index.js";
@@ -48,6 +49,8 @@ export interface ProviderRegistryOptions {
   };
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+  /** The basic-auth credentials of the Azure DevOps service hooks (server-wide), when set. */
+  azureDevops?: { webhookUser: string | null; webhookPassword: string | null };
   /** The server's own secrets (keys, webhook secrets): taken out of every provider error, with the tenant's token. */
   secrets?: readonly (string | null)[];
   /** Where hosted providers' API requests are counted. */
@@ -125,7 +128,16 @@ export class ProviderRegistry {
         return this.options.gitlab.webhookSecret ? gitlabWebhookReceiver(this.options.gitlab.webhookSecret) : null;
       case "bitbucket":
         return this.options.bitbucket.webhookSecret ? bitbucketWebhookReceiver(this.options.bitbucket.webhookSecret) : null;
+      case "azure-devops": {
+        const webhook = this.azureWebhook();
+        return webhook ? azureDevOpsWebhookReceiver(webhook) : null;
+      }
     }
+  }
+
+  private azureWebhook(): { user: string; password: string } | null {
+    const { webhookUser, webhookPassword } = this.options.azureDevops ?? { webhookUser: null, webhookPassword: null };
+    return webhookUser && webhookPassword ? { user: webhookUser, password: webhookPassword } : null;
   }
 
   private create(git: GitConnection, token: string | null): GitProvider {
@@ -175,6 +187,11 @@ export class ProviderRegistry {
           ...(this.options.metrics ? { fetch: countingFetch("bitbucket", this.options.metrics) } : {}),
         });
       }
+      case "azure-devops":
+        return new AzureDevOpsProvider({
+          token: required(),
+          baseUrl: git.baseUrl,
+        });
       default:
         throw new ConfigError(`unknown git provider '${String(git.provider)}'`, { field: "provider" });
     }

@@ -115,6 +115,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     },
     gitlab: config.gitlab,
     bitbucket: config.bitbucket,
+    ...(config.azureDevops ? { azureDevops: config.azureDevops } : {}),
     secrets: serverSecrets(config, localSecret),
     metrics,
   });
@@ -230,7 +231,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
 /** The server's own secrets: none may show in a provider's error, whatever the provider echoes. */
 function serverSecrets(config: ServerConfig, localSecret: string): (string | null)[] {
   const { github, gitlab, bitbucket } = config;
-  return [config.adminToken, config.secretKey, github.privateKey, github.webhookSecret, gitlab.webhookSecret, bitbucket.webhookSecret, localSecret];
+  return [config.adminToken, config.secretKey, github.privateKey, github.webhookSecret, gitlab.webhookSecret, bitbucket.webhookSecret, localSecret, config.azureDevops?.webhookPassword ?? null];
 }
 
 function baseUrl(address: AddressInfo): string {

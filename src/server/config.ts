@@ -29,6 +29,8 @@ export interface ServerConfig {
   github: GithubConfig;
   gitlab: { webhookSecret: string | null; baseUrl: string | null };
   bitbucket: { webhookSecret: string | null; baseUrl: string | null };
+  /** The basic-auth user and password set on every Azure DevOps service hook subscription. */
+  azureDevops?: { webhookUser: string | null; webhookPassword: string | null };
   /** `pushCheck`: the pre-receive hook refuses an invalid push (GITSYNC_LOCAL_PUSH_CHECK, default on). */
   local: { webhookSecret: string | null; pushCheck: boolean };
   /** Create the `demo` tenant on first start. */
@@ -141,6 +143,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd(), terminal: bool
     },
     gitlab: { webhookSecret: text(env, "GITLAB_WEBHOOK_SECRET"), baseUrl: url(env, "GITLAB_BASE_URL") },
     bitbucket: { webhookSecret: text(env, "BITBUCKET_WEBHOOK_SECRET"), baseUrl: url(env, "BITBUCKET_BASE_URL") },
+    azureDevops: { webhookUser: text(env, "AZURE_DEVOPS_WEBHOOK_USER"), webhookPassword: text(env, "AZURE_DEVOPS_WEBHOOK_PASSWORD") },
     local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET"), pushCheck: flag(env, "GITSYNC_LOCAL_PUSH_CHECK", true) },
     demo: flag(env, "GITSYNC_DEMO", true),
     reconcileIntervalSeconds: integer(env, "GITSYNC_RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, 0, 7 * 24 * 3600),

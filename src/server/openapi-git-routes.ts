@@ -208,6 +208,7 @@ const webhook = (summary: string) => ({
 export const syncPaths = {
   "/webhooks/gitlab": webhook("GitLab webhooks, verified by X-Gitlab-Token (GITLAB_WEBHOOK_SECRET)"),
   "/webhooks/bitbucket": webhook("Bitbucket webhooks, verified by X-Hub-Signature (BITBUCKET_WEBHOOK_SECRET)"),
+  "/webhooks/azure-devops": webhook("Azure DevOps service hooks, verified by basic auth (AZURE_DEVOPS_WEBHOOK_USER, AZURE_DEVOPS_WEBHOOK_PASSWORD)"),
   "/webhooks/local": {
     post: {
       ...webhook("The local repositories' post-receive hook, verified by its HMAC signature").post,

@@ -38,7 +38,7 @@ const credentials = {
 };
 
 const gitFields = {
-  provider: { enum: ["local", "github", "gitlab", "bitbucket"] },
+  provider: { enum: ["local", "github", "gitlab", "bitbucket", "azure-devops"] },
   repository: { type: "string", maxLength: 300 },
   branch: { type: "string", minLength: 1, maxLength: 255 },
   path: { type: "string", maxLength: 500 },

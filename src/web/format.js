@@ -44,6 +44,11 @@ export function commitUrl(git, sha) {
       return `${base ?? "https://gitlab.com"}/${repo}/-/commit/${sha}`;
     case "bitbucket":
       return `${base === null || /api\.bitbucket\.org/.test(base) ? "https://bitbucket.org" : base}/${repo}/commits/${sha}`;
+    case "azure-devops": {
+      // organization/project/repository; a Server's baseUrl is its collection URL.
+      const [org = "", project = "", name = ""] = git.repository.split("/").map(encodeURIComponent);
+      return `${base ?? `https://dev.azure.com/${org}`}/${project}/_git/${name}/commit/${sha}`;
+    }
     default:
       return null;
   }

@@ -6,7 +6,7 @@
  * - changes: `changesUnder` (what `changedFiles` returns: renames across the folder's edge are
  *   an add or a delete) and `diffTrees` (two trees compared when a forge's diff may be cut).
  * - repository: `parseRepository` / `parseOwnerAndName` for a connection's `repository`.
- * - retry: `retryingFetch`, the HTTP retry with Retry-After and backoff (p-retry), and its rule.
+ * - retry: `retryingFetch` (and `retryingCall` for other HTTP clients), the HTTP retry with Retry-After and backoff (p-retry), and its rule.
  * - tar: `readTarGz`, a repository archive (GitHub tarball, GitLab archive) as path → bytes.
  * - comment: `upsertMarkedComment`, gitsync's one pull-request comment; the kit owns the marker.
  * - webhook: `webhookReceiver`, a provider's stateless delivery parser holding only the shared
@@ -18,7 +18,7 @@ export { changesUnder, diffTrees } from "./changes.js";
 export { markedComment, upsertMarkedComment, type CommentPrimitives } from "./comment.js";
 export { byPath, commonDirectory, folderOf, isUnder, normalizeDirectory } from "./paths.js";
 export { parseOwnerAndName, parseRepository } from "./repository.js";
-export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
+export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingCall, retryingFetch, type AnswerInfo, type FetchLike, type RetryOptions } from "./retry.js";
 export { parseWith } from "./schema.js";
 export { readTarGz } from "./tar.js";
 export { noWebhookReceiver, receiverOrNone, webhookReceiver } from "./webhook.js";

@@ -47,48 +47,66 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** What the retry needs to know of an answer, whatever the HTTP client that got it. */
+export interface AnswerInfo {
+  status: number;
+  /** The Retry-After header as sent; null when there is none. */
+  retryAfter: string | null;
+  /** Frees an answer that is dropped for another try (an unread body). */
+  discard?: () => Promise<void>;
+}
+
 /** Carries a retryable answer through p-retry; the last one is handed back as the answer. */
-class RetryableAnswer extends Error {
-  constructor(readonly response: Response) {
-    super(`HTTP ${response.status}`);
+class RetryableAnswer<T> extends Error {
+  constructor(readonly answer: T) {
+    super("retryable answer");
   }
 }
 
 /**
- * `fetch` with the rule above. The answer that ends the retries (success, a final failure, or
- * the last retryable one) is returned as is: callers turn failures into their own errors.
- * Network failures are not retried here: whether a write reached the server is unknown.
+ * Asks `call` again by the rule above. The answer that ends the retries (success, a final
+ * failure, or the last retryable one) is returned as is: callers turn failures into their own
+ * errors. Network failures are not retried here: whether a write reached the server is unknown.
  */
-export function retryingFetch(fetchImpl: FetchLike, partial: Partial<RetryOptions> = {}): FetchLike {
+export async function retryingCall<T>(method: string, call: () => Promise<T>, read: (answer: T) => AnswerInfo, partial: Partial<RetryOptions> = {}): Promise<T> {
   const options: RetryOptions = { ...DEFAULT_RETRY, ...partial };
-  return async (url, init) => {
-    const method = (init?.method ?? "GET").toUpperCase();
-    try {
-      return await pRetry(
-        async () => {
-          const response = await fetchImpl(url, init);
-          if (isRetryable(method, response.status)) throw new RetryableAnswer(response);
-          return response;
+  const verb = method.toUpperCase();
+  try {
+    return await pRetry(
+      async () => {
+        const answer = await call();
+        if (isRetryable(verb, read(answer).status)) throw new RetryableAnswer(answer);
+        return answer;
+      },
+      {
+        retries: options.retries,
+        // The kit waits itself (in onFailedAttempt), so p-retry's own timer stays at zero.
+        minTimeout: 0,
+        maxTimeout: 0,
+        randomize: false,
+        shouldRetry: ({ error }) => error instanceof RetryableAnswer,
+        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+          if (!(error instanceof RetryableAnswer) || retriesLeft === 0) return;
+          const info = read(error.answer as T);
+          await info.discard?.();
+          const wait = retryAfterMs(info.retryAfter) ?? options.minDelayMs * 2 ** retriesConsumed;
+          await options.sleep(Math.min(wait, options.maxDelayMs));
         },
-        {
-          retries: options.retries,
-          // The kit waits itself (in onFailedAttempt), so p-retry's own timer stays at zero.
-          minTimeout: 0,
-          maxTimeout: 0,
-          randomize: false,
-          shouldRetry: ({ error }) => error instanceof RetryableAnswer,
-          onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
-            if (!(error instanceof RetryableAnswer) || retriesLeft === 0) return;
-            const { response } = error;
-            await response.body?.cancel();
-            const wait = retryAfterMs(response.headers.get("retry-after")) ?? options.minDelayMs * 2 ** retriesConsumed;
-            await options.sleep(Math.min(wait, options.maxDelayMs));
-          },
-        },
-      );
-    } catch (error) {
-      if (error instanceof RetryableAnswer) return error.response;
-      throw error;
-    }
-  };
+      },
+    );
+  } catch (error) {
+    if (error instanceof RetryableAnswer) return error.answer as T;
+    throw error;
+  }
+}
+
+/** `fetch` with the rule above (see `retryingCall`). */
+export function retryingFetch(fetchImpl: FetchLike, partial: Partial<RetryOptions> = {}): FetchLike {
+  return (url, init) =>
+    retryingCall(
+      init?.method ?? "GET",
+      () => fetchImpl(url, init),
+      (response) => ({ status: response.status, retryAfter: response.headers.get("retry-after"), discard: async () => void (await response.body?.cancel()) }),
+      partial,
+    );
 }

@@ -10,6 +10,8 @@ const REPOSITORY: Record<Exclude<GitConnection["provider"], "local">, { pattern:
   github: { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, form: "owner/name" },
   gitlab: { pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, form: "group/project" },
   bitbucket: { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, form: "workspace/slug" },
+  // Azure DevOps project and repository names may hold spaces; never a slash.
+  "azure-devops": { pattern: /^[A-Za-z0-9_.-]+\/[^/\\]*[^/\\\s][^/\\]*\/[^/\\]*[^/\\\s][^/\\]*$/, form: "organization/project/repository" },
 };
 
 /** The checks a schema cannot express: per-provider repository forms, ref names, safe paths. */

@@ -170,6 +170,14 @@ async function testConnection(deps: ApiDeps, tenant: string): Promise<TestResult
     failed("branch", error);
     return results;
   }
+  if (provider.checkPushAccess) {
+    try {
+      const access = await provider.checkPushAccess(repo, git.branch);
+      say("push", access.ok, access.message);
+    } catch (error) {
+      failed("push", error);
+    }
+  }
   if (head !== null) {
     try {
       const files = await provider.readFiles(repo, head, git.path);

@@ -17,9 +17,10 @@ const SECRET_VARIABLE: Record<Exclude<ProviderName, "github">, string> = {
   gitlab: "GITLAB_WEBHOOK_SECRET",
   bitbucket: "BITBUCKET_WEBHOOK_SECRET",
   local: "LOCAL_WEBHOOK_SECRET",
+  "azure-devops": "AZURE_DEVOPS_WEBHOOK_USER and AZURE_DEVOPS_WEBHOOK_PASSWORD",
 };
 
-export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const).map((provider) => ({
+export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-devops"] as const).map((provider) => ({
   method: "POST",
   path: `/webhooks/${provider}`,
   access: "public",

@@ -16,6 +16,7 @@ const CHOICES = /** @type {const} */ ({
     ["github", "GitHub"],
     ["gitlab", "GitLab"],
     ["bitbucket", "Bitbucket"],
+    ["azure-devops", "Azure DevOps"],
   ],
   format: [
     ["yaml", "YAML"],
@@ -34,10 +35,12 @@ const CHOICES = /** @type {const} */ ({
 
 /** @type {Record<string, string>} */
 const HINTS = {
-  repository: "owner/name on GitHub, group/project on GitLab, workspace/slug on Bitbucket; ignored for a local repository.",
+  repository:
+    "owner/name on GitHub, group/project on GitLab, workspace/slug on Bitbucket, organization/project/repository on Azure DevOps; ignored for a local repository.",
   path: "Folder inside the repository; empty for the root.",
   debounceMs: "How long to gather app changes into one commit, in milliseconds.",
-  baseUrl: "Only for GitHub Enterprise Server or a self-managed GitLab or Bitbucket; empty for the public service.",
+  baseUrl:
+    "Only for GitHub Enterprise Server, a self-managed GitLab or Bitbucket, or Azure DevOps Server (its collection URL, e.g. https://tfs.example.com/tfs/DefaultCollection); empty for the public service.",
 };
 
 /** @param {GitConnection} git @returns {Form} */
@@ -166,7 +169,7 @@ function SettingsForm({ ctx, tenant, git }) {
         }}
         aria-describedby="token-hint"
       />
-      <p class="hint" id="token-hint">Write-only: a stored token is never shown again.${hasToken ? " A token is stored." : " No token is stored."}</p>
+      <p class="hint" id="token-hint">Write-only: a stored token is never shown again.${hasToken ? " A token is stored." : " No token is stored."}${form.provider === "azure-devops" ? " Azure DevOps: a personal access token with Code (Read & write) and Code (Status)." : ""}</p>
       ${hasToken
         ? html`<label class="check"
             ><input type="checkbox" checked=${clearToken} onChange=${(/** @type {Event} */ e) => setClearToken(/** @type {HTMLInputElement} */ (e.target).checked)} />

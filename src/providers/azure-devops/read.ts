@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto";
+import type { ChangedFile, FileContent, RepoRef } from "../../core/index.js";
+import { commonDirectory, isUnder, normalizeDirectory } from "../kit/paths.js";
+import { API_VERSION_PREVIEW, AzureHttpError } from "./client.js";
+import type { AzureContext } from "./context.js";
+import { asObject, azurePath, changeOf, listOf, repoPath, str } from "./mappers.js";
+import { readZip } from "./zip.js";
+
+/** Reads: refs, zip downloads of a folder, tree listings, commit diffs and merge bases. */
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+/** Changes listed per diff page. */
+export const DIFF_PAGE = 1000;
+
+function atCommit(sha: string): Record<string, string> {
+  return { "versionDescriptor.version": sha, "versionDescriptor.versionType": "commit" };
+}
+
+export async function resolveRef(ctx: AzureContext, repo: RepoRef, ref: string): Promise<string | null> {
+  const api = ctx.api(repo);
+  if (FULL_SHA.test(ref)) {
+    try {
+      const commit = await ctx.client.json<unknown>("GET", `${api}/commits/${ref}`, {}, "commit");
+      return str(asObject(commit, "commit"), "commitId", "commit");
+    } catch (error) {
+      if (error instanceof AzureHttpError && (error.status === 404 || error.status === 400)) return null;
+      throw error;
+    }
+  }
+  // `filter` is a prefix: only the exact name counts (heads/main, not heads/main-old).
+  for (const kind of ["heads", "tags"] as const) {
+    const refs = listOf(await ctx.client.json<unknown>("GET", `${api}/refs`, { filter: `${kind}/${ref}`, peelTags: kind === "tags" ? true : undefined }, "refs"), "refs");
+    const exact = refs.find((r) => r["name"] === `refs/${kind}/${ref}`);
+    if (exact !== undefined) return typeof exact["peeledObjectId"] === "string" ? exact["peeledObjectId"] : str(exact, "objectId", "ref");
+  }
+  return null;
+}
+
+/** Every file under `directory` at `sha`, from one zip download; an absent folder is empty. */
+export async function downloadFolder(ctx: AzureContext, repo: RepoRef, sha: string, directory: string): Promise<Map<string, Buffer>> {
+  const zip = await ctx.client.bytes(
+    `${ctx.api(repo)}/items`,
+    { path: azurePath(directory), recursionLevel: "Full", $format: "zip", ...atCommit(sha) },
+    `zip of /${directory} at ${sha}`,
+    "application/zip",
+  );
+  return zip === null ? new Map() : placeEntries(readZip(zip), directory);
+}
+
+/**
+ * A folder's zip holds the folder itself (`models/a.yaml` for `/config/models`); entries are
+ * put back under the folder's parent. Full paths and paths relative to the folder are
+ * recognised too, so the reading does not hang on one naming.
+ */
+export function placeEntries(entries: Map<string, Buffer>, directory: string): Map<string, Buffer> {
+  const names = [...entries.keys()];
+  if (directory === "" || names.every((n) => n.startsWith(`${directory}/`))) return entries;
+  const base = directory.split("/").pop() as string;
+  const parent = directory.slice(0, directory.length - base.length);
+  const prefix = names.every((n) => n.startsWith(`${base}/`)) ? parent : `${directory}/`;
+  return new Map([...entries].map(([name, content]) => [`${prefix}${name}`, content]));
+}
+
+export async function readFiles(ctx: AzureContext, repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+  const directory = normalizeDirectory(path);
+  if (paths === undefined) return toContents(await downloadFolder(ctx, repo, sha, directory), (p) => isUnder(p, directory));
+  const wanted = new Set(paths.filter((p) => isUnder(p, directory)));
+  if (wanted.size === 0) return [];
+  const folder = commonDirectory([...wanted]);
+  const files = await downloadFolder(ctx, repo, sha, folder);
+  ctx.keepNamedRead(repo, sha, folder, files);
+  return toContents(files, (p) => wanted.has(p));
+}
+
+/** Blob ids of the files under `directory` at `sha` (a listing: no content is downloaded). */
+export async function blobIds(ctx: AzureContext, repo: RepoRef, sha: string, directory: string): Promise<Map<string, string>> {
+  let body: unknown;
+  try {
+    body = await ctx.client.json<unknown>("GET", `${ctx.api(repo)}/items`, { scopePath: azurePath(directory), recursionLevel: "Full", ...atCommit(sha) }, "items");
+  } catch (error) {
+    if (error instanceof AzureHttpError && error.status === 404) return new Map();
+    throw error;
+  }
+  const ids = new Map<string, string>();
+  for (const item of listOf(body, "items")) {
+    if (item["isFolder"] === true || item["gitObjectType"] !== "blob") continue;
+    ids.set(repoPath(str(item, "path", "item")), str(item, "objectId", "item"));
+  }
+  return ids;
+}
+
+/** The id git gives a blob of these bytes: equal ids mean equal content. */
+export function gitBlobId(content: Buffer): string {
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+}
+
+export async function changedFiles(ctx: AzureContext, repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
+  const directory = normalizeDirectory(path);
+  const changes: ChangedFile[] = [];
+  for (let skip = 0; ; skip += DIFF_PAGE) {
+    const page = asObject(
+      await ctx.client.json<unknown>(
+        "GET",
+        `${ctx.api(repo)}/diffs/commits`,
+        // diffCommonCommit: from the merge base, as the pull request shows it (base...head).
+        { baseVersion: base, baseVersionType: "commit", targetVersion: head, targetVersionType: "commit", diffCommonCommit: true, $top: DIFF_PAGE, $skip: skip },
+        "commit diff",
+      ),
+      "commit diff",
+    );
+    const listed = Array.isArray(page["changes"]) ? page["changes"] : [];
+    for (const change of listed) {
+      const file = changeOf(change);
+      if (file !== null) changes.push(file);
+    }
+    if (page["allChangesIncluded"] === true || listed.length < DIFF_PAGE) break;
+  }
+  return changes.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
+}
+
+export async function isAncestor(ctx: AzureContext, repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
+  let body: unknown;
+  try {
+    body = await ctx.client.json<unknown>("GET", `${ctx.api(repo)}/commits/${descendant}/mergebases`, { otherCommitId: ancestor, "api-version": API_VERSION_PREVIEW }, "merge bases");
+  } catch (error) {
+    // A commit the repository does not hold (one from before the connection moved here) is no ancestor.
+    if (error instanceof AzureHttpError && (error.status === 404 || error.status === 400)) return false;
+    throw error;
+  }
+  return listOf(body, "merge bases").some((b) => b["commitId"] === ancestor);
+}
+
+function toContents(files: Map<string, Buffer>, keep: (path: string) => boolean): FileContent[] {
+  return [...files]
+    .filter(([path]) => keep(path))
+    .map(([path, content]) => ({ path, content }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
