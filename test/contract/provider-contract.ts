@@ -242,6 +242,20 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(changed.every((c) => c.path.startsWith("config/mine/") && c.status === "added")).toBe(true);
     });
 
+    it("lists and reads the files of a 1,000-file push", async () => {
+      const push = manyFiles(1000, "pushed");
+      const { sha } = await commit(push);
+      h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
+      const changed = await h.provider.changedFiles(h.repo, main, sha as string, "config");
+      expect(changed).toHaveLength(1000);
+      expect(changed.every((c) => c.status === "added" && c.path.startsWith("config/pushed/"))).toBe(true);
+      const paths = changed.map((c) => c.path);
+      h.expect({ op: "readFiles", sha: sha as string, path: "config", paths });
+      const files = await h.provider.readFiles(h.repo, sha as string, "config", paths);
+      expect(files).toHaveLength(1000);
+      expect(files.find((f) => f.path === "config/pushed/group-3/model-993.yaml")?.content).toEqual(bytes(yamlFile(993)));
+    });
+
     it("tells whether one commit is an ancestor of another, both ways", async () => {
       const { sha } = await commit(CHANGES);
       h.expect({ op: "isAncestor", ancestor: main, descendant: sha as string });
