@@ -419,6 +419,22 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       }
     });
 
+    it.skipIf(!http)("finds its comment past the first page of a long conversation, on every list page", async () => {
+      await commit([{ action: "upsert", path: "config/models/l.yaml", content: "name: l\n" }], { branch: "demo/long", createBranch: true });
+      h.expect({ op: "openPullRequest", head: "demo/long", base: "main", existing: false });
+      const pr = await h.provider.openPullRequest({ ...h.repo, head: "demo/long", base: "main", title: "long", body: "" });
+      if (!h.addComments || !h.comments) throw new Error("a hosted harness adds and reads comments");
+      await h.addComments(pr.number, Array.from({ length: 150 }, (_, i) => `review remark ${i}`));
+
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: false });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 1 created`);
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: true });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 2 created`);
+      const ours = await h.comments(pr.number);
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toContain("Plan: 2 created");
+    });
+
     it("normalises a correctly signed push webhook into a PushEvent", async () => {
       const { sha } = await commit(CHANGES);
       const request = h.pushWebhook({ branch: "main", before: main, after: sha as string, validSignature: true });
