@@ -96,6 +96,12 @@ export class BitbucketHarness implements ContractHarness {
     this.model.branches.delete(branch);
   }
 
+  async addComments(pullRequest: number, bodies: string[]): Promise<void> {
+    const list = this.model.comments.get(pullRequest) ?? [];
+    for (const raw of bodies) list.push({ id: this.model.nextCommentId(), raw, deleted: false });
+    this.model.comments.set(pullRequest, list);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return { ...(this.model.commits.get(sha)?.files ?? {}) };
   }
@@ -239,7 +245,9 @@ export class BitbucketHarness implements ContractHarness {
         return;
       }
       case "upsertComment":
-        this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
+        for (let i = 0; i < Math.max(1, Math.ceil((this.model.comments.get(step.pullRequest) ?? []).length / 100)); i++) {
+          this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
+        }
         if (step.existing) this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));
         else this.route("POST", R.comments, (m, _q, body) => this.postComment(Number(m[1]), body));
         return;
@@ -403,10 +411,14 @@ export class BitbucketHarness implements ContractHarness {
   private listComments(prId: number, query: URLSearchParams): Reply {
     const list = this.model.comments.get(prId) ?? [];
     const body = fixture("comments");
+    // `pagelen` a page, the next one's URL in `next`, as Bitbucket paginates.
     body.pagelen = Number(query.get("pagelen") ?? 10);
-    if (list.length > body.pagelen) throw new Error("the harness models one page of comments");
-    body.values = list.map((c) => this.model.commentJson(prId, c));
+    const page = Number(query.get("page") ?? 1);
+    body.page = page;
+    body.values = list.slice((page - 1) * body.pagelen, page * body.pagelen).map((c) => this.model.commentJson(prId, c));
     body.size = list.length;
+    if (list.length > page * body.pagelen) body.next = `${API_ORIGIN}${PREFIX}/pullrequests/${prId}/comments?pagelen=${body.pagelen}&page=${page + 1}`;
+    else delete body.next;
     return [200, body, JSON_TYPE];
   }
 

@@ -93,6 +93,10 @@ export class GitHubHarness implements ContractHarness {
     this.forge.branches.delete(branch);
   }
 
+  async addComments(pullRequest: number, bodies: string[]): Promise<void> {
+    for (const body of bodies) this.forge.comments.push({ id: this.forge.id(), issue: pullRequest, body });
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return this.forge.snapshot(sha);
   }
@@ -270,12 +274,18 @@ export class GitHubHarness implements ContractHarness {
       case "publishCheck":
         return this.checkSpecs(step);
       case "upsertComment": {
-        const list: Spec = {
+        // 100 a page, the next one named in a Link header, as GitHub paginates.
+        const all = () => f.comments.filter((c) => c.issue === step.pullRequest);
+        const page = (n: number): Spec => ({
           method: "GET",
           path: `${REPO}/issues/${step.pullRequest}/comments`,
-          query: { per_page: "100" },
-          reply: () => [200, f.comments.filter((c) => c.issue === step.pullRequest).map((c) => r.comment(c)), JSON_TYPE],
-        };
+          query: n === 1 ? { per_page: "100" } : { per_page: "100", page: String(n) },
+          reply: () => {
+            const next: Record<string, string> = all().length > n * 100 ? { link: `<${API}${REPO}/issues/${step.pullRequest}/comments?per_page=100&page=${n + 1}>; rel="next"` } : {};
+            return [200, all().slice((n - 1) * 100, n * 100).map((c) => r.comment(c)), { ...JSON_TYPE, ...next }];
+          },
+        });
+        const pages = Array.from({ length: Math.max(1, Math.ceil(all().length / 100)) }, (_, i) => page(i + 1));
         const write: Spec = step.existing
           ? {
               method: "PATCH",
@@ -297,7 +307,7 @@ export class GitHubHarness implements ContractHarness {
                 return [201, r.comment(comment), JSON_TYPE];
               },
             };
-        return [list, write];
+        return [...pages, write];
       }
     }
   }

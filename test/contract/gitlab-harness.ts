@@ -84,6 +84,12 @@ export class GitLabHarness implements ContractHarness {
     this.forge.branches.delete(branch);
   }
 
+  async addComments(pullRequest: number, bodies: string[]): Promise<void> {
+    const notes = this.forge.notes.get(pullRequest) ?? [];
+    for (const body of bodies) notes.push({ id: this.forge.nextId(), body, system: false });
+    this.forge.notes.set(pullRequest, notes);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return Object.fromEntries(this.forge.commit(sha).files);
   }
@@ -229,8 +235,19 @@ export class GitLabHarness implements ContractHarness {
         return;
       case "upsertComment": {
         const base = `merge_requests/${step.pullRequest}/notes`;
-        this.#on("GET", base, () => [200, (this.forge.notes.get(step.pullRequest) ?? []).map((n) => this.#noteJson(step.pullRequest, n)), JSON_HEADERS]);
         const notes = () => this.forge.notes.get(step.pullRequest) ?? [];
+        // `per_page` a page, the next one named in a Link header, as GitLab paginates.
+        const pages = Math.max(1, Math.ceil(notes().length / 100));
+        for (let i = 0; i < pages; i++) {
+          this.#on("GET", base, (url) => {
+            const size = Number(url.searchParams.get("per_page") ?? 20);
+            const page = Number(url.searchParams.get("page") ?? 1);
+            const next = new URL(url);
+            next.searchParams.set("page", String(page + 1));
+            const link: Record<string, string> = notes().length > page * size ? { Link: `<${next.href}>; rel="next"` } : {};
+            return [200, notes().slice((page - 1) * size, page * size).map((n) => this.#noteJson(step.pullRequest, n)), { ...JSON_HEADERS, ...link }];
+          });
+        }
         if (step.existing) {
           const ours = notes().find((n) => !n.system && n.body.includes(COMMENT_MARKER));
           this.#on("PUT", `${base}/${ours?.id ?? "missing"}`, (_url, body) => {

@@ -66,6 +66,8 @@ export interface ContractHarness {
   seed(files: Record<string, string>): Promise<string>;
   /** The repository as just made on the forge: no branch, no commit. */
   emptyRepository(): Promise<void>;
+  /** Hosted providers: other people's comments on a pull request, added on the forge. Not counted. */
+  addComments?(pullRequest: number, bodies: string[]): Promise<void>;
   /** Deletes a branch on the forge, as someone would in its UI. Not counted. */
   deleteBranch(branch: string): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */

@@ -242,6 +242,20 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(changed.every((c) => c.path.startsWith("config/mine/") && c.status === "added")).toBe(true);
     });
 
+    it("lists and reads the files of a 1,000-file push", async () => {
+      const push = manyFiles(1000, "pushed");
+      const { sha } = await commit(push);
+      h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
+      const changed = await h.provider.changedFiles(h.repo, main, sha as string, "config");
+      expect(changed).toHaveLength(1000);
+      expect(changed.every((c) => c.status === "added" && c.path.startsWith("config/pushed/"))).toBe(true);
+      const paths = changed.map((c) => c.path);
+      h.expect({ op: "readFiles", sha: sha as string, path: "config", paths });
+      const files = await h.provider.readFiles(h.repo, sha as string, "config", paths);
+      expect(files).toHaveLength(1000);
+      expect(files.find((f) => f.path === "config/pushed/group-3/model-993.yaml")?.content).toEqual(bytes(yamlFile(993)));
+    });
+
     it("tells whether one commit is an ancestor of another, both ways", async () => {
       const { sha } = await commit(CHANGES);
       h.expect({ op: "isAncestor", ancestor: main, descendant: sha as string });
@@ -403,6 +417,22 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
         expect(bodies[0]).toContain("Plan: 2 created");
         expect(bodies[0]).toContain(COMMENT_MARKER);
       }
+    });
+
+    it.skipIf(!http)("finds its comment past the first page of a long conversation, on every list page", async () => {
+      await commit([{ action: "upsert", path: "config/models/l.yaml", content: "name: l\n" }], { branch: "demo/long", createBranch: true });
+      h.expect({ op: "openPullRequest", head: "demo/long", base: "main", existing: false });
+      const pr = await h.provider.openPullRequest({ ...h.repo, head: "demo/long", base: "main", title: "long", body: "" });
+      if (!h.addComments || !h.comments) throw new Error("a hosted harness adds and reads comments");
+      await h.addComments(pr.number, Array.from({ length: 150 }, (_, i) => `review remark ${i}`));
+
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: false });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 1 created`);
+      h.expect({ op: "upsertComment", pullRequest: pr.number, existing: true });
+      await h.provider.upsertComment(h.repo, pr.number, `${COMMENT_MARKER}\nPlan: 2 created`);
+      const ours = await h.comments(pr.number);
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toContain("Plan: 2 created");
     });
 
     it("normalises a correctly signed push webhook into a PushEvent", async () => {
