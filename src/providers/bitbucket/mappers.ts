@@ -1,52 +1,10 @@
 import { GitsyncError, type ChangedFile, type ChangedFileStatus, type PullRequestInfo } from "../../core/index.js";
+import { CommentAnswer, CommitAnswer, DiffstatAnswer, PageAnswer, PullRequestAnswer, read, RefAnswer, SrcEntryAnswer } from "./schema.js";
 
 /**
- * Bitbucket responses → the port's types. Every read of a field is checked, and a response of
- * the wrong shape fails with the operation and the field's path, never with a TypeError later.
+ * Bitbucket answers (checked by ./schema.ts) → the port's types. `context` names the operation,
+ * so a failure says which request answered what.
  */
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
-}
-
-function fail(context: string, path: string, expected: string, value: unknown): never {
-  throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: field '${path}' should be ${expected}, got ${describe(value)}`, {
-    provider: "bitbucket",
-    field: path,
-  });
-}
-
-function get(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.split(".")) {
-    if (typeof current !== "object" || current === null || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-export function str(value: unknown, path: string, context: string): string {
-  const found = get(value, path);
-  return typeof found === "string" ? found : fail(context, path, "a string", found);
-}
-
-function optStr(value: unknown, path: string, context: string): string | null {
-  const found = get(value, path);
-  if (found === undefined || found === null) return null;
-  return typeof found === "string" ? found : fail(context, path, "a string or null", found);
-}
-
-export function int(value: unknown, path: string, context: string): number {
-  const found = get(value, path);
-  return typeof found === "number" && Number.isInteger(found) ? found : fail(context, path, "an integer", found);
-}
-
-export function list(value: unknown, path: string, context: string): unknown[] {
-  const found = get(value, path);
-  return Array.isArray(found) ? found : fail(context, path, "an array", found);
-}
 
 export interface Page<T> {
   values: T[];
@@ -56,22 +14,22 @@ export interface Page<T> {
 
 /** A paginated collection (`values`, optional `next`), each value mapped with its index. */
 export function page<T>(data: unknown, context: string, map: (value: unknown, path: string) => T): Page<T> {
-  const values = list(data, "values", context).map((v, i) => map(v, `values.${i}`));
-  return { values, next: optStr(data, "next", context) };
+  const answer = read(PageAnswer, data, context);
+  return { values: answer.values.map((v, i) => map(v, `values.${i}`)), next: answer.next ?? null };
 }
 
 /** A branch (`refs/branches/{name}`): the commit it points at. */
 export function branchHead(data: unknown, context: string): string {
-  return str(data, "target.hash", context);
+  return read(RefAnswer, data, context).target.hash;
 }
 
 /** A commit, a tag's target or a merge base: its hash. */
 export function commitHash(data: unknown, context: string): string {
-  return str(data, "hash", context);
+  return read(CommitAnswer, data, context).hash;
 }
 
 export function tagHead(data: unknown, context: string): string {
-  return str(data, "target.hash", context);
+  return read(RefAnswer, data, context).target.hash;
 }
 
 export interface SrcEntry {
@@ -80,55 +38,39 @@ export interface SrcEntry {
 }
 
 export function srcEntry(data: unknown, at: string, context: string): SrcEntry {
-  const where = `${context} (${at})`;
-  const type = str(data, "type", where);
-  if (type !== "commit_file" && type !== "commit_directory" && type !== "commit_link") {
-    fail(where, "type", "commit_file, commit_directory or commit_link", type);
-  }
-  return { path: str(data, "path", where), type };
+  return read(SrcEntryAnswer, data, `${context} (${at})`);
 }
 
-const DIFFSTAT_STATUS: Record<string, ChangedFileStatus> = {
-  added: "added",
-  modified: "modified",
-  removed: "deleted",
-  renamed: "renamed",
-};
+const DIFFSTAT_STATUS: Record<string, ChangedFileStatus> = { added: "added", modified: "modified", removed: "deleted", renamed: "renamed" };
 
 export function diffstatEntry(data: unknown, at: string, context: string): ChangedFile {
-  const where = `${context} (${at})`;
-  const status = str(data, "status", where);
-  const oldPath = optStr(data, "old.path", where);
-  const newPath = optStr(data, "new.path", where);
+  const entry = read(DiffstatAnswer, data, `${context} (${at})`);
+  const oldPath = entry.old?.path ?? null;
+  const newPath = entry.new?.path ?? null;
   // Conflict statuses only occur in merge diffstats; the file is changed either way.
-  const mapped = DIFFSTAT_STATUS[status] ?? "modified";
+  const mapped = DIFFSTAT_STATUS[entry.status] ?? "modified";
   const path = newPath ?? oldPath;
-  if (path === null) fail(where, "new.path", "a string when old.path is null", null);
+  if (path === null) {
+    throw new GitsyncError("provider_error", `bitbucket ${context} (${at}): unexpected response: field new.path: a string when old.path is null`, { field: "new.path" });
+  }
   const file: ChangedFile = { path, status: mapped };
   if (mapped === "renamed" && oldPath !== null && oldPath !== path) file.previousPath = oldPath;
   return file;
 }
 
-const PR_STATE: Record<string, PullRequestInfo["state"]> = {
-  OPEN: "open",
-  MERGED: "merged",
-  DECLINED: "closed",
-  SUPERSEDED: "closed",
-};
+const PR_STATE: Record<string, PullRequestInfo["state"]> = { OPEN: "open", MERGED: "merged", DECLINED: "closed", SUPERSEDED: "closed" };
 
 export function pullRequest(data: unknown, context: string): PullRequestInfo {
-  const state = str(data, "state", context);
-  const mapped = PR_STATE[state];
-  if (!mapped) fail(context, "state", "OPEN, MERGED, DECLINED or SUPERSEDED", state);
+  const pr = read(PullRequestAnswer, data, context);
   return {
-    number: int(data, "id", context),
-    url: str(data, "links.html.href", context),
-    title: str(data, "title", context),
-    head: str(data, "source.branch.name", context),
-    base: str(data, "destination.branch.name", context),
-    headSha: str(data, "source.commit.hash", context),
-    state: mapped,
-    mergeCommitSha: optStr(data, "merge_commit.hash", context),
+    number: pr.id,
+    url: pr.links.html.href,
+    title: pr.title,
+    head: pr.source.branch.name,
+    base: pr.destination.branch.name,
+    headSha: pr.source.commit.hash,
+    state: PR_STATE[pr.state] ?? "open",
+    mergeCommitSha: pr.merge_commit?.hash ?? null,
   };
 }
 
@@ -139,6 +81,6 @@ export interface PrComment {
 }
 
 export function prComment(data: unknown, at: string, context: string): PrComment {
-  const where = `${context} (${at})`;
-  return { id: int(data, "id", where), raw: optStr(data, "content.raw", where) ?? "", deleted: get(data, "deleted") === true };
+  const comment = read(CommentAnswer, data, `${context} (${at})`);
+  return { id: comment.id, raw: comment.content?.raw ?? "", deleted: comment.deleted === true };
 }

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookReceiver, type WebhookRequest } from "../../core/index.js";
 import { webhookReceiver } from "../kit/index.js";
-import { int, list, str } from "./mappers.js";
+import type { z } from "zod";
+import { PullRequestPayload, PushPayload, read } from "./schema.js";
 
 /**
  * Bitbucket Cloud webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>`, the event in
@@ -64,44 +65,40 @@ export function parseBitbucketWebhook(request: WebhookRequest, secret: string): 
   if (deliveryId === null) throw new GitsyncError("bad_request", "bitbucket webhook: missing X-Request-UUID", { provider: "bitbucket" });
   const payload = parseJson(request);
   const context = `webhook ${event}`;
-  const repository = str(payload, "repository.full_name", context);
+  return event === "repo:push" ? pushEvent(deliveryId, read(PushPayload, payload, context)) : pullRequestEvent(deliveryId, event, read(PullRequestPayload, payload, context));
+}
 
-  if (event === "repo:push") {
-    const changes = list(payload, "push.changes", context);
-    // One push event per branch: the first branch update wins; tags and branch deletions are not synced.
-    const index = changes.findIndex((c) => asRecord(asRecord(c)?.new)?.type === "branch");
-    if (index < 0) return null;
-    const change = changes[index];
-    const at = `${context} (push.changes.${index})`;
-    const hasOld = asRecord(asRecord(change)?.old) !== null;
-    return {
-      kind: "push",
-      provider: "bitbucket",
-      deliveryId,
-      repository,
-      branch: str(change, "new.name", at),
-      before: hasOld ? str(change, "old.target.hash", at) : ZERO_SHA,
-      after: str(change, "new.target.hash", at),
-      forced: asRecord(change)?.forced === true,
-      pusher: null,
-      changedPaths: null,
-    };
-  }
+function pushEvent(deliveryId: string, payload: z.output<typeof PushPayload>): ProviderEvent | null {
+  // One push event per branch: the first branch update wins; tags and branch deletions are not synced.
+  const change = payload.push.changes.find((c) => c.new?.type === "branch");
+  if (change?.new === undefined || change.new === null) return null;
+  return {
+    kind: "push",
+    provider: "bitbucket",
+    deliveryId,
+    repository: payload.repository.full_name,
+    branch: change.new.name,
+    before: change.old?.target.hash ?? ZERO_SHA,
+    after: change.new.target.hash,
+    forced: change.forced === true,
+    pusher: null,
+    changedPaths: null,
+  };
+}
 
-  const action = PR_ACTIONS[event] as PullRequestAction;
-  const number = int(payload, "pullrequest.id", context);
-  const baseSha = asRecord(asRecord(asRecord(asRecord(payload)?.pullrequest)?.destination)?.commit)?.hash;
+function pullRequestEvent(deliveryId: string, event: string, payload: z.output<typeof PullRequestPayload>): ProviderEvent {
+  const pr = payload.pullrequest;
   return {
     kind: "pull_request",
     provider: "bitbucket",
     deliveryId,
-    repository,
-    action,
-    number,
-    head: str(payload, "pullrequest.source.branch.name", context),
-    headSha: str(payload, "pullrequest.source.commit.hash", context),
-    base: str(payload, "pullrequest.destination.branch.name", context),
-    baseSha: typeof baseSha === "string" ? baseSha : null,
+    repository: payload.repository.full_name,
+    action: PR_ACTIONS[event] as PullRequestAction,
+    number: pr.id,
+    head: pr.source.branch.name,
+    headSha: pr.source.commit.hash,
+    base: pr.destination.branch.name,
+    baseSha: pr.destination.commit?.hash ?? null,
   };
 }
 

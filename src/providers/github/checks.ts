@@ -1,7 +1,7 @@
 import type { CheckAnnotation, CheckHandle, CheckReport } from "../../core/index.js";
 import { call } from "./errors.js";
 import { GITHUB_CAPABILITIES, type GitHubOctokit } from "./options.js";
-import { arr, num, obj, str } from "./shape.js";
+import { CheckRunAnswer, CheckRunList, read } from "./schema.js";
 
 interface Target {
   owner: string;
@@ -58,12 +58,8 @@ async function runningCheck(octokit: GitHubOctokit, target: Target, report: Chec
   const { data } = await call(`list check runs ${report.name}`, () =>
     octokit.rest.checks.listForRef({ ...target, ref: report.sha, check_name: report.name, filter: "latest", per_page: 100 }),
   );
-  const runs = arr("check run list", obj("check run list", data).check_runs, "check_runs");
-  for (const [i, entry] of runs.entries()) {
-    const run = obj("check run list", entry, `check_runs[${i}]`);
-    if (str("check run list", run, "status") !== "completed") return num("check run list", run, "id");
-  }
-  return null;
+  const running = read(CheckRunList, data, "check run list").check_runs.find((run) => run.status !== "completed");
+  return running?.id ?? null;
 }
 
 /**
@@ -93,7 +89,7 @@ export async function publishCheckRun(octokit: GitHubOctokit, target: Target, re
         output: output(groups[0] ?? []),
       }),
     );
-    id = num("check run", obj("check run", created.data), "id");
+    id = read(CheckRunAnswer, created.data, "check run").id;
     updates = groups.slice(1);
     if (report.status === "completed" && updates.length === 0) updates = [[]];
   }

@@ -3,7 +3,7 @@ import { BranchMovedError, GitsyncError } from "../../core/index.js";
 import { apiMessage, call, providerError, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
 import { commitRoot } from "./root-commit.js";
-import { child, obj, sha } from "./shape.js";
+import { CommitAnswer, read, RefAnswer, ShaAnswer } from "./schema.js";
 
 interface Target {
   owner: string;
@@ -24,7 +24,7 @@ type TreeEntry = {
 export async function readBranchHead(octokit: GitHubOctokit, target: Target, branch: string): Promise<string | null> {
   try {
     const { data } = await octokit.rest.git.getRef({ ...target, ref: `heads/${branch}` });
-    return sha("ref", child("ref", obj("ref", data), "object"), "sha");
+    return read(RefAnswer, data, "ref").object.sha;
   } catch (error) {
     if (statusOf(error) === 404) return null;
     throw providerError(`read branch ${branch}`, error);
@@ -43,7 +43,7 @@ async function treeEntry(octokit: GitHubOctokit, target: Target, change: FileCha
   const { data } = await call(`create blob ${change.path}`, () =>
     octokit.rest.git.createBlob({ ...target, content: Buffer.from(change.content, "utf8").toString("base64"), encoding: "base64" }),
   );
-  return { path: change.path, mode: "100644", type: "blob", sha: sha("blob", obj("blob", data), "sha") };
+  return { path: change.path, mode: "100644", type: "blob", sha: read(ShaAnswer, data, "blob").sha };
 }
 
 /**
@@ -72,9 +72,9 @@ export async function commitChanges(octokit: GitHubOctokit, target: Target, requ
   if (root) return { sha: await commitRoot(octokit, target, request, entries, changes as Upsert[]) };
 
   const parent = await call(`read commit ${expectedHead}`, () => octokit.rest.git.getCommit({ ...target, commit_sha: expectedHead }));
-  const baseTree = sha("commit", child("commit", obj("commit", parent.data), "tree"), "sha");
+  const baseTree = read(CommitAnswer, parent.data, "commit").tree.sha;
   const tree = await call("create tree", () => octokit.rest.git.createTree({ ...target, base_tree: baseTree, tree: entries }));
-  const treeSha = sha("tree", obj("tree", tree.data), "sha");
+  const treeSha = read(ShaAnswer, tree.data, "tree").sha;
   if (treeSha === baseTree) {
     if (creating) await createBranchRef(octokit, target, branch, expectedHead);
     return { sha: null };
@@ -90,7 +90,7 @@ export async function commitChanges(octokit: GitHubOctokit, target: Target, requ
       committer: { name: request.committer.name, email: request.committer.email },
     }),
   );
-  const commitSha = sha("commit", obj("commit", commit.data), "sha");
+  const commitSha = read(ShaAnswer, commit.data, "commit").sha;
 
   try {
     if (creating) {

@@ -3,7 +3,7 @@ import { upsertMarkedComment } from "../kit/index.js";
 import { call } from "./errors.js";
 import { mapPullRequest } from "./mappers.js";
 import type { GitHubOctokit } from "./options.js";
-import { arr, num, obj, optStr } from "./shape.js";
+import { CommentAnswer, PullRequestList, read } from "./schema.js";
 
 interface Target {
   owner: string;
@@ -15,7 +15,7 @@ export async function findOrOpenPullRequest(octokit: GitHubOctokit, target: Targ
   const { data } = await call(`list pull requests for ${request.head}`, () =>
     octokit.rest.pulls.list({ ...target, state: "open", head: `${target.owner}:${request.head}`, base: request.base, per_page: 1 }),
   );
-  const existing = arr("pull request list", data, "(response)")[0];
+  const existing = read(PullRequestList, data, "pull request list")[0];
   if (existing !== undefined) return mapPullRequest(existing);
   const created = await call(`open pull request for ${request.head}`, () =>
     octokit.rest.pulls.create({ ...target, head: request.head, base: request.base, title: request.title, body: request.body }),
@@ -36,7 +36,10 @@ export async function upsertComment(octokit: GitHubOctokit, target: Target, numb
         const comments = await call(`list comments of #${number}`, () =>
           octokit.paginate(octokit.rest.issues.listComments, { ...target, issue_number: number, per_page: 100 }),
         );
-        return comments.map((c) => ({ id: num("comment", obj("comment", c), "id"), body: optStr("comment", obj("comment", c), "body") ?? "" }));
+        return comments.map((c) => {
+          const comment = read(CommentAnswer, c, "comment");
+          return { id: comment.id, body: comment.body ?? "" };
+        });
       },
       create: async (body) => void (await call(`comment on #${number}`, () => octokit.rest.issues.createComment({ ...target, issue_number: number, body }))),
       update: async (id, body) => void (await call(`update comment on #${number}`, () => octokit.rest.issues.updateComment({ ...target, comment_id: id, body }))),

@@ -4,7 +4,7 @@ import type { RepoRef } from "../../core/index.js";
 import { parseOwnerAndName } from "../kit/index.js";
 import { call, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
-import { num, obj } from "./shape.js";
+import { InstallationAnswer, read } from "./schema.js";
 
 /** `owner/name` → its parts; anything else is a configuration mistake worth naming. */
 export function splitRepository(repo: RepoRef): { owner: string; repo: string } {
@@ -55,7 +55,7 @@ export class InstallationClients {
     if (id === undefined) {
       const appClient = await this.app.auth();
       const { data } = await call(`find the app installation of ${key}`, () => appClient.rest.apps.getRepoInstallation(target));
-      id = num("installation", obj("installation", data), "id");
+      id = read(InstallationAnswer, data, "installation").id;
       this.installations.set(key, id);
     }
     const octokit = await this.app.auth(id);

@@ -2,9 +2,9 @@ import type { ChangedFile, FileContent } from "../../core/index.js";
 import { GitsyncError } from "../../core/index.js";
 import { call } from "./errors.js";
 import { byPath, changesUnder, diffTrees, isUnder, readTarGz } from "../kit/index.js";
-import { type CompareStatus, mapCompareFiles, mapCompareStatus, mapTreeBlobs } from "./mappers.js";
+import { mapCompareFiles, mapTreeBlobs } from "./mappers.js";
 import { COMPARE_FILE_LIMIT, type GitHubOctokit } from "./options.js";
-import { obj, str } from "./shape.js";
+import { CompareAnswer, read } from "./schema.js";
 
 interface Target {
   owner: string;
@@ -36,7 +36,7 @@ async function compare(octokit: GitHubOctokit, target: Target, base: string, hea
   const { data } = await call(`compare ${base}...${head}`, () =>
     octokit.rest.repos.compareCommitsWithBasehead({ ...target, basehead: `${base}...${head}`, per_page: 1 }),
   );
-  return obj("compare", data);
+  return read(CompareAnswer, data, "compare");
 }
 
 /**
@@ -55,7 +55,8 @@ export async function changedFilesBetween(
   const listed = mapCompareFiles(data);
   const complete = Array.isArray(data.files) && data.files.length < COMPARE_FILE_LIMIT;
   if (complete) return changesUnder(listed, folder);
-  const from = str("compare", obj("compare", data.merge_base_commit, "merge_base_commit"), "sha");
+  const from = data.merge_base_commit?.sha;
+  if (from === undefined) throw new GitsyncError("provider_error", "GitHub compare: field merge_base_commit: missing", { field: "merge_base_commit" });
   return changesUnder(await diffCommits(octokit, target, from, head), folder);
 }
 
@@ -71,6 +72,6 @@ async function diffCommits(octokit: GitHubOctokit, target: Target, base: string,
 }
 
 export async function isAncestorOf(octokit: GitHubOctokit, target: Target, ancestor: string, descendant: string): Promise<boolean> {
-  const status: CompareStatus = mapCompareStatus(await compare(octokit, target, ancestor, descendant));
+  const { status } = await compare(octokit, target, ancestor, descendant);
   return status === "ahead" || status === "identical";
 }

@@ -2,7 +2,7 @@ import type { CommitRequest, FileChange } from "../../core/index.js";
 import { BranchMovedError } from "../../core/index.js";
 import { call, providerError, statusOf } from "./errors.js";
 import type { GitHubOctokit } from "./options.js";
-import { child, obj, sha } from "./shape.js";
+import { ContentsAnswer, read, ShaAnswer } from "./schema.js";
 
 interface Target {
   owner: string;
@@ -31,12 +31,12 @@ export async function commitRoot(
   try {
     // No retries: the answer for an empty repository is a 409, which the retry plugin repeats.
     const first = await octokit.rest.git.createTree({ ...target, tree: entries, request: { retries: 0 } });
-    tree = sha("tree", obj("tree", first.data), "sha");
+    tree = read(ShaAnswer, first.data, "tree").sha;
   } catch (error) {
     if (statusOf(error) !== 409) throw providerError("create tree", error);
     bootstrap = await firstFile(octokit, target, request, files[0]!);
     if (files.length === 1) return bootstrap;
-    tree = sha("tree", obj("tree", (await call("create tree", () => octokit.rest.git.createTree({ ...target, tree: entries }))).data), "sha");
+    tree = read(ShaAnswer, (await call("create tree", () => octokit.rest.git.createTree({ ...target, tree: entries }))).data, "tree").sha;
   }
   const commit = await call("create commit", () =>
     octokit.rest.git.createCommit({
@@ -48,7 +48,7 @@ export async function commitRoot(
       committer: { name: request.committer.name, email: request.committer.email },
     }),
   );
-  const commitSha = sha("commit", obj("commit", commit.data), "sha");
+  const commitSha = read(ShaAnswer, commit.data, "commit").sha;
   const ref = { ...target, sha: commitSha };
   try {
     if (bootstrap === null) await octokit.rest.git.createRef({ ...ref, ref: `refs/heads/${request.branch}` });
@@ -73,5 +73,5 @@ async function firstFile(octokit: GitHubOctokit, target: Target, request: Commit
       committer: { name: request.committer.name, email: request.committer.email },
     }),
   );
-  return sha("commit", child("contents", obj("contents", data), "commit"), "sha");
+  return read(ContentsAnswer, data, "contents").commit.sha;
 }

@@ -2,7 +2,8 @@ import { verify } from "@octokit/webhooks-methods";
 import type { Actor, ProviderEvent, PullRequestAction, PullRequestEvent, PushEvent, WebhookReceiver, WebhookRequest } from "../../core/index.js";
 import { webhookReceiver } from "../kit/index.js";
 import { GitsyncError } from "../../core/index.js";
-import { arr, bool, child, type Json, num, obj, optStr, str } from "./shape.js";
+import type { z } from "zod";
+import { PayloadPullRequest, PullRequestPayload, PushPayload, read, RerequestedPayload } from "./schema.js";
 
 const ZERO_SHA = /^0{40}$/;
 /** Older push payloads listed 20 commits at most; beyond that the file lists are incomplete. */
@@ -27,102 +28,84 @@ export async function verifySignature(secret: string, request: WebhookRequest): 
   if (!ok) throw new GitsyncError("bad_signature", "GitHub webhook: the X-Hub-Signature-256 signature does not match the body");
 }
 
-function pusherOf(payload: Json): Actor | null {
-  const pusher = payload.pusher;
-  if (typeof pusher !== "object" || pusher === null) return null;
-  const p = pusher as Json;
-  const name = optStr("push payload", p, "name");
-  if (name === null) return null;
+type PushPayload = z.output<typeof PushPayload>;
+type PullRequestPayload = z.output<typeof PayloadPullRequest>;
+
+function pusherOf(payload: PushPayload): Actor | null {
+  const name = payload.pusher?.name;
+  if (name === undefined || name === null) return null;
   // GitHub leaves the email out when the pusher keeps it private; its noreply address stands in.
-  const email = optStr("push payload", p, "email") ?? `${name}@users.noreply.github.com`;
-  return { name, email };
+  return { name, email: payload.pusher?.email ?? `${name}@users.noreply.github.com` };
 }
 
 /** The union of the commits' file lists, or null when the payload may not list every file. */
-function changedPaths(payload: Json, created: boolean, forced: boolean): string[] | null {
+function changedPaths(payload: PushPayload, created: boolean, forced: boolean): string[] | null {
   if (created || forced) return null;
-  const commits = arr("push payload", payload.commits ?? [], "commits");
+  const commits = payload.commits ?? [];
   if (commits.length === 0 || commits.length >= PUSH_COMMIT_LIST_LIMIT) return null;
   const paths = new Set<string>();
-  commits.forEach((c, i) => {
-    const commit = obj("push payload", c, `commits[${i}]`);
-    for (const list of ["added", "removed", "modified"]) {
-      const entries = commit[list];
-      if (entries === undefined) return;
-      for (const p of arr("push payload", entries, `commits[${i}].${list}`)) if (typeof p === "string") paths.add(p);
-    }
-  });
+  for (const commit of commits) for (const path of [...(commit.added ?? []), ...(commit.removed ?? []), ...(commit.modified ?? [])]) paths.add(path);
   return [...paths].sort();
 }
 
-function pushEvent(deliveryId: string, payload: Json): PushEvent | null {
-  const what = "push payload";
-  const ref = str(what, payload, "ref");
+function pushEvent(deliveryId: string, raw: unknown): PushEvent | null {
+  const payload = read(PushPayload, raw, "push payload");
   // Tags and branch deletions change no configuration.
-  if (!ref.startsWith("refs/heads/")) return null;
-  const after = str(what, payload, "after");
-  if (ZERO_SHA.test(after) || payload.deleted === true) return null;
-  const before = str(what, payload, "before");
-  const created = payload.created === true || ZERO_SHA.test(before);
+  if (!payload.ref.startsWith("refs/heads/")) return null;
+  if (ZERO_SHA.test(payload.after) || payload.deleted === true) return null;
+  const created = payload.created === true || ZERO_SHA.test(payload.before);
   const forced = payload.forced === true;
   return {
     kind: "push",
     provider: "github",
     deliveryId,
-    repository: str(what, child(what, payload, "repository"), "full_name"),
-    branch: ref.slice("refs/heads/".length),
-    before,
-    after,
+    repository: payload.repository.full_name,
+    branch: payload.ref.slice("refs/heads/".length),
+    before: payload.before,
+    after: payload.after,
     forced,
     pusher: pusherOf(payload),
     changedPaths: changedPaths(payload, created, forced),
   };
 }
 
-/**
- * The event for pull request `pr` of `payload`: pull_request payloads and check_run re-runs
- * describe the pull request the same way.
- */
-function pullRequestOf(what: string, deliveryId: string, payload: Json, pr: Json, action: PullRequestAction): PullRequestEvent {
-  const head = child(what, pr, "head");
-  const base = child(what, pr, "base");
+/** pull_request payloads and check re-runs describe the pull request the same way. */
+function pullRequestOf(deliveryId: string, repository: string, pr: PullRequestPayload, action: PullRequestAction): PullRequestEvent {
   return {
     kind: "pull_request",
     provider: "github",
     deliveryId,
-    repository: str(what, child(what, payload, "repository"), "full_name"),
+    repository,
     action,
-    number: num(what, pr, "number"),
-    head: str(what, head, "ref"),
-    headSha: str(what, head, "sha"),
-    base: str(what, base, "ref"),
-    baseSha: optStr(what, base, "sha"),
+    number: pr.number,
+    head: pr.head.ref,
+    headSha: pr.head.sha,
+    base: pr.base.ref,
+    baseSha: pr.base.sha ?? null,
   };
 }
 
-function pullRequestEvent(deliveryId: string, payload: Json): PullRequestEvent | null {
-  const what = "pull_request payload";
-  const action = str(what, payload, "action");
-  const pr = child(what, payload, "pull_request");
+function pullRequestEvent(deliveryId: string, raw: unknown): PullRequestEvent | null {
+  const payload = read(PullRequestPayload, raw, "pull_request payload");
+  const { action, pull_request: pr } = payload;
   let mapped: PullRequestAction;
   if (action === "opened" || action === "reopened") mapped = action;
   else if (action === "synchronize") mapped = "updated";
-  else if (action === "closed") mapped = bool(what, pr, "merged") ? "merged" : "closed";
+  else if (action === "closed") mapped = pr.merged === true ? "merged" : "closed";
   else return null;
-  return pullRequestOf(what, deliveryId, payload, pr, mapped);
+  return pullRequestOf(deliveryId, payload.repository.full_name, pr, mapped);
 }
 
 /**
  * "Re-run" on gitsync's check (check_run) or "Re-run all checks" on its suite (check_suite)
  * asks for the pull request's check again; both carry the pull requests the same way.
  */
-function rerequestedEvent(name: "check_run" | "check_suite", deliveryId: string, payload: Json): PullRequestEvent | null {
-  const what = `${name} payload`;
-  if (str(what, payload, "action") !== "rerequested") return null;
-  const subject = child(what, payload, name);
-  const first = arr(what, subject.pull_requests ?? [], `${name}.pull_requests`)[0];
+function rerequestedEvent(name: "check_run" | "check_suite", deliveryId: string, raw: unknown): PullRequestEvent | null {
+  const payload = read(RerequestedPayload, raw, `${name} payload`);
+  if (payload.action !== "rerequested") return null;
+  const first = (name === "check_run" ? payload.check_run : payload.check_suite)?.pull_requests?.[0];
   if (first === undefined) return null;
-  return pullRequestOf(what, deliveryId, payload, obj(what, first, `${name}.pull_requests[0]`), "rerequested");
+  return pullRequestOf(deliveryId, payload.repository.full_name, first, "rerequested");
 }
 
 /** Verifies first, then normalises push, pull_request and check re-runs; others → null. */
@@ -150,10 +133,9 @@ const HANDLED = new Set(["push", "pull_request", "check_run", "check_suite"]);
  */
 export function normalizeGitHubEvent(event: { name: string; id: string; payload: unknown }): ProviderEvent | null {
   if (!HANDLED.has(event.name)) return null;
-  const payload = obj(`${event.name} payload`, event.payload);
-  if (event.name === "push") return pushEvent(event.id, payload);
-  if (event.name === "pull_request") return pullRequestEvent(event.id, payload);
-  return rerequestedEvent(event.name === "check_suite" ? "check_suite" : "check_run", event.id, payload);
+  if (event.name === "push") return pushEvent(event.id, event.payload);
+  if (event.name === "pull_request") return pullRequestEvent(event.id, event.payload);
+  return rerequestedEvent(event.name === "check_suite" ? "check_suite" : "check_run", event.id, event.payload);
 }
 
 /** GitHub's receiver: X-Hub-Signature-256 with the App's (or repository webhook's) secret. */

@@ -20,7 +20,8 @@ import {
   sameContent,
 } from "../../core/index.js";
 import { NOTE_LIMIT, statusDescription, statusState } from "./check-format.js";
-import { asArray, asObject, branchHeadOf, commitOf, compareOf, mergeRequestOf, noteOf } from "./mappers.js";
+import { branchHeadOf, commitOf, compareOf, mergeRequestOf } from "./mappers.js";
+import { MergeRequestList, NoteList, read, StatusAnswer } from "./schema.js";
 import { DEFAULT_RETRY, GitLabHttpError, gitlabRequester, type RetryOptions } from "./requester.js";
 import { gitlabWebhookReceiver } from "./webhook.js";
 import { byPath, changesUnder, commonDirectory, diffTrees, folderOf, isUnder, normalizeDirectory, noWebhookReceiver, readTarGz, upsertMarkedComment } from "../kit/index.js";
@@ -243,7 +244,8 @@ export class GitLabProvider implements GitProvider {
   }
 
   async openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo> {
-    const open = asArray(
+    const open = read(
+      MergeRequestList,
       await this.#api.MergeRequests.all({
         projectId: request.repository,
         state: "opened",
@@ -264,7 +266,8 @@ export class GitLabProvider implements GitProvider {
   }
 
   async publishCheck(report: CheckReport): Promise<CheckHandle> {
-    const status = asObject(
+    const status = read(
+      StatusAnswer,
       await this.#api.Commits.editStatus(report.repository, report.sha, statusState(report), {
         name: report.name,
         description: statusDescription(report),
@@ -275,9 +278,7 @@ export class GitLabProvider implements GitProvider {
       }),
       "commit status",
     );
-    const id = status["id"];
-    if (typeof id !== "number") throw new GitsyncError("provider_error", 'GitLab commit status: field "id" should be an integer');
-    return { id: String(id) };
+    return { id: String(status.id) };
   }
 
   async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
@@ -285,9 +286,11 @@ export class GitLabProvider implements GitProvider {
     await upsertMarkedComment(
       {
         list: async () =>
-          asArray(await notes.all(repo.repository, pullRequest, { perPage: NOTES_PER_PAGE }), "notes")
-            .map(noteOf)
-            .map((note) => ({ id: note.id, body: note.body, ignore: note.system })),
+          read(NoteList, await notes.all(repo.repository, pullRequest, { perPage: NOTES_PER_PAGE }), "notes").map((note) => ({
+            id: note.id,
+            body: note.body,
+            ignore: note.system,
+          })),
         create: async (text) => void (await notes.create(repo.repository, pullRequest, text)),
         update: async (id, text) => void (await notes.edit(repo.repository, pullRequest, id, { body: text })),
       },

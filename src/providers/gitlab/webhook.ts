@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { GitsyncError, type PullRequestAction, type ProviderEvent, type WebhookReceiver, type WebhookRequest } from "../../core/index.js";
 import { webhookReceiver } from "../kit/index.js";
-import { asObject, str } from "./mappers.js";
+import type { z } from "zod";
+import { MergeRequestPayload, PushPayload, read, WebhookPayload } from "./schema.js";
 
 /**
  * GitLab sends the webhook's secret token verbatim in X-Gitlab-Token (no HMAC). Both sides are
@@ -44,39 +45,35 @@ const MR_ACTIONS: Record<string, PullRequestAction> = {
 /** Verifies, then normalises Push Hook and Merge Request Hook payloads; other events → null. */
 export function parseGitLabWebhook(request: WebhookRequest, secret: string): ProviderEvent | null {
   verifyGitLabToken(request, secret);
-  let payload: Record<string, unknown>;
+  let body: unknown;
   try {
-    payload = asObject(JSON.parse(request.rawBody.toString("utf8")), "webhook payload");
-  } catch (error) {
-    if (error instanceof GitsyncError) throw new GitsyncError("bad_request", error.message);
+    body = JSON.parse(request.rawBody.toString("utf8"));
+  } catch {
     throw new GitsyncError("bad_request", "GitLab webhook body is not JSON");
   }
   try {
-    const kind = payload["object_kind"];
-    if (kind === "push") return pushEvent(request, payload);
-    if (kind === "merge_request") return mergeRequestEvent(request, payload);
+    const kind = read(WebhookPayload, body, "webhook payload").object_kind;
+    if (kind === "push") return pushEvent(request, read(PushPayload, body, "push webhook"));
+    if (kind === "merge_request") return mergeRequestEvent(request, read(MergeRequestPayload, body, "merge request webhook"));
     return null;
   } catch (error) {
+    // A payload not shaped as GitLab documents it is the sender's mistake, not GitLab's API.
     if (error instanceof GitsyncError) throw new GitsyncError("bad_request", error.message, error.details);
     throw error;
   }
 }
 
-function pushEvent(request: WebhookRequest, payload: Record<string, unknown>): ProviderEvent | null {
-  const what = "push webhook";
-  const ref = str(payload, "ref", what);
-  if (!ref.startsWith("refs/heads/")) return null;
-  const project = asObject(payload["project"], "push webhook.project");
-  const userName = payload["user_name"];
-  const userEmail = payload["user_email"];
+function pushEvent(request: WebhookRequest, payload: z.output<typeof PushPayload>): ProviderEvent | null {
+  if (!payload.ref.startsWith("refs/heads/")) return null;
+  const { user_name: userName, user_email: userEmail } = payload;
   return {
     kind: "push",
     provider: "gitlab",
     deliveryId: deliveryId(request),
-    repository: str(project, "path_with_namespace", "push webhook.project"),
-    branch: ref.slice("refs/heads/".length),
-    before: str(payload, "before", what),
-    after: str(payload, "after", what),
+    repository: payload.project.path_with_namespace,
+    branch: payload.ref.slice("refs/heads/".length),
+    before: payload.before,
+    after: payload.after,
     // GitLab's push payload does not say whether the push was forced; inbound re-checks ancestry.
     forced: false,
     pusher:
@@ -88,25 +85,20 @@ function pushEvent(request: WebhookRequest, payload: Record<string, unknown>): P
   };
 }
 
-function mergeRequestEvent(request: WebhookRequest, payload: Record<string, unknown>): ProviderEvent | null {
-  const what = "merge request webhook.object_attributes";
-  const attributes = asObject(payload["object_attributes"], what);
-  const action = MR_ACTIONS[String(attributes["action"])];
+function mergeRequestEvent(request: WebhookRequest, payload: z.output<typeof MergeRequestPayload>): ProviderEvent | null {
+  const attributes = payload.object_attributes;
+  const action = MR_ACTIONS[String(attributes.action)];
   if (action === undefined) return null;
-  const project = asObject(payload["project"], "merge request webhook.project");
-  const lastCommit = asObject(attributes["last_commit"], `${what}.last_commit`);
-  const iid = attributes["iid"];
-  if (typeof iid !== "number") throw new GitsyncError("bad_request", `GitLab ${what}: field "iid" should be an integer`);
   return {
     kind: "pull_request",
     provider: "gitlab",
     deliveryId: deliveryId(request),
-    repository: str(project, "path_with_namespace", "merge request webhook.project"),
+    repository: payload.project.path_with_namespace,
     action,
-    number: iid,
-    head: str(attributes, "source_branch", what),
-    headSha: str(lastCommit, "id", `${what}.last_commit`),
-    base: str(attributes, "target_branch", what),
+    number: attributes.iid,
+    head: attributes.source_branch,
+    headSha: attributes.last_commit.id,
+    base: attributes.target_branch,
     baseSha: null,
   };
 }

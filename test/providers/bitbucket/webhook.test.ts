@@ -91,6 +91,6 @@ describe("bitbucket webhooks", () => {
     delete payload.push.changes[0].new.target;
     const error = await failure(provider().parseWebhook(request("repo:push", payload)));
     expect(error.code).toBe("provider_error");
-    expect(error.message).toContain("new.target.hash");
+    expect(error.message).toContain("field push.changes[0].new.target:");
   });
 });

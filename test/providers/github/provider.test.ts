@@ -152,8 +152,8 @@ describe("GitHubProvider beyond the contract", () => {
   });
 
   it("names the field when a response is not the expected shape", () => {
-    expect(() => mapPullRequest({ number: 1, state: "open", head: { ref: "x" }, base: { ref: "main" } })).toThrow(/field html_url should be a string/);
-    expect(() => mapPullRequest({ number: 1, html_url: "u", title: "t", state: "open", head: { ref: "x", sha: 5 }, base: { ref: "main" } })).toThrow(/field sha should be a string, found number/);
+    expect(() => mapPullRequest({ number: 1, state: "open", head: { ref: "x" }, base: { ref: "main" } })).toThrow(/^GitHub pull request: field html_url: Invalid input: expected string, received undefined$/);
+    expect(() => mapPullRequest({ number: 1, html_url: "u", title: "t", state: "open", head: { ref: "x", sha: 5 }, base: { ref: "main" } })).toThrow(/^GitHub pull request: field head\.sha: Invalid input: expected string, received number$/);
     expect(() => mapPullRequest([])).toThrow(GitsyncError);
   });
 

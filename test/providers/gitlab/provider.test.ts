@@ -74,7 +74,7 @@ describe("GitLab requester", () => {
     const error = await gitlab.resolveRef({ repository: "acme/config" }, "main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitsyncError);
     expect((error as GitsyncError).code).toBe("provider_error");
-    expect((error as GitsyncError).message).toContain('"parent_ids"');
+    expect((error as GitsyncError).message).toBe("GitLab commit: field id: Invalid input: expected string, received undefined");
   });
 });
 
