@@ -6,6 +6,7 @@
 
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
+import { reviewPaths, reviewSchemas } from "./openapi-review.js";
 import { syncPaths, syncSchemas } from "./openapi-sync.js";
 
 const diagnostic = {
@@ -387,6 +388,7 @@ export const openapi = {
       },
       ...syncSchemas,
       ...integritySchemas,
+      ...reviewSchemas,
     },
   },
   paths: {
@@ -617,6 +619,7 @@ export const openapi = {
     },
     ...syncPaths,
     ...integrityPaths,
+    ...reviewPaths,
   },
 } as const;
 
