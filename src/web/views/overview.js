@@ -3,6 +3,7 @@ import { seg } from "../api.js";
 import { atLeast, commitUrl, plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { KINDS } from "../constants.js";
+import { href } from "../route.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
 import { Attention } from "./findings.js";
 import { SyncButton } from "./sync-button.js";
@@ -112,7 +113,7 @@ function Resources({ ctx, tenant, round }) {
                 <tbody>
                   ${k.items.map(
                     (r) => html`<tr>
-                      <th scope="row">${r.name}</th>
+                      <th scope="row"><a href=${href(tenant, "resources", k.folder, r.name)}>${r.name}</a></th>
                       <td>${r.project ?? html`<span class="muted">none</span>`}</td>
                       <td>${r.updatedBy}</td>
                       <td><time datetime=${r.updatedAt}>${when(r.updatedAt)}</time></td>
