@@ -46,3 +46,11 @@ export function parsePlace(hash) {
 export function href(tenant, ...rest) {
   return `#/t/${[tenant, ...rest].map((p) => encodeURIComponent(String(p))).join("/")}`;
 }
+
+/**
+ * Where one sync log entry shows with its findings: the history page that starts at it.
+ * @param {string} tenant @param {number} id
+ */
+export function entryHref(tenant, id) {
+  return `${href(tenant, "history")}?${new URLSearchParams({ before: String(id + 1), entry: String(id) }).toString()}`;
+}

@@ -3,7 +3,7 @@ import { seg } from "../api.js";
 import { useEffect } from "preact/hooks";
 import { commitUrl, plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
-import { href } from "../route.js";
+import { entryHref, href } from "../route.js";
 import { DIRECTIONS, LOG_STATUSES } from "../constants.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
 import { Findings } from "./findings.js";
@@ -26,14 +26,6 @@ function historyHref(tenant, query, change) {
   }
   const search = next.toString();
   return `${href(tenant, "history")}${search ? `?${search}` : ""}`;
-}
-
-/**
- * Where one sync log entry shows with its findings: the history page that starts at it.
- * @param {string} tenant @param {number} id
- */
-export function entryHref(tenant, id) {
-  return `${href(tenant, "history")}?${new URLSearchParams({ before: String(id + 1), entry: String(id) }).toString()}`;
 }
 
 /** @param {{ names: string[] }} props */

@@ -4,9 +4,9 @@ import { ApiError } from "../api.js";
 import { hunksOf } from "../diff.js";
 import { atLeast, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
+import { entryHref } from "../route.js";
 import { Badge, ErrorBox, Loading, TableRegion } from "./common.js";
 import { FileDiffView } from "./diff.js";
-import { entryHref } from "./history.js";
 /** @import { FileDiff, HistoryEntry, ResourceFile, ResourceHistory } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
 
