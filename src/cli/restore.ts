@@ -70,7 +70,7 @@ function refusedFindings(error: unknown): Diagnostic[] | null {
 }
 
 function describe(outcome: RestoreOutcome, tenant: string, ref: string): string {
-  const at = `${ref} (${shortSha(outcome.sha)})`;
+  const at = outcome.sha.startsWith(ref) ? shortSha(outcome.sha) : `${ref} (${shortSha(outcome.sha)})`;
   if (outcome.status === "unchanged") return `restore of ${tenant} at ${at}: no changes, the tenant already matches\n`;
   const head =
     outcome.status === "planned"
