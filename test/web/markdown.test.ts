@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown, withoutMarker } from "../../src/web/markdown.js";
-import { hunksOf, numberLines } from "../../src/web/diff.js";
 import { renderPlanMarkdown } from "../../src/sync/plan-markdown.js";
 import { computePlan } from "../../src/sync/plan.js";
 
 /** The UI's Markdown renderer and diff helpers, as the pages use them. */
+
+type Hunk = { oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] };
+type Line = { sign: string; text: string; old: number | null; new: number | null };
+// The browser modules are plain JavaScript checked by their own project; typed here by hand.
+const web = (path: string): Promise<unknown> => import(new URL(`../../src/web/${path}`, import.meta.url).href);
+const { renderMarkdown, withoutMarker } = (await web("markdown.js")) as { renderMarkdown(text: string): string; withoutMarker(text: string): string };
+const { hunksOf, numberLines } = (await web("diff.js")) as { hunksOf(a: string, b: string): Hunk[]; numberLines(h: Hunk): Line[] };
 
 describe("the UI's Markdown renderer", () => {
   it("renders a plan as a table, with no raw Markdown left", () => {

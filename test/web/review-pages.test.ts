@@ -180,7 +180,9 @@ describe.skipIf(reason !== null)("the review pages in Chromium", () => {
     await page.goto(`${ui.server.url}/#/t/demo/history?status=skipped`);
     const badge = page.locator('tr[data-status="skipped"] .badge-skipped').first();
     await badge.waitFor();
-    const colour = await badge.evaluate((el) => getComputedStyle(el).color);
+    // Runs in the page, where the DOM's getComputedStyle exists.
+    type WithStyle = { getComputedStyle(element: unknown): { color: string } };
+    const colour = await badge.evaluate((el) => (globalThis as unknown as WithStyle).getComputedStyle(el).color);
     const [r, g, b] = colour.match(/\d+/g)!.map(Number) as [number, number, number];
     // Grey: no channel far from the others (red would be r >> g, b).
     expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(40);
