@@ -75,9 +75,14 @@ describe("a resource's file and history", () => {
     expect(now.status).toBe(200);
     expect(now.body.path).toBe("models/orders.yaml");
     expect(now.body.content).toBe(git(["show", "origin/main:models/orders.yaml"]) + "\n");
-    const first = git(["rev-list", "--max-parents=0", "origin/main"]).trim().split("\n").pop()!;
-    const none = await call("GET", `/api/v1/tenants/acme/resources/models/orders/file?ref=${first}`);
-    expect([200, 404]).toContain(none.status);
+    const added = git(["log", "--diff-filter=A", "--format=%H", "origin/main", "--", "models/orders.yaml"]).trim();
+    const then = await call("GET", `/api/v1/tenants/acme/resources/models/orders/file?ref=${added}`);
+    expect(then.body).toEqual({ path: "models/orders.yaml", sha: added, content: git(["show", `${added}:models/orders.yaml`]) + "\n", binary: false });
+    expect(then.body.content).toContain("primaryKey: id\n");
+    const parent = git(["rev-list", "--max-count=1", `${added}^`]).trim();
+    const none = await call("GET", `/api/v1/tenants/acme/resources/models/orders/file?ref=${parent}`);
+    expect(none.status).toBe(404);
+    expect(none.body.error.message).toBe(`models/orders has no file at ${parent.slice(0, 7)}`);
     expect((await call("GET", "/api/v1/tenants/acme/resources/models/orders/file?ref=nope")).status).toBe(404);
   });
 
@@ -136,6 +141,25 @@ describe("restore", () => {
     expect(plan.plan.items).toEqual([expect.objectContaining({ action: "archive", kind: "model", name: "leads" })]);
     expect((await call("POST", "/api/v1/tenants/acme/restore", { body: { ref: at } })).body.status).toBe("applied");
     expect((await call("GET", "/api/v1/tenants/acme/resources/models/leads")).status).toBe(404);
+  });
+
+  it("leaves pending changes, not a commit, in pull-request mode", async () => {
+    await settle();
+    const at = head();
+    await call("PUT", "/api/v1/tenants/acme/resources/models/leads", { body: model("leads", { primaryKey: "lead_id" }) });
+    await settle();
+    const { hasToken: _ignored, ...fields } = (await call("GET", "/api/v1/tenants/acme/git")).body;
+    expect((await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, outbound: "pull-request" } })).status).toBe(200);
+    const before = head();
+    const applied = await call("POST", "/api/v1/tenants/acme/restore", { body: { ref: at, resources: [{ kind: "models", name: "leads" }] } });
+    expect(applied.body.status).toBe("applied");
+    await settle();
+    expect(head()).toBe(before);
+    const projects = (await call("GET", "/api/v1/tenants/acme/projects")).body.items as { name: string | null; pendingChanges: { deleted: number } }[];
+    expect(projects.find((p) => p.name === "sales")?.pendingChanges.deleted).toBe(1);
+    const history = (await call("GET", "/api/v1/tenants/acme/resources/models/leads/history")).body;
+    expect(history.items[0]).toMatchObject({ direction: "app", commitSha: null });
+    await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, outbound: "direct" } });
   });
 
   it("answers 400 for a bad body and 404 for an unknown ref or kind", async () => {
