@@ -146,7 +146,7 @@ describe.skipIf(reason !== null)("the review pages in Chromium", () => {
     expect(await plan.innerText()).toContain("pythonVersion");
     expect((await api(ui.server, "GET", "/tenants/demo/resources/python-environments/etl")).body.body.pythonVersion).toBe("3.12");
     await panel.getByRole("button", { name: "Apply the restore" }).click();
-    await page.getByText(`as at ${olderSha.slice(0, 7)}`).waitFor();
+    await page.getByText(`Restored python-environments/etl as at ${olderSha.slice(0, 7)}`).waitFor();
     await settle();
     expect((await api(ui.server, "GET", "/tenants/demo/resources/python-environments/etl")).body.body.pythonVersion).toBe("3.11");
     const committed = execFileSync("git", ["--git-dir", bare, "show", "main:python-environments/etl.yaml"]).toString("utf8");
