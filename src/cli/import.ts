@@ -15,7 +15,7 @@ Imports a branch or commit into the tenant: same-name resources are replaced, in
   --prune            archive the tenant's resources that REF does not have
   --dry-run          show what would change, change nothing`;
 
-interface PlanItem {
+export interface PlanItem {
   action: "create" | "update" | "delete" | "archive" | "keep";
   kind: string;
   name: string;
@@ -90,7 +90,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 const NO_PROJECT = "(no project)";
 
 /** Grouped by project as in the pull request summary; resources without one come last. */
-function formatPlan(items: PlanItem[]): string {
+export function formatPlan(items: PlanItem[]): string {
   const groups = new Map<string, PlanItem[]>();
   for (const item of items) {
     const key = item.project ?? NO_PROJECT;

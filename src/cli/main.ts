@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   snapshot: () => import("./snapshot.js"),
   import: () => import("./import.js"),
   resync: () => import("./resync.js"),
+  restore: () => import("./restore.js"),
   status: () => import("./status.js"),
 };
 
@@ -24,6 +25,7 @@ commands that call a running server (--url, --token, --tenant, --json; see <comm
   snapshot [--no-wait]  "Sync changes": snapshot branch and pull request, followed to the end
   import --ref REF      import a branch or commit (--source tenant, --prune, --dry-run)
   resync --direction D  full resync: to-git (branch from tenant) or from-git (tenant from branch)
+  restore [T] --ref SHA  restore the tenant, or --resource kind/name ..., as at a commit (--dry-run)
   status                git connection, waiting changes, pending per project, recent sync log
 `;
 

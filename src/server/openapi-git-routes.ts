@@ -189,6 +189,7 @@ export const syncSchemas = {
         required: ["allowed", "reasons"],
         properties: { allowed: { type: "boolean" }, reasons: { type: "array", items: { type: "string" } } },
       },
+      files: { type: "array", items: ref("FileDiff"), description: "The changed files under the path, as unified-diff hunks" },
     },
   },
   WebhookAccepted: {

@@ -8,6 +8,7 @@ import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, o
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
 import { syncPaths, syncSchemas } from "./openapi-git-routes.js";
 import { driftPaths, driftSchemas } from "./openapi-drift.js";
+import { reviewPaths, reviewSchemas } from "./openapi-review.js";
 
 const diagnostic = {
   type: "object",
@@ -388,6 +389,7 @@ export const openapi = {
       ...syncSchemas,
       ...integritySchemas,
       ...driftSchemas,
+      ...reviewSchemas,
     },
   },
   paths: {
@@ -619,6 +621,7 @@ export const openapi = {
     ...syncPaths,
     ...integrityPaths,
     ...driftPaths,
+    ...reviewPaths,
   },
 } as const;
 

@@ -7,6 +7,7 @@
  *   | { view: "pull", tenant: string, number: number }
  *   | { view: "import", tenant: string }
  *   | { view: "settings", tenant: string }
+ *   | { view: "resource", tenant: string, kind: string, name: string }
  *   | { view: "missing", path: string }} Place
  */
 
@@ -24,6 +25,9 @@ export function parsePlace(hash) {
   const tenant = parts[1];
   if (parts[0] !== "t" || tenant === undefined) return { view: "missing", path };
   const [first, second, ...more] = parts.slice(2);
+  if (first === "resources" && second !== undefined && more.length === 1 && more[0]) {
+    return { view: "resource", tenant, kind: second, name: more[0] };
+  }
   if (more.length > 0) return { view: "missing", path };
   if (first === undefined) return { view: "overview", tenant };
   if (first === "history" && second === undefined) return { view: "history", tenant, query: new URLSearchParams(search) };
@@ -41,4 +45,12 @@ export function parsePlace(hash) {
  */
 export function href(tenant, ...rest) {
   return `#/t/${[tenant, ...rest].map((p) => encodeURIComponent(String(p))).join("/")}`;
+}
+
+/**
+ * Where one sync log entry shows with its findings: the history page that starts at it.
+ * @param {string} tenant @param {number} id
+ */
+export function entryHref(tenant, id) {
+  return `${href(tenant, "history")}?${new URLSearchParams({ before: String(id + 1), entry: String(id) }).toString()}`;
 }

@@ -111,4 +111,76 @@ export interface PullDetail {
   comment: string | null;
   /** Whether the merge is allowed now, and why not. */
   merge: { allowed: boolean; reasons: string[] };
+  files: FileDiff[];
+}
+
+export type Annotation = Check["annotations"][number];
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
+
+export interface FileDiff {
+  path: string;
+  status: "added" | "modified" | "deleted" | "renamed";
+  previousPath?: string;
+  binary: boolean;
+  hunks: Hunk[];
+}
+
+export interface HistoryEntry {
+  direction: core.SyncDirection | "app" | "git";
+  commitSha: string | null;
+  author: string | null;
+  at: string;
+  status: core.SyncStatus | null;
+  logId: number | null;
+  subject: string | null;
+}
+
+export interface ResourceHistory {
+  kind: string;
+  name: string;
+  paths: string[];
+  branch: string;
+  head: string | null;
+  items: HistoryEntry[];
+}
+
+export interface ResourceFile {
+  path: string;
+  sha: string;
+  content: string;
+  binary: boolean;
+}
+
+export interface RestoreResult {
+  status: "planned" | "applied" | "unchanged";
+  sha: string;
+  plan: { items: PlanItem[]; counts: Record<PlanAction, number> };
+  logId: number | null;
+}
+
+/** A failed durable job, as the jobs API lists it. */
+export interface FailedJob {
+  id: string | number;
+  kind: string;
+  state: string;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Whether the tenant and its branch differ, as the drift API reports it. */
+export interface Drift {
+  computedAt: string;
+  branch: string;
+  branchHead: string | null;
+  lastApplied: string | null;
+  differs: boolean;
+  resources: { kind: string; name: string; project?: string | null; path: string; direction: "git-ahead" | "app-ahead" }[];
 }

@@ -71,6 +71,15 @@ function revision(value: string): string {
   return value;
 }
 
+/** One commit of a file's history. */
+export interface FileCommit {
+  sha: string;
+  author: Actor;
+  /** ISO 8601, as git recorded it. */
+  date: string;
+  subject: string;
+}
+
 /** The kit's folder rule, plus the local check that git will not read the folder as an option. */
 function normalisePath(path: string): string {
   const trimmed = normalizeDirectory(path);
@@ -231,6 +240,28 @@ export class LocalProvider implements GitProvider {
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
     const { git } = await this.open(repo.repository);
     return this.ancestor(git, ancestor, descendant);
+  }
+
+  /** Where `head` forked from `base` (what a pull request's diff starts from), or null for unrelated histories. */
+  async forkPoint(repo: RepoRef, base: string, head: string): Promise<string | null> {
+    const { git } = await this.open(repo.repository);
+    return this.mergeBase(git, base, head);
+  }
+
+  /**
+   * The commits reachable from `ref` that touched any of `paths`, newest first: a file's own
+   * history, which only a real git repository can answer cheaply.
+   */
+  async fileLog(repo: RepoRef, ref: string, paths: string[], limit = 200): Promise<FileCommit[]> {
+    const { git } = await this.open(repo.repository);
+    const { stdout } = await git.run(
+      ["log", "-z", `--max-count=${limit}`, "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", revision(ref), "--", ...paths.map(normalisePath)],
+      { okCodes: [128] },
+    );
+    return splitZ(stdout).flatMap((record) => {
+      const [sha = "", name = "", email = "", date = "", subject = ""] = record.trim().split("\x1f");
+      return sha === "" ? [] : [{ sha, author: { name, email }, date, subject }];
+    });
   }
 
   /** The best common ancestor, or null for unrelated histories. */

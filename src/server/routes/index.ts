@@ -8,6 +8,7 @@ import { meRoutes } from "./me.js";
 import { metaRoutes } from "./meta.js";
 import { projectRoutes } from "./projects.js";
 import { pullRoutes } from "./pulls.js";
+import { resourceHistoryRoutes } from "./resource-history.js";
 import { resourceRoutes } from "./resources.js";
 import { syncRoutes } from "./sync.js";
 import { tenantRoutes } from "./tenants.js";
@@ -19,6 +20,7 @@ export const apiRoutes: Route[] = [
   ...metaRoutes,
   ...tenantRoutes,
   ...resourceRoutes,
+  ...resourceHistoryRoutes,
   ...projectRoutes,
   ...connectionRoutes,
   ...gitRoutes,

@@ -5,6 +5,7 @@ import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
 import { mergeBlockers } from "./merge-gate.js";
+import { pullFiles } from "./pull-files.js";
 
 /**
  * The local provider's pull requests: what a forge would offer, so the embedded default can be
@@ -13,7 +14,10 @@ import { mergeBlockers } from "./merge-gate.js";
 
 const base = "/api/v1/tenants/{tenant}/pulls";
 
-async function localRepository(deps: ApiDeps, slug: string | undefined): Promise<{ tenant: string; repository: string; branch: string }> {
+async function localRepository(
+  deps: ApiDeps,
+  slug: string | undefined,
+): Promise<{ tenant: string; repository: string; branch: string; path: string }> {
   const tenant = await requireTenant(deps.store, slug);
   const git = await deps.store.getGitConnection(tenant.slug);
   if (git.provider !== "local") {
@@ -21,7 +25,7 @@ async function localRepository(deps: ApiDeps, slug: string | undefined): Promise
       provider: git.provider,
     });
   }
-  return { tenant: tenant.slug, repository: git.repository, branch: git.branch };
+  return { tenant: tenant.slug, repository: git.repository, branch: git.branch, path: git.path };
 }
 
 async function requirePull(deps: ApiDeps, repository: string, params: Record<string, string>): Promise<LocalPullRequest> {
@@ -68,12 +72,13 @@ export const pullRoutes: Route[] = [
     path: `${base}/{n}`,
     access: "viewer",
     handler: async ({ params }, deps) => {
-      const { repository, branch } = await localRepository(deps, params.tenant);
+      const { tenant, repository, branch, path } = await localRepository(deps, params.tenant);
       const pull = await requirePull(deps, repository, params);
-      const [checks, comment, blockers] = await Promise.all([
+      const [checks, comment, blockers, files] = await Promise.all([
         deps.store.listLocalChecks(repository, pull.headSha),
         deps.store.getLocalComment(repository, pull.number),
         pull.state === "open" ? mergeBlockers(deps, repository, branch, pull) : Promise.resolve([]),
+        pullFiles(deps, tenant, path, pull),
       ]);
       return {
         status: 200,
@@ -82,6 +87,7 @@ export const pullRoutes: Route[] = [
           checks: checks.map(({ name, status, conclusion, title, summary, annotations }) => ({ name, status, conclusion, title, summary, annotations })),
           comment: comment?.body ?? null,
           merge: { allowed: pull.state === "open" && blockers.length === 0, reasons: blockers },
+          files,
         },
       };
     },

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import { shortSha, when } from "../format.js";
-import { href } from "../route.js";
+import { entryHref, href } from "../route.js";
 /** @import { Diagnostic, TenantStatus } from "../types.js" */
 
 /**
@@ -37,6 +37,7 @@ export function Attention({ tenant, status }) {
             ${push.commitSha ? html`Commit <code>${shortSha(push.commitSha)}</code>` : "A push"} was not applied
             (<time datetime=${push.at}>${when(push.at)}</time>): ${push.error ?? "see the findings"}. Fix them and push again.
             <a href=${`${href(tenant, "history")}?direction=INBOUND&status=failed`}>Refused pushes in the history</a>
+            ${push.logId ? html` · <a href=${entryHref(tenant, push.logId)}>This push's entry</a>` : null}
           </p>
           <${Findings} diagnostics=${push.diagnostics} count=${push.diagnosticCount} />
         </section>`

@@ -1,8 +1,9 @@
 import { html } from "htm/preact";
 import { seg } from "../api.js";
-import { commitUrl, shortSha, when } from "../format.js";
+import { useEffect } from "preact/hooks";
+import { commitUrl, plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
-import { href } from "../route.js";
+import { entryHref, href } from "../route.js";
 import { DIRECTIONS, LOG_STATUSES } from "../constants.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
 import { Findings } from "./findings.js";
@@ -58,6 +59,10 @@ export function History({ ctx, tenant, query }) {
   const direction = query.get("direction") ?? "";
   const status = query.get("status") ?? "";
   const before = query.get("before") ?? "";
+  const entry = query.get("entry") ?? "";
+  useEffect(() => {
+    if (entry) document.getElementById(`log-${entry}`)?.scrollIntoView({ block: "center" });
+  });
   const git = useLoad(
     () =>
       ctx.api.get(`/tenants/${seg(tenant)}/status`).then(
@@ -112,10 +117,15 @@ export function History({ ctx, tenant, query }) {
                 </thead>
                 <tbody>
                   ${page.data.items.map(
-                    (e) => html`<tr data-direction=${e.direction} data-status=${e.status}>
+                    (e) => html`<tr id=${`log-${e.id}`} class=${entry === String(e.id) ? "selected" : ""} data-direction=${e.direction} data-status=${e.status}>
                       <td><time datetime=${e.createdAt}>${when(e.createdAt)}</time></td>
                       <td><${Badge} value=${e.direction} /></td>
-                      <td><${Badge} value=${e.status} /></td>
+                      <td>
+                        <${Badge} value=${e.status} />
+                        ${e.status === "failed" && e.diagnosticCount > 0
+                          ? html`<div><a href=${entryHref(tenant, e.id)} class="findings-link">${plural(e.diagnosticCount, "finding")}</a></div>`
+                          : null}
+                      </td>
                       <td><${Commit} tenant=${tenant} entry=${e} git=${git.data} /></td>
                       <td>${e.author ?? html`<span class="muted">none</span>`}</td>
                       <td><${ResourceList} names=${e.resources} /></td>

@@ -18,11 +18,11 @@ const ACTION_WORDS = {
 
 /** @typedef {{ ref: string, source: string, prune: boolean }} Request */
 
-/** @param {{ items: PlanItem[] }} props */
-function PlanTable({ items }) {
+/** @param {{ items: PlanItem[], label?: string }} props */
+export function PlanTable({ items, label = "Import plan" }) {
   const changing = items.filter((i) => i.action !== "keep");
   if (changing.length === 0) return html`<p>Nothing would change.</p>`;
-  return html`<${TableRegion} label="Import plan">
+  return html`<${TableRegion} label=${label}>
     <table>
       <thead><tr><th scope="col">Change</th><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Project</th><th scope="col">Fields</th></tr></thead>
       <tbody>

@@ -3,8 +3,10 @@ import { seg } from "../api.js";
 import { atLeast, commitUrl, plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { KINDS } from "../constants.js";
+import { href } from "../route.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
 import { Attention } from "./findings.js";
+import { Health } from "./health.js";
 import { SyncButton } from "./sync-button.js";
 /** @import { GitConnection, LogEntry, Project, Resource, TenantStatus } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
@@ -112,7 +114,7 @@ function Resources({ ctx, tenant, round }) {
                 <tbody>
                   ${k.items.map(
                     (r) => html`<tr>
-                      <th scope="row">${r.name}</th>
+                      <th scope="row"><a href=${href(tenant, "resources", k.folder, r.name)}>${r.name}</a></th>
                       <td>${r.project ?? html`<span class="muted">none</span>`}</td>
                       <td>${r.updatedBy}</td>
                       <td><time datetime=${r.updatedAt}>${when(r.updatedAt)}</time></td>
@@ -174,6 +176,7 @@ export function Overview({ ctx, tenant, round, onChanged }) {
   return html`<${Title}>Tenant ${tenant}<//>
     ${status.data?.status ? html`<${Attention} tenant=${tenant} status=${status.data.status} />` : null}
     ${status.data ? html`<${StatusPanel} ctx=${ctx} tenant=${tenant} view=${status.data} onSynced=${onChanged} />` : html`<${Loading} what="sync status" />`}
+    <${Health} ctx=${ctx} tenant=${tenant} round=${round} />
     <section class="panel" aria-labelledby="projects-title">
       <h2 id="projects-title">Projects</h2>
       <p class="hint">A yellow dot marks a project with changes not yet in git.</p>

@@ -4,8 +4,11 @@ import { seg } from "../api.js";
 import { atLeast, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { href } from "../route.js";
+import { withoutMarker } from "../markdown.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
-/** @import { Check, Pull, PullDetail } from "../types.js" */
+import { FileDiffView } from "./diff.js";
+import { Markdown } from "./markdown.js";
+/** @import { Annotation, Check, FileDiff, Pull, PullDetail } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
 
 /**
@@ -40,18 +43,56 @@ export function Pulls({ ctx, tenant }) {
             <//>`}`;
 }
 
-/** @param {{ check: Check }} props */
-function CheckView({ check }) {
-  return html`<section class="check-run" aria-label=${`Check ${check.name}`}>
-    <h3>${check.name}: <${Badge} value=${check.conclusion ?? check.status} /></h3>
+/** @param {Check} check */
+const checkState = (check) => (check.status !== "completed" ? "running" : check.conclusion === "failure" ? "failing" : "passing");
+
+/** @param {{ check: Check, merged: boolean }} props */
+function CheckView({ check, merged }) {
+  const state = checkState(check);
+  return html`<section class=${`check-run check-${state}`} aria-label=${`Check ${check.name}`}>
+    <h3>${check.name}: <${Badge} value=${state} /></h3>
     ${check.title ? html`<p><strong>${check.title}</strong></p>` : null}
-    ${check.summary ? html`<pre class="summary">${check.summary}</pre>` : null}
-    ${check.annotations.length > 0
-      ? html`<h4>Annotations</h4>
+    ${check.summary && !(merged && state === "failing") ? html`<${Markdown} text=${check.summary} label=${`Summary of ${check.name}`} />` : null}
+  </section>`;
+}
+
+/**
+ * One sentence for where the pull request stands, fitting its state: a merged or closed one is
+ * never asked to fix anything.
+ * @param {Pull} pull @param {Check[]} checks
+ */
+export function pullVerdict(pull, checks) {
+  if (pull.state === "merged") return `Merged${pull.mergeCommitSha ? ` as ${shortSha(pull.mergeCommitSha)}` : ""}.`;
+  if (pull.state === "closed") return "Closed without merging.";
+  const states = checks.map(checkState);
+  if (states.length === 0) return "Open; no check has run yet.";
+  if (states.includes("running")) return "Open; the check is running.";
+  if (states.includes("failing")) return `Open; the check is failing. Fix the findings below and push again to ${pull.head}.`;
+  return "Open; the check passed.";
+}
+
+/**
+ * gitsync's comment repeats the check summary on providers that hide it; here it is shown only
+ * when it says something the checks do not.
+ * @param {string | null} comment @param {Check[]} checks
+ */
+function extraComment(comment, checks) {
+  if (comment === null) return null;
+  const text = withoutMarker(comment);
+  return text === "" || checks.some((c) => c.summary !== "" && text.includes(withoutMarker(c.summary))) ? null : text;
+}
+
+/** @param {{ files: FileDiff[], annotations: Annotation[] }} props */
+function ChangedFiles({ files, annotations }) {
+  const paths = new Set(files.map((f) => f.path));
+  const elsewhere = annotations.filter((a) => !paths.has(a.path));
+  return html`<section class="panel" aria-labelledby="files-title">
+    <h2 id="files-title">Files changed <span class="count">(${files.length})</span></h2>
+    ${files.length === 0 ? html`<p class="muted">No configuration file changed.</p>` : files.map((f) => html`<${FileDiffView} file=${f} annotations=${annotations} />`)}
+    ${elsewhere.length > 0
+      ? html`<h3>Findings in files this pull request does not change</h3>
           <ul class="annotations">
-            ${check.annotations.map(
-              (a) => html`<li class=${a.severity}><code>${a.path}:${a.line}:${a.column}</code> ${a.severity} ${a.code}: ${a.message}</li>`,
-            )}
+            ${elsewhere.map((a) => html`<li class=${a.severity}><code>${a.path}:${a.line}:${a.column}</code> ${a.severity} ${a.code}: ${a.message}</li>`)}
           </ul>`
       : null}
   </section>`;
@@ -100,11 +141,14 @@ export function PullView({ ctx, tenant, number, onMerged }) {
 
   if (detail.error) return html`<${Title}>Pull request #${number}<//><${ErrorBox} error=${detail.error} doing="loading the pull request" />`;
   if (!detail.data) return html`<${Title}>Pull request #${number}<//><${Loading} what="the pull request" />`;
-  const { pull, checks, comment, merge: gate } = detail.data;
+  const { pull, checks, comment, merge: gate, files } = detail.data;
+  const annotations = checks.flatMap((c) => c.annotations);
+  const extra = extraComment(comment, checks);
   return html`<${Title}>#${pull.number} ${pull.title}<//>
     <p><a href=${href(tenant, "pulls")}>All pull requests</a></p>
     <section class="panel" aria-labelledby="pull-facts">
       <h2 id="pull-facts">Details</h2>
+      <p class="pull-verdict" data-testid="pull-verdict">${pullVerdict(pull, checks)}</p>
       <dl class="facts">
         <div><dt>State</dt><dd><${Badge} value=${pull.state} /></dd></div>
         <div><dt>Branches</dt><dd><code>${pull.head}</code> into <code>${pull.base}</code></dd></div>
@@ -126,7 +170,8 @@ export function PullView({ ctx, tenant, number, onMerged }) {
     </section>
     <section class="panel" aria-labelledby="checks-title">
       <h2 id="checks-title">Checks and plan</h2>
-      ${checks.length === 0 ? html`<p class="muted">No checks yet.</p>` : checks.map((c) => html`<${CheckView} check=${c} />`)}
-      ${comment ? html`<h3>Comment</h3><pre class="summary">${comment}</pre>` : null}
-    </section>`;
+      ${checks.length === 0 ? html`<p class="muted">No checks yet.</p>` : checks.map((c) => html`<${CheckView} check=${c} merged=${pull.state === "merged"} />`)}
+      ${extra ? html`<h3>Comment</h3><${Markdown} text=${extra} label="gitsync's comment" />` : null}
+    </section>
+    <${ChangedFiles} files=${files ?? []} annotations=${annotations} />`;
 }

@@ -6,6 +6,7 @@ import { History } from "./history.js";
 import { Import } from "./import.js";
 import { Overview } from "./overview.js";
 import { PullView, Pulls } from "./pulls.js";
+import { ResourcePage } from "./resource.js";
 import { Settings } from "./settings.js";
 /** @import { Place } from "../route.js" */
 /** @import { Ctx } from "./common.js" */
@@ -32,6 +33,8 @@ export function TenantView({ ctx, place }) {
       return html`<${Pulls} ctx=${ctx} tenant=${place.tenant} />`;
     case "pull":
       return html`<${PullView} ctx=${ctx} tenant=${place.tenant} number=${place.number} onMerged=${changed} />`;
+    case "resource":
+      return html`<${ResourcePage} ctx=${ctx} tenant=${place.tenant} kind=${place.kind} name=${place.name} key=${`${place.kind}/${place.name}`} />`;
     case "import":
       return admin ? html`<${Import} ctx=${ctx} tenant=${place.tenant} />` : html`<${AdminsOnly} what="Import" />`;
     case "settings":
