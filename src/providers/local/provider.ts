@@ -30,10 +30,10 @@ import type {
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
-import { GitRunner, parseLsTree, readBlobs, splitZ } from "./git.js";
+import { GitRunner, parseLsTree, readBlobs, splitZ } from "../kit/git-runner.js";
 import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
-import { TreeBuilder, validatePath } from "./tree-builder.js";
+import { TreeBuilder, validatePath } from "../kit/tree-builder.js";
 import { parsePayload, verify } from "./webhook.js";
 
 export interface LocalProviderOptions {
