@@ -1,0 +1,5 @@
+export { GitRemoteProvider, type GitRemoteProviderOptions } from "./provider.js";
+export type { RemoteCredential } from "./credentials.js";
+export { parseHostKey, scanHostKey, fingerprintOf, type HostKey } from "./host-key.js";
+export { parseRemoteUrl, type RemoteUrl } from "./url.js";
+export { signatureValid } from "./webhook.js";
