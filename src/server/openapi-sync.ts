@@ -143,7 +143,16 @@ export const syncSchemas = {
         items: {
           type: "object",
           required: ["check", "ok", "message"],
-          properties: { check: { type: "string" }, ok: { type: "boolean" }, message: { type: "string" } },
+          properties: {
+            check: { type: "string" },
+            ok: { type: "boolean" },
+            message: { type: "string" },
+            hostKey: {
+              type: "object",
+              description: "Provider git over SSH: the key the server shows, to accept as remote.hostKey",
+              properties: { key: { type: "string" }, fingerprint: { type: "string" } },
+            },
+          },
         },
       },
     },

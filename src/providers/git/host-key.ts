@@ -53,10 +53,10 @@ function run(command: string, args: string[], timeoutMs: number): Promise<{ code
 }
 
 /**
- * The key the server offers now (its preferred type), read with `ssh-keyscan`. Used only to show
- * the admin what to accept: nothing is trusted until they accept it.
+ * The keys the server offers now, its preferred type first, read with `ssh-keyscan`. Used only
+ * to show the admin what to accept: nothing is trusted until they accept it.
  */
-export async function scanHostKey(remote: RemoteUrl, timeoutSeconds = 10): Promise<HostKey> {
+export async function scanHostKeys(remote: RemoteUrl, timeoutSeconds = 10): Promise<HostKey[]> {
   const { stdout } = await run("ssh-keyscan", ["-T", String(timeoutSeconds), "-p", String(remote.port), "--", remote.host], (timeoutSeconds + 5) * 1000);
   const keys = stdout
     .split("\n")
@@ -67,7 +67,6 @@ export async function scanHostKey(remote: RemoteUrl, timeoutSeconds = 10): Promi
     const index = PREFERENCE.indexOf(key.split(" ")[0]!);
     return index < 0 ? PREFERENCE.length : index;
   };
-  const best = keys.sort((a, b) => rank(a) - rank(b))[0];
-  if (!best) throw new GitsyncError("provider_error", `no SSH host key could be read from ${remote.host} port ${remote.port}: is the server reachable?`);
-  return parseHostKey(best);
+  if (keys.length === 0) throw new GitsyncError("provider_error", `no SSH host key could be read from ${remote.host} port ${remote.port}: is the server reachable?`);
+  return keys.sort((a, b) => rank(a) - rank(b)).map(parseHostKey);
 }

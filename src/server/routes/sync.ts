@@ -5,6 +5,7 @@ import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
 import { gitConnectionView } from "./git.js";
+import { testGitRemote } from "./git-remote-test.js";
 
 /** The sync flows behind the API: status, sync now, snapshots, import, resync. */
 
@@ -140,6 +141,7 @@ export const syncRoutes: Route[] = [
  */
 async function testConnection(deps: ApiDeps, tenant: string): Promise<{ check: string; ok: boolean; message: string }[]> {
   const git = await deps.store.getGitConnection(tenant);
+  if (git.provider === "git") return testGitRemote(deps, tenant, git);
   const results: { check: string; ok: boolean; message: string }[] = [];
   const say = (check: string, ok: boolean, message: string) => results.push({ check, ok, message });
   const failure = (error: unknown) => (error instanceof GitsyncError ? error.message : "the provider did not answer as expected");
