@@ -58,6 +58,12 @@ export const syncSchemas = {
       waiting: { type: "integer", minimum: 0, description: "App changes not yet committed" },
       lastPush: ref("LastPush"),
       integrity: ref("IntegrityReport"),
+      poll: {
+        type: "object",
+        description: "Provider git: the last poll of the server",
+        required: ["lastPollAt", "head", "error"],
+        properties: { lastPollAt: nullable("string"), head: nullable("string"), error: { ...nullable("string"), description: "Why the last poll failed" } },
+      },
     },
   },
   SyncNowOutcome: {
@@ -212,6 +218,12 @@ const webhook = (summary: string) => ({
 export const syncPaths = {
   "/webhooks/gitlab": webhook("GitLab webhooks, verified by X-Gitlab-Token (GITLAB_WEBHOOK_SECRET)"),
   "/webhooks/bitbucket": webhook("Bitbucket webhooks, verified by X-Hub-Signature (BITBUCKET_WEBHOOK_SECRET)"),
+  "/webhooks/git/{tenant}": {
+    parameters: [tenant],
+    post: {
+      ...webhook("A plain git server's push notification for one tenant (provider git): HMAC-SHA256 of the raw body with the connection's webhookSecret in X-Gitsync-Signature-256: sha256=<hex>; triggers a fetch at once").post,
+    },
+  },
   "/webhooks/local": {
     post: {
       ...webhook("The local repositories' post-receive hook, verified by its HMAC signature").post,

@@ -8,6 +8,7 @@ import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js"
 import { ResyncSync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
+import { GitPoller } from "./git-poller.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
@@ -23,6 +24,8 @@ export class SyncService {
   readonly resync: ResyncSync;
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
+  /** Inbound for plain git servers: polls and webhook-triggered fetches. */
+  readonly poller: GitPoller;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(readonly deps: SyncDeps) {
@@ -34,6 +37,7 @@ export class SyncService {
     this.imports = new ImportSync(deps);
     this.resync = new ResyncSync(deps);
     this.integrity = new TenantIntegrity(deps);
+    this.poller = new GitPoller(this);
   }
 
   /**
@@ -69,6 +73,7 @@ export class SyncService {
       if (git.provider === "local") await this.initialise(slug).catch(() => undefined);
     }
     await this.outbound.recover();
+    await this.poller.start();
   }
 
   /**
@@ -87,6 +92,7 @@ export class SyncService {
   }
 
   async stop(): Promise<void> {
+    await this.poller.stop();
     this.outbound.stop();
     await this.idle();
   }
@@ -137,8 +143,11 @@ export class SyncService {
     return event.kind === "push" ? this.handlePush(event) : this.handlePullRequest(event);
   }
 
-  async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
-    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
+  /** `only`: one tenant's push (a poll of its own mirror), even when others share the repository. */
+  async handlePush(event: PushEvent, only?: string): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter(
+      (t) => InboundSync.tracks(t.git, event) && (only === undefined || t.tenant === only),
+    );
     const results: { tenant: string; outcome: InboundOutcome }[] = [];
     const received = performance.now();
     for (const { tenant } of tenants) {

@@ -31,7 +31,7 @@ export function remoteErrors(input: GitConnection): FieldError[] {
   if (input.provider !== "git") {
     return input.remote === undefined || input.remote === null ? [] : [{ field: "remote", message: "is only for the git provider" }];
   }
-  const remote = input.remote ?? DEFAULT_GIT_REMOTE;
+  const remote: GitRemoteSettings = { ...DEFAULT_GIT_REMOTE, ...input.remote };
   const errors: FieldError[] = [];
   const url = urlError(input.repository);
   if (url !== null) errors.push({ field: "repository", message: url });

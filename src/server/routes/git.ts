@@ -70,24 +70,28 @@ export const gitRoutes: Route[] = [
     method: "PUT",
     path: "/api/v1/tenants/{tenant}/git",
     access: "admin",
-    handler: async ({ params, body, req }, { store, schemas }) => {
+    handler: async ({ params, body, req }, { store, schemas, sync }) => {
       const tenant = await requireTenant(store, params.tenant);
       const write = gitWrite(schemas, tenant.slug, body);
-      return save(store, tenant.slug, write, await gitConnectionView(store, tenant.slug), req.headers["if-match"], false);
+      const saved = await save(store, tenant.slug, write, await gitConnectionView(store, tenant.slug), req.headers["if-match"], false);
+      await sync.poller.refresh(tenant.slug);
+      return saved;
     },
   },
   {
     method: "PATCH",
     path: "/api/v1/tenants/{tenant}/git",
     access: "admin",
-    handler: async ({ params, body, req }, { store, schemas }) => {
+    handler: async ({ params, body, req }, { store, schemas, sync }) => {
       const tenant = await requireTenant(store, params.tenant);
       const { rest, token } = splitToken(requirePatchObject(body));
       const read = await gitConnectionView(store, tenant.slug);
       const { hasToken: _shown, hasWebhookSecret: _alsoShown, ...current } = read as GitView & { hasWebhookSecret?: boolean };
       // A removed field takes its default, exactly as when a PUT leaves it out.
       const merged = applyMergePatch(current as unknown as JsonObject, rest);
-      return save(store, tenant.slug, gitWrite(schemas, tenant.slug, { ...merged, ...token }), read, req.headers["if-match"], true);
+      const saved = await save(store, tenant.slug, gitWrite(schemas, tenant.slug, { ...merged, ...token }), read, req.headers["if-match"], true);
+      await sync.poller.refresh(tenant.slug);
+      return saved;
     },
   },
 ];

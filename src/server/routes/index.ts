@@ -1,6 +1,7 @@
 import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
 import { gitRoutes } from "./git.js";
+import { gitWebhookRoutes } from "./git-webhook.js";
 import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
 import { meRoutes } from "./me.js";
@@ -28,5 +29,6 @@ export const apiRoutes: Route[] = [
   ...meRoutes,
   // Before the webhooks: `/webhooks/local/check` is more specific than `/webhooks/{provider}`.
   ...localPushCheckRoutes,
+  ...gitWebhookRoutes,
   ...webhookRoutes,
 ];

@@ -55,6 +55,8 @@ export const syncRoutes: Route[] = [
           waiting: waiting.length,
           lastPush: lastPushView(lastInbound[0]),
           integrity: deps.sync.integrity.report(tenant.slug),
+          // Provider git: the last poll of the server (when, what head, why it failed).
+          ...(deps.sync.poller.status(tenant.slug) ? { poll: deps.sync.poller.status(tenant.slug) } : {}),
         },
       };
     },
