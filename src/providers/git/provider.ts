@@ -1,4 +1,4 @@
-import { BranchMovedError, ConflictError, GitsyncError, isValidBranchName, NotFoundError } from "../../core/index.js";
+import { BranchMovedError, ConfigError, ConflictError, GitsyncError, isValidBranchName, NotFoundError } from "../../core/index.js";
 import type {
   Actor,
   ChangedFile,
@@ -13,11 +13,13 @@ import type {
   ProviderEvent,
   PullRequestInfo,
   RepoRef,
+  WebhookRequest,
 } from "../../core/index.js";
 import { branchHead, changedTreeFiles, commitOf, isAncestor, readTreeFiles, revision, TreeBuilder } from "../kit/index.js";
 import type { RemoteCredential } from "./credentials.js";
 import { RemoteMirror } from "./remote.js";
 import { parseRemoteUrl } from "./url.js";
+import { pushPayload, verifyDelivery, ZERO_SHA } from "./webhook.js";
 
 export interface GitRemoteProviderOptions {
   /** The remote's URL: `https://...`, `ssh://user@host/path` or `user@host:path`. */
@@ -28,6 +30,8 @@ export interface GitRemoteProviderOptions {
   credential: () => Promise<RemoteCredential>;
   /** A link for a pushed branch, with `{repository}`, `{base}` and `{head}`; null: none. */
   compareUrlTemplate: string | null;
+  /** The connection's webhook secret, when deliveries are parsed by this provider. */
+  webhookSecret?: string | null;
 }
 
 const MAX_TEXT = 65_535;
@@ -174,17 +178,27 @@ export class GitRemoteProvider implements GitProvider {
     return Promise.reject(new NotFoundError(`a plain git server has no pull request #${number}`, { number }));
   }
 
-  /** Nowhere to post a check: the verdict is in the sync log and the UI. */
-  async publishCheck(_report: CheckReport): Promise<CheckHandle> {
-    return { id: "" };
+  /** Nowhere to post a check: the verdict is in the sync log and the UI; the handle only names it. */
+  async publishCheck(report: CheckReport): Promise<CheckHandle> {
+    return { id: `unposted:${report.name}@${report.sha}` };
   }
 
   async upsertComment(): Promise<void> {
     // No pull requests, so no comments.
   }
 
-  /** Deliveries are verified per tenant by the `/webhooks/git/{tenant}` route, with the connection's own secret. */
-  parseWebhook(): Promise<ProviderEvent | null> {
-    return Promise.reject(new GitsyncError("not_implemented", "git webhooks are received per tenant at /webhooks/git/{tenant}"));
+  /**
+   * A signed delivery (see webhook.ts) whose body names `ref`, `before` and `after` as most git
+   * servers' push payloads do; a body without them is not a push (null). The server still only
+   * trusts what it fetches: the commit must be reachable in the mirror after a fetch.
+   */
+  async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {
+    const secret = this.options.webhookSecret;
+    if (!secret) throw new ConfigError("this git connection has no webhook secret", { field: "webhookSecret" });
+    const deliveryId = verifyDelivery(request, secret);
+    const push = pushPayload(request.rawBody);
+    if (push === null || (await this.resolveRef({ repository: this.options.url }, push.after)) === null) return null;
+    const forced = push.before !== ZERO_SHA && !(await isAncestor(this.git, push.before, push.after).catch(() => false));
+    return { kind: "push", provider: "git", deliveryId, repository: this.options.url, ...push, forced, pusher: null, changedPaths: null };
   }
 }
