@@ -87,7 +87,7 @@ describe("git provider over smart HTTP with basic auth", () => {
   it("says clearly when the token is wrong, without showing it", async () => {
     server.create("denied");
     const p = provider("denied", { kind: "token", username: "gitsync", token: "wrong-token" });
-    const error = await p.resolveRef({ repository: server.url("denied") }, "main").catch((e: unknown) => e as Error);
+    const error = (await p.resolveRef({ repository: server.url("denied") }, "main").then(() => null, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/refused the credentials \(HTTP 401\)/);
     expect((error as Error).message).not.toContain("wrong-token");
