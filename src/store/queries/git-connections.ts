@@ -84,7 +84,7 @@ export async function putGitConnection(
 }
 
 /** Additional authenticated data of the `git` provider's webhook secret. */
-const webhookSecretContext = (tenant: string): string => `git-webhook-secret:${tenant}`;
+export const webhookSecretContext = (tenant: string): string => `git-webhook-secret:${tenant}`;
 
 /** Sets (a string) or clears (null) the `git` provider's webhook secret. */
 export async function putGitWebhookSecret(cx: StoreContext, tenant: string, secret: string | null): Promise<void> {
