@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headOf, pushFiles, startHttpGitServer, type HttpGitServer } from "../providers/git/git-servers.js";
@@ -83,6 +84,21 @@ describe("a tenant on a plain git server", () => {
     const head = await until(async () => headOf(bare, "main") ?? undefined);
     const status = await call("GET", "/api/v1/tenants/acme/status");
     expect(status.body.lastCommittedSha).toBe(head);
+  });
+
+  it("commits on top when the remote moved since the last sync, losing neither side", async () => {
+    const theirs = await pushFiles(bare, "main", { "models/moved.yaml": modelFile("moved") });
+    expect((await call("PUT", "/api/v1/tenants/acme/resources/models/late", { body: model("late") })).status).toBe(201);
+    await server.app.sync.idle();
+    const head = await until(async () => {
+      const now = headOf(bare, "main");
+      return now !== theirs ? now ?? undefined : undefined;
+    });
+    const files = execFileSync("git", ["--git-dir", bare, "ls-tree", "-r", "--name-only", head]).toString();
+    expect(files).toContain("models/moved.yaml");
+    expect(files).toContain("models/late.yaml");
+    expect(execFileSync("git", ["--git-dir", bare, "merge-base", "--is-ancestor", theirs, head]).length).toBe(0);
+    expect((await call("GET", "/api/v1/tenants/acme/resources/models/moved")).status).toBe(200);
   });
 
   it("applies a push when a signed webhook arrives, and refuses a forged one", async () => {
