@@ -27,12 +27,19 @@ const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
  * user name given, or `git`), which Gitea, Forgejo, GitLab, Bitbucket and GitHub all accept.
  */
 function httpsEnv(credential: RemoteCredential): Record<string, string> {
-  const env: Record<string, string> = { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "credential.helper", GIT_CONFIG_VALUE_0: "" };
+  // No stored helper answers for this server, and no redirect can carry the header to another host.
+  const env: Record<string, string> = {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: "credential.helper",
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: "http.followRedirects",
+    GIT_CONFIG_VALUE_1: "false",
+  };
   if (credential.kind === "ssh-key") throw new ConfigError("an ssh-key connection needs an ssh:// or user@host:path URL", { field: "remote.auth" });
   if (credential.kind === "none") return env;
   const [user, secret] = credential.kind === "token" ? [credential.username ?? "git", credential.token] : [credential.username, credential.password];
   const basic = Buffer.from(`${user}:${secret}`, "utf8").toString("base64");
-  return { ...env, GIT_CONFIG_COUNT: "2", GIT_CONFIG_KEY_1: "http.extraHeader", GIT_CONFIG_VALUE_1: `Authorization: Basic ${basic}` };
+  return { ...env, GIT_CONFIG_COUNT: "3", GIT_CONFIG_KEY_2: "http.extraHeader", GIT_CONFIG_VALUE_2: `Authorization: Basic ${basic}` };
 }
 
 /**

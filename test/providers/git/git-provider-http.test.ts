@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +93,31 @@ describe("git provider over smart HTTP with basic auth", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/refused the credentials \(HTTP 401\)/);
     expect((error as Error).message).not.toContain("wrong-token");
+  });
+
+  it("never follows a redirect that would carry the credentials to another server", async () => {
+    const seen: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const target = `http://localhost:${(other.address() as AddressInfo).port}`;
+    const redirecting = createServer((req, res) => res.writeHead(302, { location: `${target}${req.url ?? "/"}` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const p = new GitRemoteProvider({
+        url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/config.git`,
+        mirror: join(data, "mirrors", "redirect.git"),
+        credential: async () => ({ kind: "token", username: "gitsync", token: "s3cret-token" }),
+        compareUrlTemplate: null,
+      });
+      await expect(p.resolveRef({ repository: "x" }, "main")).rejects.toThrow();
+      expect(seen).toEqual([]);
+    } finally {
+      redirecting.close();
+      other.close();
+    }
   });
 
   it("pushes a branch and links it with the compare template", async () => {
