@@ -30,6 +30,11 @@ export interface ProviderCapabilities {
   maxSummaryLength: number;
   /** The longest pull request comment the provider accepts, in characters. */
   maxCommentLength: number;
+  /**
+   * False when the server has no pull request API (a plain git server): branches are pushed and
+   * shown with a compare link instead. Absent means pull requests are opened.
+   */
+  pullRequests?: boolean;
 }
 
 export interface RepoRef {
@@ -230,6 +235,9 @@ export interface GitProvider extends WebhookReceiver {
   createBranch(repo: RepoRef, branch: string, sha: string): Promise<void>;
   /** One atomic commit; throws BranchMovedError when the branch is not at `expectedHead`. */
   commit(request: CommitRequest): Promise<CommitResult>;
+
+  /** A page comparing `head` with `base` where the provider knows one (providers without pull requests). */
+  compareUrl?(repo: RepoRef, base: string, head: string): string | null;
 
   /** Opens a pull request, or returns the open one for the same head and base. */
   openPullRequest(request: OpenPullRequest): Promise<PullRequestInfo>;

@@ -169,6 +169,9 @@ export interface Store extends LocalReviewStore {
    */
   putGitConnection(tenant: string, connection: GitConnection, token?: string | null, expected?: GitConnection & { hasToken: boolean }): Promise<GitConnection>;
   getGitToken(tenant: string): Promise<string | null>;
+  /** The `git` provider's webhook secret, sealed at rest; null clears it. */
+  putGitWebhookSecret(tenant: string, secret: string | null): Promise<void>;
+  getGitWebhookSecret(tenant: string): Promise<string | null>;
 
   /** Outbox rows not yet committed, oldest first. */
   pendingOutbox(tenant: string): Promise<OutboxEntry[]>;

@@ -6,8 +6,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export type Role = "admin" | "editor" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "editor", "viewer"];
 
-export type ProviderName = "local" | "github" | "gitlab" | "bitbucket" | "azure-devops";
-export const PROVIDERS: readonly ProviderName[] = ["local", "github", "gitlab", "bitbucket", "azure-devops"];
+export type ProviderName = "local" | "github" | "gitlab" | "bitbucket" | "azure-devops" | "git";
+export const PROVIDERS: readonly ProviderName[] = ["local", "github", "gitlab", "bitbucket", "azure-devops", "git"];
 export type OutboundMode = "direct" | "pull-request";
 export type DeletionPolicy = "keep" | "archive" | "delete";
 export type FileFormat = "yaml" | "json";
@@ -34,7 +34,32 @@ export interface GitConnection {
   debounceMs: number;
   deletions: DeletionPolicy;
   baseUrl: string | null;
+  /** Settings of the `git` provider (any server over HTTPS or SSH); absent for the others. */
+  remote?: GitRemoteSettings;
 }
+
+/** How gitsync signs in to a plain git server; the secret itself is the connection's token. */
+export type GitRemoteAuth = "token" | "password" | "ssh-key";
+
+/** What the `git` provider needs beyond a URL; none of it is secret. */
+export interface GitRemoteSettings {
+  auth: GitRemoteAuth;
+  /** The HTTPS user name (required with a password; with a token, servers that ignore it take any). */
+  username: string | null;
+  /** The accepted SSH host key (`<type> <base64>`), pinned per connection; null until accepted. */
+  hostKey: string | null;
+  pollIntervalSeconds: number;
+  /** A link for pushed branches, with `{repository}`, `{base}` and `{head}`; null: none. */
+  compareUrlTemplate: string | null;
+}
+
+export const DEFAULT_GIT_REMOTE: GitRemoteSettings = {
+  auth: "token",
+  username: null,
+  hostKey: null,
+  pollIntervalSeconds: 60,
+  compareUrlTemplate: null,
+};
 
 export const DEFAULT_GIT_CONNECTION: GitConnection = {
   provider: "local",

@@ -7,6 +7,7 @@ import { BitbucketProvider, bitbucketWebhookReceiver } from "./bitbucket/index.j
 import { ClientCache } from "./client-cache.js";
 import { GitHubProvider, createTokenOctokit, githubWebhookReceiver, type GitHubOctokit } from "./github/index.js";
 import { GitLabProvider, gitlabWebhookReceiver } from "./gitlab/index.js";
+import { gitRemoteProvider } from "./git/index.js";
 import { LocalProvider } from "./local/index.js";
 import { redactingProvider } from "./redact.js";
 import { countingFetch, githubRequestCounter } from "./request-metrics.js";
@@ -99,10 +100,14 @@ export class ProviderRegistry {
   async forTenant(tenant: string, git: GitConnection): Promise<GitProvider> {
     if (git.provider === "local") return this.local;
     const token = await this.options.tokenFor(tenant);
-    const key = `${git.provider}:${git.baseUrl ?? ""}:${token === null ? "-" : createHash("sha256").update(token).digest("hex")}`;
+    const digest = token === null ? "-" : createHash("sha256").update(token).digest("hex");
+    // A git provider is one tenant's mirror: never shared, and remade when its settings change.
+    const scope = git.provider === "git" ? `${tenant}:${git.repository}:${JSON.stringify(git.remote ?? {})}` : (git.baseUrl ?? "");
+    const key = `${git.provider}:${scope}:${digest}`;
     let provider = this.cache.get(key);
     if (!provider) {
-      provider = redactingProvider(this.create(git, token), this.secrets(token));
+      const made = git.provider === "git" ? gitRemoteProvider(this.options.dataDir, tenant, git, token) : this.create(git, token);
+      provider = redactingProvider(made, this.secrets(token));
       this.cache.set(key, provider);
     }
     return provider;
@@ -132,6 +137,9 @@ export class ProviderRegistry {
         const webhook = this.azureWebhook();
         return webhook ? azureDevOpsWebhookReceiver(webhook) : null;
       }
+      case "git":
+        // Each git connection has its own secret: deliveries are verified per tenant.
+        return null;
     }
   }
 

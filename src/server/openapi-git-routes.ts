@@ -58,6 +58,12 @@ export const syncSchemas = {
       waiting: { type: "integer", minimum: 0, description: "App changes not yet committed" },
       lastPush: ref("LastPush"),
       integrity: ref("IntegrityReport"),
+      poll: {
+        type: "object",
+        description: "Provider git: the last poll of the server",
+        required: ["lastPollAt", "head", "error"],
+        properties: { lastPollAt: nullable("string"), head: nullable("string"), error: { ...nullable("string"), description: "Why the last poll failed" } },
+      },
     },
   },
   SyncNowOutcome: {
@@ -148,6 +154,11 @@ export const syncSchemas = {
             ok: { type: "boolean" },
             message: { type: "string" },
             code: { type: "string", description: "A failed step's error code, e.g. `unauthorized` for a revoked or wrong token" },
+            hostKey: {
+              type: "object",
+              description: "Provider git over SSH: the key the server shows, to accept as remote.hostKey",
+              properties: { key: { type: "string" }, fingerprint: { type: "string" } },
+            },
           },
         },
       },
@@ -210,6 +221,12 @@ export const syncPaths = {
   "/webhooks/gitlab": webhook("GitLab webhooks, verified by X-Gitlab-Token (GITLAB_WEBHOOK_SECRET)"),
   "/webhooks/bitbucket": webhook("Bitbucket webhooks, verified by X-Hub-Signature (BITBUCKET_WEBHOOK_SECRET)"),
   "/webhooks/azure-devops": webhook("Azure DevOps service hooks, verified by basic auth (AZURE_DEVOPS_WEBHOOK_USER, AZURE_DEVOPS_WEBHOOK_PASSWORD)"),
+  "/webhooks/git/{tenant}": {
+    parameters: [tenant],
+    post: {
+      ...webhook("A plain git server's push notification for one tenant (provider git): HMAC-SHA256 of the raw body with the connection's webhookSecret in X-Gitsync-Signature-256: sha256=<hex>; triggers a fetch at once").post,
+    },
+  },
   "/webhooks/local": {
     post: {
       ...webhook("The local repositories' post-receive hook, verified by its HMAC signature").post,

@@ -38,8 +38,22 @@ const credentials = {
   description: "Write-only: stored encrypted, never returned. Omit to keep the stored ones (dropped when type, host or port change); null clears them.",
 };
 
+/** The `git` provider's settings (any server over HTTPS or SSH); other providers leave it out. */
+const gitRemoteSchema = {
+  type: "object",
+  additionalProperties: false,
+  description: "Only for provider git; the connection's token holds the token, the password or the private key (PEM), as `auth` says",
+  properties: {
+    auth: { enum: ["token", "password", "ssh-key"], default: "token" },
+    username: { type: ["string", "null"], maxLength: 200, default: null },
+    hostKey: { type: ["string", "null"], maxLength: 2000, default: null, description: "The accepted SSH host key, `<type> <base64>`, as Test connection shows it" },
+    pollIntervalSeconds: { type: "integer", minimum: 0, maximum: 86_400, default: 60, description: "0: no polling" },
+    compareUrlTemplate: { type: ["string", "null"], maxLength: 500, default: null, description: "Link for a pushed branch with {repository}, {base} and {head}" },
+  },
+};
+
 const gitFields = {
-  provider: { enum: ["local", "github", "gitlab", "bitbucket", "azure-devops"] },
+  provider: { enum: ["local", "github", "gitlab", "bitbucket", "azure-devops", "git"] },
   repository: { type: "string", maxLength: 300 },
   branch: { type: "string", minLength: 1, maxLength: 255 },
   path: { type: "string", maxLength: 500 },
@@ -48,6 +62,7 @@ const gitFields = {
   debounceMs: { type: "integer", minimum: 0, maximum: 3_600_000 },
   deletions: { enum: ["keep", "archive", "delete"] },
   baseUrl: { type: ["string", "null"], pattern: "^https?://[^\\s]+$" },
+  remote: gitRemoteSchema,
 };
 const gitRequired = ["provider", "repository", "branch", "path", "format", "outbound", "debounceMs", "deletions", "baseUrl"];
 /** What a body may leave out, and what it then means. */
@@ -234,7 +249,7 @@ export const openapi = {
         type: "object",
         required: [...gitRequired, "hasToken"],
         additionalProperties: false,
-        properties: { ...gitFields, hasToken: { type: "boolean" } },
+        properties: { ...gitFields, hasToken: { type: "boolean" }, hasWebhookSecret: { type: "boolean" } },
       },
       GitConnectionInput: {
         type: "object",
@@ -250,6 +265,14 @@ export const openapi = {
               "Write-only provider token; omit to keep the stored one (dropped when provider, baseUrl or repository change), null to clear it",
           },
           hasToken: readOnly("boolean", "Whether a token is stored"),
+          webhookSecret: {
+            type: ["string", "null"],
+            writeOnly: true,
+            minLength: 16,
+            maxLength: 200,
+            description: "Write-only, provider git: the HMAC-SHA256 secret of POST /webhooks/git/{tenant}; omit to keep, null to clear",
+          },
+          hasWebhookSecret: readOnly("boolean", "Whether a webhook secret is stored (provider git)"),
         },
       },
       SyncLogEntry: {

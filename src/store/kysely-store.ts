@@ -131,6 +131,12 @@ export class KyselyStore implements Store {
   getGitToken(tenant: string): Promise<string | null> {
     return git.getGitToken(this.cx, tenant);
   }
+  putGitWebhookSecret(tenant: string, secret: string | null): Promise<void> {
+    return git.putGitWebhookSecret(this.cx, tenant, secret);
+  }
+  getGitWebhookSecret(tenant: string): Promise<string | null> {
+    return git.getGitWebhookSecret(this.cx, tenant);
+  }
 
   pendingOutbox(tenant: string): Promise<OutboxEntry[]> {
     return outbox.pendingOutbox(this.cx, tenant);

@@ -9,6 +9,7 @@ import type {
   DeletionPolicy,
   FileFormat,
   GitConnection,
+  GitRemoteSettings,
   JsonObject,
   OutboundMode,
   OutboxEntry,
@@ -22,6 +23,7 @@ import type {
   Tenant,
   User,
 } from "../core/types.js";
+import { DEFAULT_GIT_REMOTE } from "../core/types.js";
 import type {
   ApiTokensTable,
   ConnectionsTable,
@@ -75,6 +77,7 @@ export const toGitConnection = (r: Selectable<GitConnectionsTable>): GitConnecti
   debounceMs: r.debounce_ms,
   deletions: r.deletions as DeletionPolicy,
   baseUrl: r.base_url,
+  ...(r.provider === "git" ? { remote: { ...DEFAULT_GIT_REMOTE, ...(JSON.parse(r.remote ?? "{}") as Partial<GitRemoteSettings>) } } : {}),
 });
 
 export const toSyncState = (r: Selectable<SyncStateTable>): SyncState => ({

@@ -53,6 +53,10 @@ export interface GitConnectionsTable {
   base_url: string | null;
   /** Sealed by SecretBox; never plaintext. */
   token: string | null;
+  /** The `git` provider's settings as JSON; null for the other providers. */
+  remote: string | null;
+  /** Sealed by SecretBox: the `git` provider's webhook secret. */
+  webhook_secret: string | null;
   updated_at: string;
 }
 

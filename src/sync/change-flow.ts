@@ -209,5 +209,5 @@ export async function applyChange(
     base: input.sha,
     conflicts: input.planned.conflicts,
   });
-  return { logId, conflictPull: kept ? { number: kept.pullRequest, headSha: kept.sha } : null };
+  return { logId, conflictPull: kept && kept.pullRequest !== null ? { number: kept.pullRequest, headSha: kept.sha } : null };
 }

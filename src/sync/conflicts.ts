@@ -4,6 +4,7 @@ import type { SyncDeps } from "./deps.js";
 import { countPlan, type Plan, type PlanItem } from "./plan.js";
 import { isDeepStrictEqual } from "node:util";
 import { buildCommitMessage, conflictBranchName } from "./commit-message.js";
+import { requestReview } from "./review-request.js";
 
 /**
  * A resource changed in git and also changed in the app since the last sync is a conflict:
@@ -61,7 +62,7 @@ export function findConflicts(plan: Plan, current: Resource[], pending: readonly
 export async function preserveConflicts(
   deps: SyncDeps,
   input: { tenant: string; git: GitConnection; provider: GitProvider; base: string; conflicts: Conflict[] },
-): Promise<{ branch: string; sha: string; pullRequest: number } | null> {
+): Promise<{ branch: string; sha: string; pullRequest: number | null } | null> {
   if (input.conflicts.length === 0) return null;
   const labels = input.conflicts.map(conflictLabel);
   const branch = await freeConflictBranch(input.provider, input.git, input.tenant);
@@ -89,7 +90,7 @@ export async function preserveConflicts(
     committer: deps.committer,
     changes,
   });
-  const pr = await input.provider.openPullRequest({
+  const pr = await requestReview(input.provider, {
     repository: input.git.repository,
     head: branch,
     base: input.git.branch,

@@ -11,6 +11,7 @@ import { CHECK_NAME } from "./verdict.js";
 import { mapBounded, pushChangedPaths, splitTouched } from "./shared-push.js";
 import { Reconciler, type ReconcileOutcome } from "./reconcile.js";
 import { driftNow } from "./drift.js";
+import { GitPoller } from "./git-poller.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 
 /**
@@ -27,6 +28,8 @@ export class SyncService {
   readonly checks: PullRequestCheck;
   readonly integrity: TenantIntegrity;
   readonly reconciler: Reconciler;
+  /** Inbound for plain git servers: polls and webhook-triggered fetches. */
+  readonly poller: GitPoller;
   private readonly background = new Set<Promise<unknown>>();
   /** How many tenants of one shared repository's push apply at the same time. */
   pushConcurrency = 8;
@@ -41,6 +44,7 @@ export class SyncService {
     this.resync = new Resync(deps);
     this.integrity = new TenantIntegrity(deps);
     this.reconciler = new Reconciler(deps, this.inbound, this.locks);
+    this.poller = new GitPoller(this);
   }
 
   /**
@@ -76,6 +80,7 @@ export class SyncService {
       if (git.provider === "local") await this.initialise(slug).catch(() => undefined);
     }
     await this.outbound.recover();
+    await this.poller.start();
   }
 
   /**
@@ -94,6 +99,7 @@ export class SyncService {
   }
 
   async stop(): Promise<void> {
+    await this.poller.stop();
     this.outbound.stop();
     await this.idle();
   }
@@ -148,10 +154,13 @@ export class SyncService {
    * A push, for every tenant tracking its branch. Several tenants sharing the repository: the
    * push's changed paths are read once and each tenant's apply is handed them; the tenants run
    * in parallel (at most `pushConcurrency` at a time), those the push touched before the others.
+   * `only`: one tenant's push (a poll of its own mirror), even when others share the repository.
    */
-  async handlePush(event: PushEvent): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
+  async handlePush(event: PushEvent, only?: string): Promise<{ tenant: string; outcome: InboundOutcome }[]> {
     const received = performance.now();
-    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => InboundSync.tracks(t.git, event));
+    const tenants = (await this.tenantsFor(event.provider, event.repository)).filter(
+      (t) => InboundSync.tracks(t.git, event) && (only === undefined || t.tenant === only),
+    );
     const changed = tenants.length > 1 ? await pushChangedPaths(this.deps, event, tenants) : null;
     const outcomes = new Map<string, InboundOutcome>();
     const run = async ({ tenant }: { tenant: string }) => {

@@ -4,6 +4,7 @@ import type { PullRequestOpened } from "./inbound.js";
 import { buildCommitMessage, changeBody, snapshotBranchName } from "./commit-message.js";
 import { countByProject, diffTenantWithTree, type ProjectPending, type TenantDiff, type TenantDiffItem } from "./tenant-diff.js";
 import { compareProjects } from "./plan.js";
+import { requestReview } from "./review-request.js";
 
 /**
  * SNAPSHOT ("Sync changes"): the whole exportable tenant as one commit on a new branch
@@ -80,7 +81,7 @@ export class SnapshotSync {
       committer: this.deps.committer,
       changes: diff.changes,
     });
-    const pr = await provider.openPullRequest({
+    const pr = await requestReview(provider, {
       repository: git.repository,
       head: branch,
       base: git.branch,
@@ -99,7 +100,7 @@ export class SnapshotSync {
         resources: diff.items.map((i) => `${i.kind}/${i.name}`),
       });
     });
-    if (sha) await this.opened?.(tenant, { number: pr.number, headSha: sha, base: git.branch });
+    if (sha && pr.number !== null) await this.opened?.(tenant, { number: pr.number, headSha: sha, base: git.branch });
     return entry;
   }
 

@@ -40,7 +40,11 @@ export type Resource = Omit<core.Resource, "body" | "version">;
 /** The token is write-only: the API says only whether one is stored. */
 export interface GitConnection extends core.GitConnection {
   hasToken: boolean;
+  /** Provider git only. */
+  hasWebhookSecret?: boolean;
 }
+
+export type GitRemoteSettings = core.GitRemoteSettings;
 
 export interface TenantStatus {
   git: GitConnection;
@@ -97,6 +101,8 @@ export interface TestResult {
   check: string;
   ok: boolean;
   message: string;
+  /** Provider git over SSH: the host key the server shows, to accept. */
+  hostKey?: { key: string; fingerprint: string };
 }
 
 /** The local provider's pull request, as the page reads it. */

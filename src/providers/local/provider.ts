@@ -29,10 +29,10 @@ import type {
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
-import { GitRunner, parseLsTree, readBlobs, splitZ } from "./git.js";
+import { branchHead, changedTreeFiles, commitOf, GitRunner, isAncestor, mergeBase, readTreeFiles, repositoryFolder, revision, splitZ } from "../kit/index.js";
 import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
-import { TreeBuilder, validatePath } from "./tree-builder.js";
+import { TreeBuilder } from "../kit/index.js";
 import { parsePayload, verify } from "./webhook.js";
 import { changesUnder, isUnder, markedComment, normalizeDirectory } from "../kit/index.js";
 
@@ -63,14 +63,6 @@ function defaultPullUrl(repository: string, number: number): string {
   return `/api/v1/tenants/${repository}/pulls/${number}`;
 }
 
-/** A revision given by a caller must never be read by git as an option. */
-function revision(value: string): string {
-  if (value === "" || value.startsWith("-") || value.includes("\0")) {
-    throw new GitsyncError("bad_request", `invalid revision '${value}'`);
-  }
-  return value;
-}
-
 /** One commit of a file's history. */
 export interface FileCommit {
   sha: string;
@@ -78,13 +70,6 @@ export interface FileCommit {
   /** ISO 8601, as git recorded it. */
   date: string;
   subject: string;
-}
-
-/** The kit's folder rule, plus the local check that git will not read the folder as an option. */
-function normalisePath(path: string): string {
-  const trimmed = normalizeDirectory(path);
-  if (trimmed !== "") validatePath(trimmed);
-  return trimmed;
 }
 
 function actorEnv(author: Actor, committer: Actor): Record<string, string> {
@@ -164,20 +149,16 @@ export class LocalProvider implements GitProvider {
     return code === 0 && head && tree ? { head, tree } : { head: await this.branchHead(git, branch), tree: null };
   }
 
-  private async branchHead(git: GitRunner, branch: string): Promise<string | null> {
-    const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`], { okCodes: [1] });
-    return code === 0 ? stdout.toString("utf8").trim() : null;
+  private branchHead(git: GitRunner, branch: string): Promise<string | null> {
+    return branchHead(git, branch);
   }
 
   private checkBranchName(branch: string): void {
     if (!isValidBranchName(revision(branch))) throw new GitsyncError("bad_request", `invalid branch name '${branch}'`);
   }
 
-  private async commitOf(git: GitRunner, ref: string): Promise<string | null> {
-    const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision(ref)}^{commit}`], {
-      okCodes: [1, 128],
-    });
-    return code === 0 ? stdout.toString("utf8").trim() : null;
+  private commitOf(git: GitRunner, ref: string): Promise<string | null> {
+    return commitOf(git, ref);
   }
 
   async resolveRef(repo: RepoRef, ref: string): Promise<string | null> {
@@ -187,54 +168,12 @@ export class LocalProvider implements GitProvider {
 
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
     const { git } = await this.open(repo.repository);
-    const prefix = normalisePath(path);
-    const wanted = paths ? new Set(paths) : null;
-    const listing = await git
-      .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...(prefix ? ["--", prefix] : [])])
-      .catch((error: unknown) => {
-        throw new NotFoundError(`commit ${sha} not found in ${repo.repository}`, { sha, cause: String(error) });
-      });
-    // Regular files only: symlinks and submodules are not configuration.
-    const entries = parseLsTree(listing.stdout).filter(
-      (e) => (e.mode === "100644" || e.mode === "100755") && isUnder(e.path, prefix) && (!wanted || wanted.has(e.path)),
-    );
-    const blobs = await readBlobs(
-      git,
-      entries.map((e) => e.oid),
-    );
-    return entries.map((e) => ({ path: e.path, content: blobs.get(e.oid) ?? Buffer.alloc(0) }));
+    return readTreeFiles(git, repo.repository, sha, path, paths);
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     const { git } = await this.open(repo.repository);
-    const prefix = normalisePath(path);
-    // Three dots, as a forge shows a pull request: what head changed since it forked from base.
-    const from = (await this.mergeBase(git, base, head)) ?? revision(base);
-    const { stdout } = await git.run([
-      "diff-tree",
-      "-r",
-      "-z",
-      "-M",
-      "--no-commit-id",
-      "--name-status",
-      from,
-      revision(head),
-      ...(prefix ? ["--", prefix] : []),
-    ]);
-    const fields = splitZ(stdout);
-    const changed: ChangedFile[] = [];
-    for (let i = 0; i < fields.length; ) {
-      const status = fields[i++] ?? "";
-      if (status.startsWith("R") || status.startsWith("C")) {
-        const previousPath = fields[i++] ?? "";
-        const path = fields[i++] ?? "";
-        changed.push(status.startsWith("R") ? { path, status: "renamed", previousPath } : { path, status: "added" });
-      } else {
-        const path = fields[i++] ?? "";
-        changed.push({ path, status: status === "A" ? "added" : status === "D" ? "deleted" : "modified" });
-      }
-    }
-    return changesUnder(changed, prefix);
+    return changedTreeFiles(git, base, head, path);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
@@ -245,7 +184,7 @@ export class LocalProvider implements GitProvider {
   /** Where `head` forked from `base` (what a pull request's diff starts from), or null for unrelated histories. */
   async forkPoint(repo: RepoRef, base: string, head: string): Promise<string | null> {
     const { git } = await this.open(repo.repository);
-    return this.mergeBase(git, base, head);
+    return mergeBase(git, base, head);
   }
 
   /**
@@ -255,7 +194,7 @@ export class LocalProvider implements GitProvider {
   async fileLog(repo: RepoRef, ref: string, paths: string[], limit = 200): Promise<FileCommit[]> {
     const { git } = await this.open(repo.repository);
     const { stdout } = await git.run(
-      ["log", "-z", `--max-count=${limit}`, "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", revision(ref), "--", ...paths.map(normalisePath)],
+      ["log", "-z", `--max-count=${limit}`, "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", revision(ref), "--", ...paths.map(repositoryFolder)],
       { okCodes: [128] },
     );
     return splitZ(stdout).flatMap((record) => {
@@ -264,15 +203,8 @@ export class LocalProvider implements GitProvider {
     });
   }
 
-  /** The best common ancestor, or null for unrelated histories. */
-  private async mergeBase(git: GitRunner, a: string, b: string): Promise<string | null> {
-    const { code, stdout } = await git.run(["merge-base", revision(a), revision(b)], { okCodes: [1] });
-    return code === 0 ? stdout.toString("utf8").trim() : null;
-  }
-
-  private async ancestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
-    const { code } = await git.run(["merge-base", "--is-ancestor", revision(ancestor), revision(descendant)], { okCodes: [1] });
-    return code === 0;
+  private ancestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
+    return isAncestor(git, ancestor, descendant);
   }
 
   async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {

@@ -2,11 +2,13 @@ import { GitsyncError } from "../../core/errors.js";
 import { isValidBranchName } from "../../core/refs.js";
 import { DEFAULT_GIT_CONNECTION, type GitConnection, type JsonObject } from "../../core/types.js";
 import type { ApiSchemas, FieldError } from "../schemas.js";
+import { normalizeRemote, remoteErrors } from "./git-remote-input.js";
 
 /** What a request may carry: the connection, its write-only token, and `hasToken` as a GET shows it. */
-type GitInput = Partial<GitConnection> & Pick<GitConnection, "provider"> & { token?: string | null; hasToken?: boolean };
+type GitInput = Partial<GitConnection> &
+  Pick<GitConnection, "provider"> & { token?: string | null; hasToken?: boolean; webhookSecret?: string | null; hasWebhookSecret?: boolean };
 
-const REPOSITORY: Record<Exclude<GitConnection["provider"], "local">, { pattern: RegExp; form: string }> = {
+const REPOSITORY: Partial<Record<GitConnection["provider"], { pattern: RegExp; form: string }>> = {
   github: { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, form: "owner/name" },
   gitlab: { pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, form: "group/project" },
   bitbucket: { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, form: "workspace/slug" },
@@ -17,8 +19,8 @@ const REPOSITORY: Record<Exclude<GitConnection["provider"], "local">, { pattern:
 /** The checks a schema cannot express: per-provider repository forms, ref names, safe paths. */
 function semanticErrors(input: GitConnection): FieldError[] {
   const errors: FieldError[] = [];
-  if (input.provider !== "local") {
-    const rule = REPOSITORY[input.provider];
+  const rule = REPOSITORY[input.provider];
+  if (rule) {
     if (!rule.pattern.test(input.repository)) {
       errors.push({ field: "repository", message: `must be ${rule.form} for ${input.provider}` });
     }
@@ -35,16 +37,18 @@ function semanticErrors(input: GitConnection): FieldError[] {
       errors.push({ field: "baseUrl", message: "must be an http(s) URL" });
     }
   }
-  if (input.provider === "local" && input.baseUrl !== null) {
-    errors.push({ field: "baseUrl", message: "must be null for the local provider" });
+  if ((input.provider === "local" || input.provider === "git") && input.baseUrl !== null) {
+    errors.push({ field: "baseUrl", message: `must be null for the ${input.provider} provider` });
   }
-  return errors;
+  return [...errors, ...remoteErrors(input)];
 }
 
 export interface GitWrite {
   connection: GitConnection;
   /** Undefined when the request gave none (the store then keeps it unless the host changed). */
   token: string | undefined | null;
+  /** The `git` provider's webhook secret: undefined keeps the stored one, null clears it. */
+  webhookSecret: string | undefined | null;
 }
 
 /**
@@ -54,8 +58,8 @@ export interface GitWrite {
  */
 export function gitWrite(schemas: ApiSchemas, tenant: string, body: unknown): GitWrite {
   const input = schemas.check<GitInput>("GitConnectionInput", body);
-  const { token, hasToken: _readOnly, ...given } = input;
-  const connection: GitConnection = { ...DEFAULT_GIT_CONNECTION, ...given };
+  const { token, hasToken: _readOnly, webhookSecret, hasWebhookSecret: _shown, ...given } = input;
+  let connection: GitConnection = { ...DEFAULT_GIT_CONNECTION, ...given };
   const fields = semanticErrors(connection);
   if (fields.length > 0) {
     throw new GitsyncError("bad_request", `invalid git connection: ${fields[0]!.field} ${fields[0]!.message}`, { fields });
@@ -64,11 +68,12 @@ export function gitWrite(schemas: ApiSchemas, tenant: string, body: unknown): Gi
   connection.path = connection.path.replace(/^\/+|\/+$/g, "");
   // A local connection always means the tenant's own repository under the data folder.
   if (connection.provider === "local") connection.repository = tenant;
-  return { connection, token };
+  connection = normalizeRemote(connection);
+  return { connection, token, webhookSecret };
 }
 
-/** A PATCH body's token, taken before merging: in a merge patch `null` would only remove the key. */
+/** A PATCH body's secrets, taken before merging: in a merge patch `null` would only remove the key. */
 export function splitToken(patch: JsonObject): { rest: JsonObject; token: JsonObject } {
-  const { token, ...rest } = patch;
-  return { rest, token: token === undefined ? {} : { token } };
+  const { token, webhookSecret, ...rest } = patch;
+  return { rest, token: { ...(token === undefined ? {} : { token }), ...(webhookSecret === undefined ? {} : { webhookSecret }) } };
 }

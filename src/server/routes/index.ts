@@ -2,6 +2,7 @@ import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
 import { driftRoutes } from "./drift.js";
 import { gitRoutes } from "./git.js";
+import { gitWebhookRoutes } from "./git-webhook.js";
 import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
 import { meRoutes } from "./me.js";
@@ -32,5 +33,6 @@ export const apiRoutes: Route[] = [
   ...meRoutes,
   // Before the webhooks: `/webhooks/local/check` is more specific than `/webhooks/{provider}`.
   ...localPushCheckRoutes,
+  ...gitWebhookRoutes,
   ...webhookRoutes,
 ];

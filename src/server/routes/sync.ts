@@ -5,6 +5,7 @@ import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
 import { gitConnectionView } from "./git.js";
+import { testGitRemote } from "./git-remote-test.js";
 
 /** The sync flows behind the API: status, sync now, snapshots, import, resync. */
 
@@ -54,6 +55,8 @@ export const syncRoutes: Route[] = [
           waiting: waiting.length,
           lastPush: lastPushView(lastInbound[0]),
           integrity: deps.sync.integrity.report(tenant.slug),
+          // Provider git: the last poll of the server (when, what head, why it failed).
+          ...(deps.sync.poller.status(tenant.slug) ? { poll: deps.sync.poller.status(tenant.slug) } : {}),
         },
       };
     },
@@ -147,6 +150,7 @@ interface TestResult {
  */
 async function testConnection(deps: ApiDeps, tenant: string): Promise<TestResult[]> {
   const git = await deps.store.getGitConnection(tenant);
+  if (git.provider === "git") return testGitRemote(deps, tenant, git);
   const results: TestResult[] = [];
   const say = (check: string, ok: boolean, message: string, code?: ErrorCode) => results.push({ check, ok, message, ...(code ? { code } : {}) });
   // The failure's code (`unauthorized` for a revoked token) lets the UI say what to fix.

@@ -13,7 +13,7 @@ import type { Route } from "../router.js";
  * work then runs in the background so the sender gets its answer at once.
  */
 
-const SECRET_VARIABLE: Record<Exclude<ProviderName, "github">, string> = {
+const SECRET_VARIABLE: Record<Exclude<ProviderName, "github" | "git">, string> = {
   gitlab: "GITLAB_WEBHOOK_SECRET",
   bitbucket: "BITBUCKET_WEBHOOK_SECRET",
   local: "LOCAL_WEBHOOK_SECRET",

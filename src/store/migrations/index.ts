@@ -5,6 +5,7 @@ import { tenantGrantsMigration } from "./0002-tenant-grants.js";
 import { integrityMigration } from "./0003-integrity.js";
 import { checkedPlansMigration } from "./0004-checked-plans.js";
 import { driftMigration } from "./0005-drift.js";
+import { gitRemoteMigration } from "./0006-git-remote.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -20,6 +21,7 @@ export class StoreMigrations implements MigrationProvider {
       "0003-integrity": integrityMigration(),
       "0004-checked-plans": checkedPlansMigration(),
       "0005-drift": driftMigration(),
+      "0006-git-remote": gitRemoteMigration(),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Updateable } from "kysely";
 import { PreconditionFailedError } from "../../core/errors.js";
-import { PROVIDERS, type GitConnection } from "../../core/types.js";
+import { DEFAULT_GIT_REMOTE, PROVIDERS, type GitConnection } from "../../core/types.js";
 import * as rows from "../rows.js";
 import type { GitConnectionsTable } from "../schema.js";
 import { now, type StoreContext } from "./context.js";
@@ -56,6 +56,7 @@ function stillAsRead(expected: GitConnection & { hasToken: boolean }) {
     AND path = ${columns.path} AND format = ${columns.format} AND outbound = ${columns.outbound}
     AND debounce_ms = ${columns.debounce_ms} AND deletions = ${columns.deletions}
     AND ${columns.base_url === null ? sql`base_url IS NULL` : sql`base_url = ${columns.base_url}`}
+    AND ${columns.remote === null ? sql`remote IS NULL` : sql`remote = ${columns.remote}`}
     AND ${expected.hasToken ? sql`token IS NOT NULL` : sql`token IS NULL`}`;
 }
 
@@ -82,6 +83,22 @@ export async function putGitConnection(
   throw expected ? new PreconditionFailedError("the git connection was changed since it was read", { tenant }) : tenantNotFound(tenant);
 }
 
+/** Additional authenticated data of the `git` provider's webhook secret. */
+export const webhookSecretContext = (tenant: string): string => `git-webhook-secret:${tenant}`;
+
+/** Sets (a string) or clears (null) the `git` provider's webhook secret. */
+export async function putGitWebhookSecret(cx: StoreContext, tenant: string, secret: string | null): Promise<void> {
+  const sealed = secret === null ? null : cx.secrets.seal(secret, webhookSecretContext(tenant));
+  const row = await cx.db.updateTable("git_connections").set({ webhook_secret: sealed }).where("tenant", "=", tenant).returning("tenant").executeTakeFirst();
+  if (!row) throw tenantNotFound(tenant);
+}
+
+export async function getGitWebhookSecret(cx: StoreContext, tenant: string): Promise<string | null> {
+  const row = await cx.db.selectFrom("git_connections").select("webhook_secret").where("tenant", "=", tenant).executeTakeFirst();
+  if (!row) throw tenantNotFound(tenant);
+  return row.webhook_secret === null ? null : cx.secrets.open(row.webhook_secret, webhookSecretContext(tenant));
+}
+
 export async function getGitToken(cx: StoreContext, tenant: string): Promise<string | null> {
   const row = await cx.db.selectFrom("git_connections").select("token").where("tenant", "=", tenant).executeTakeFirst();
   if (!row) throw tenantNotFound(tenant);
@@ -99,5 +116,6 @@ function gitColumns(git: GitConnection) {
     debounce_ms: git.debounceMs,
     deletions: oneOf(git.deletions, ["keep", "archive", "delete"] as const, "deletions"),
     base_url: git.baseUrl,
+    remote: git.provider === "git" ? JSON.stringify({ ...DEFAULT_GIT_REMOTE, ...git.remote }) : null,
   };
 }

@@ -1,7 +1,7 @@
 import type { JsonObject } from "../../core/types.js";
 import { credentialsContext } from "./connections.js";
 import type { StoreContext } from "./context.js";
-import { tokenContext } from "./git-connections.js";
+import { tokenContext, webhookSecretContext } from "./git-connections.js";
 import { resealBody } from "./sealed-fields.js";
 
 /** What a start-up pass did: values sealed again (or for the first time), and those it could not open. */
@@ -22,6 +22,7 @@ export async function resealAll(cx: StoreContext, kindsWithSecrets: readonly str
   const report: ResealReport = { resealed: 0, unreadable: 0 };
   await resealConnections(cx, report);
   await resealGitTokens(cx, report);
+  await resealGitWebhookSecrets(cx, report);
   await resealResources(cx, kindsWithSecrets, report);
   return report;
 }
@@ -65,6 +66,20 @@ async function resealGitTokens(cx: StoreContext, report: ResealReport): Promise<
       .updateTable("git_connections")
       .set({ token: sealed })
       .where((eb) => eb.and({ tenant: row.tenant, token: row.token }))
+      .execute();
+    report.resealed += 1;
+  }
+}
+
+async function resealGitWebhookSecrets(cx: StoreContext, report: ResealReport): Promise<void> {
+  const found = await cx.db.selectFrom("git_connections").select(["tenant", "webhook_secret"]).where("webhook_secret", "is not", null).execute();
+  for (const row of found) {
+    const sealed = freshSeal(cx, row.webhook_secret as string, webhookSecretContext(row.tenant), report);
+    if (sealed === null) continue;
+    await cx.db
+      .updateTable("git_connections")
+      .set({ webhook_secret: sealed })
+      .where((eb) => eb.and({ tenant: row.tenant, webhook_secret: row.webhook_secret }))
       .execute();
     report.resealed += 1;
   }

@@ -4,10 +4,11 @@ import { seg } from "../api.js";
 import { explain, fieldErrors } from "../errors.js";
 import { useLoad } from "../hooks.js";
 import { ErrorBox, Loading, Title } from "./common.js";
+import { AcceptHostKey, RemoteFields, remoteBody, secretLabel, toRemoteForm } from "./git-remote-fields.js";
 /** @import { GitConnection, TestResult } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
 
-/** @typedef {Omit<GitConnection, "hasToken" | "baseUrl" | "debounceMs"> & { baseUrl: string, debounceMs: string }} Form */
+/** @typedef {Omit<GitConnection, "hasToken" | "hasWebhookSecret" | "baseUrl" | "debounceMs" | "remote"> & { baseUrl: string, debounceMs: string }} Form */
 
 /** Each select's options: value and words. */
 const CHOICES = /** @type {const} */ ({
@@ -17,6 +18,7 @@ const CHOICES = /** @type {const} */ ({
     ["gitlab", "GitLab"],
     ["bitbucket", "Bitbucket"],
     ["azure-devops", "Azure DevOps"],
+    ["git", "Any git server (HTTPS or SSH)"],
   ],
   format: [
     ["yaml", "YAML"],
@@ -36,7 +38,7 @@ const CHOICES = /** @type {const} */ ({
 /** @type {Record<string, string>} */
 const HINTS = {
   repository:
-    "owner/name on GitHub, group/project on GitLab, workspace/slug on Bitbucket, organization/project/repository on Azure DevOps; ignored for a local repository.",
+    "owner/name on GitHub, group/project on GitLab, workspace/slug on Bitbucket, organization/project/repository on Azure DevOps; for any git server its URL (https://… or ssh://user@host/path or user@host:path); ignored for a local repository.",
   path: "Folder inside the repository; empty for the root.",
   debounceMs: "How long to gather app changes into one commit, in milliseconds.",
   baseUrl:
@@ -45,7 +47,8 @@ const HINTS = {
 
 /** @param {GitConnection} git @returns {Form} */
 function toForm(git) {
-  return { ...git, baseUrl: git.baseUrl ?? "", debounceMs: String(git.debounceMs) };
+  const { remote: _remote, hasWebhookSecret: _secret, ...rest } = git;
+  return { ...rest, baseUrl: git.baseUrl ?? "", debounceMs: String(git.debounceMs) };
 }
 
 /**
@@ -71,7 +74,11 @@ function SettingsForm({ ctx, tenant, git }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [saved, setSaved] = useState(false);
+  const [remote, setRemote] = useState(() => toRemoteForm(git.remote));
+  const [webhookSecret, setWebhookSecret] = useState("");
+  const [hasWebhookSecret, setHasWebhookSecret] = useState(git.hasWebhookSecret === true);
   const fields = fieldErrors(error);
+  const plainGit = form.provider === "git";
 
   /** @param {keyof Form} key */
   const set = (key) => (/** @type {Event} */ event) => {
@@ -98,10 +105,14 @@ function SettingsForm({ ctx, tenant, git }) {
         baseUrl: form.baseUrl.trim() === "" ? null : form.baseUrl.trim(),
         // Write-only: sent only when typed (or cleared on purpose); never read back.
         ...(clearToken ? { token: null } : token !== "" ? { token } : {}),
+        ...(plainGit ? { remote: remoteBody(remote), ...(webhookSecret !== "" ? { webhookSecret } : {}) } : {}),
       };
       const result = /** @type {GitConnection} */ (await ctx.api.put(`/tenants/${seg(tenant)}/git`, body));
       setForm(toForm(result));
       setHasToken(result.hasToken);
+      setRemote(toRemoteForm(result.remote));
+      setHasWebhookSecret(result.hasWebhookSecret === true);
+      setWebhookSecret("");
       setToken("");
       setClearToken(false);
       setSaved(true);
@@ -152,10 +163,14 @@ function SettingsForm({ ctx, tenant, git }) {
     ${input("branch", "Branch", { required: true, autocomplete: "off" })} ${input("path", "Path", { autocomplete: "off" })}
     ${select("format", "File format")} ${select("outbound", "Outbound mode")}
     ${input("debounceMs", "Debounce (ms)", { inputmode: "numeric" })} ${select("deletions", "Deletion policy")}
-    ${input("baseUrl", "Base URL", { type: "url", autocomplete: "off" })}
+    ${plainGit ? null : input("baseUrl", "Base URL", { type: "url", autocomplete: "off" })}
+    ${plainGit
+      ? html`<${RemoteFields} form=${remote} onChange=${(/** @type {typeof remote} */ r) => { setSaved(false); setRemote(r); }} fields=${fields}
+          webhookSecret=${webhookSecret} onWebhookSecret=${setWebhookSecret} hasWebhookSecret=${hasWebhookSecret} />`
+      : null}
     <div class="field">
-      <label for="git-token">Provider token</label>
-      <input
+      <label for="git-token">${plainGit ? secretLabel(remote.auth) : "Provider token"}</label>
+      <${plainGit && remote.auth === "ssh-key" ? "textarea" : "input"}
         id="git-token"
         name="token"
         type="password"
@@ -214,6 +229,7 @@ function ConnectionTest({ ctx, tenant }) {
               (r) => html`<li class=${r.ok ? "ok" : "bad"}>
                 <span aria-hidden="true">${r.ok ? "✓" : "✗"}</span>
                 <strong>${r.check}</strong> <span class="sr-only">${r.ok ? "works" : "fails"}</span>: ${r.message}
+                ${r.hostKey ? html` <${AcceptHostKey} ctx=${ctx} tenant=${tenant} hostKey=${r.hostKey} onAccepted=${run} />` : null}
               </li>`,
             )}
           </ul>`

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { GitsyncError } from "../../core/index.js";
 import type { FileChange } from "../../core/index.js";
-import { BULK_ENV, parseLsTree, type GitRunner } from "./git.js";
+import { BULK_ENV, parseLsTree, type GitRunner } from "./git-runner.js";
 
 /**
  * Builds the tree of a commit from a base tree plus changes, touching only the directories

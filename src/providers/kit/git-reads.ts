@@ -1,0 +1,93 @@
+import { GitsyncError, NotFoundError } from "../../core/index.js";
+import type { ChangedFile, FileContent } from "../../core/index.js";
+import { parseLsTree, readBlobs, splitZ, type GitRunner } from "./git-runner.js";
+import { changesUnder } from "./changes.js";
+import { isUnder, normalizeDirectory } from "./paths.js";
+import { validatePath } from "./tree-builder.js";
+
+/**
+ * Reads of a repository on disk through plumbing (ls-tree, cat-file, diff-tree, merge-base),
+ * shared by the adapters that keep a bare repository: the local one and the mirrors of remote
+ * git servers.
+ */
+
+/** A revision given by a caller must never be read by git as an option. */
+export function revision(value: string): string {
+  if (value === "" || value.startsWith("-") || value.includes("\0")) {
+    throw new GitsyncError("bad_request", `invalid revision '${value}'`);
+  }
+  return value;
+}
+
+/** A folder of the repository, normalised and checked (no `.`, `..` or `.git` segment). */
+export function repositoryFolder(path: string): string {
+  const trimmed = normalizeDirectory(path);
+  if (trimmed !== "") validatePath(trimmed);
+  return trimmed;
+}
+
+/** Regular files under `path` at `sha` (only those in `paths` when given). */
+export async function readTreeFiles(git: GitRunner, where: string, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+  const prefix = repositoryFolder(path);
+  const wanted = paths ? new Set(paths) : null;
+  const listing = await git
+    .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...(prefix ? ["--", prefix] : [])])
+    .catch((error: unknown) => {
+      throw new NotFoundError(`commit ${sha} not found in ${where}`, { sha, cause: String(error) });
+    });
+  // Regular files only: symlinks and submodules are not configuration.
+  const entries = parseLsTree(listing.stdout).filter(
+    (e) => (e.mode === "100644" || e.mode === "100755") && isUnder(e.path, prefix) && (!wanted || wanted.has(e.path)),
+  );
+  const blobs = await readBlobs(git, entries.map((e) => e.oid));
+  return entries.map((e) => ({ path: e.path, content: blobs.get(e.oid) ?? Buffer.alloc(0) }));
+}
+
+/** The best common ancestor, or null for unrelated histories. */
+export async function mergeBase(git: GitRunner, a: string, b: string): Promise<string | null> {
+  const { code, stdout } = await git.run(["merge-base", revision(a), revision(b)], { okCodes: [1] });
+  return code === 0 ? stdout.toString("utf8").trim() : null;
+}
+
+export async function isAncestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
+  const { code } = await git.run(["merge-base", "--is-ancestor", revision(ancestor), revision(descendant)], { okCodes: [1] });
+  return code === 0;
+}
+
+/**
+ * What `head` changed since it forked from `base` (three dots, as a forge shows a pull request),
+ * with the port's rename rule at the folder's edge.
+ */
+export async function changedTreeFiles(git: GitRunner, base: string, head: string, path: string): Promise<ChangedFile[]> {
+  const prefix = repositoryFolder(path);
+  const from = (await mergeBase(git, base, head)) ?? revision(base);
+  const args = ["diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-status", from, revision(head)];
+  const { stdout } = await git.run([...args, ...(prefix ? ["--", prefix] : [])]);
+  const fields = splitZ(stdout);
+  const changed: ChangedFile[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const status = fields[i++] ?? "";
+    if (status.startsWith("R") || status.startsWith("C")) {
+      const previousPath = fields[i++] ?? "";
+      const path = fields[i++] ?? "";
+      changed.push(status.startsWith("R") ? { path, status: "renamed", previousPath } : { path, status: "added" });
+    } else {
+      const path = fields[i++] ?? "";
+      changed.push({ path, status: status === "A" ? "added" : status === "D" ? "deleted" : "modified" });
+    }
+  }
+  return changesUnder(changed, prefix);
+}
+
+/** The commit a branch, tag or sha names, or null. */
+export async function commitOf(git: GitRunner, ref: string): Promise<string | null> {
+  const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision(ref)}^{commit}`], {
+    okCodes: [1, 128],
+  });
+  return code === 0 ? stdout.toString("utf8").trim() : null;
+}
+
+export async function branchHead(git: GitRunner, branch: string): Promise<string | null> {
+  const { code, stdout } = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`], { okCodes: [1] });
+  return code === 0 ? stdout.toString("utf8").trim() : null;
+}
