@@ -78,6 +78,13 @@ export class AzureDevOpsHarness implements ContractHarness {
     this.forge.branches.clear();
   }
 
+  /** Reviewers' remarks, one thread each (Azure lists a pull request's threads in one answer). */
+  async addComments(pullRequest: number, bodies: string[]): Promise<void> {
+    const threads = this.forge.threads.get(pullRequest) ?? [];
+    for (const content of bodies) threads.push({ id: this.forge.nextId(), status: "active", filePath: null, line: null, comments: [{ id: 1, content }] });
+    this.forge.threads.set(pullRequest, threads);
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return Object.fromEntries(this.forge.commit(sha).files);
   }
