@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { treeChanges } from "./tree-changes.js";
 
 /**
  * The in-memory Azure DevOps repository behind the contract harness and the flow tests:
@@ -48,6 +49,14 @@ export interface AzureThread {
 }
 
 export type PushChange = { changeType: string; item: { path: string }; newContent?: { content: string; contentType: string } };
+
+/** One entry of a commit diff; `previous` is a rename's old path. */
+export interface AzureDiffChange {
+  path: string;
+  changeType: "add" | "edit" | "delete" | "rename";
+  folder: boolean;
+  previous?: string;
+}
 
 export class PushRejected extends Error {}
 
@@ -102,17 +111,17 @@ export class AzureForge {
     return null;
   }
 
-  /** Files and folders changed from one commit to another, with Azure's change types. */
-  diff(from: string, to: string): { path: string; changeType: "add" | "edit" | "delete"; folder: boolean }[] {
+  /**
+   * Files and folders changed from one commit to another, with Azure's change types: a file
+   * removed and one added with the same content is a rename (git's exact-rename detection).
+   */
+  diff(from: string, to: string): AzureDiffChange[] {
     const before = this.commit(from).files;
     const after = this.commit(to).files;
-    const changes: { path: string; changeType: "add" | "edit" | "delete"; folder: boolean }[] = [];
-    for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-      const old = before.get(path);
-      const now = after.get(path);
-      if (old === now) continue;
-      changes.push({ path, changeType: old === undefined ? "add" : now === undefined ? "delete" : "edit", folder: false });
-    }
+    const changes: AzureDiffChange[] = treeChanges(before, after).map((c) => {
+      if (c.status === "renamed") return { path: c.path, changeType: "rename", folder: false, previous: c.previous as string };
+      return { path: c.path, changeType: c.status === "added" ? "add" : c.status === "removed" ? "delete" : "edit", folder: false };
+    });
     // Azure lists a new folder as a change of its own.
     const folders = (files: Map<string, string>) => new Set([...files.keys()].flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
     const had = folders(before);

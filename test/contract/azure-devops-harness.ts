@@ -23,6 +23,9 @@ export class AzureDevOpsHarness implements ContractHarness {
   /** The REST answers; cleanup fails the test when it saw a request the reference does not allow. */
   readonly replies: AzureReplies;
   #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** A pending `failure` step, and whether the step it hit registers nothing more. */
+  #refusal: 401 | 503 | null = null;
+  #muted = false;
 
   /** The repository's API root path (below the host), as the provider calls it. */
   readonly apiPath: string;
@@ -73,6 +76,13 @@ export class AzureDevOpsHarness implements ContractHarness {
 
   async emptyRepository(): Promise<void> {
     this.forge.branches.clear();
+  }
+
+  /** Reviewers' remarks, one thread each (Azure lists a pull request's threads in one answer). */
+  async addComments(pullRequest: number, bodies: string[]): Promise<void> {
+    const threads = this.forge.threads.get(pullRequest) ?? [];
+    for (const content of bodies) threads.push({ id: this.forge.nextId(), status: "active", filePath: null, line: null, comments: [{ id: 1, content }] });
+    this.forge.threads.set(pullRequest, threads);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -131,7 +141,11 @@ export class AzureDevOpsHarness implements ContractHarness {
   }
 
   expect(step: ContractStep): void {
+    this.#muted = false;
     switch (step.op) {
+      case "failure":
+        this.#refusal = step.status;
+        return;
       case "transientFailure":
         this.#failure = { status: step.status, ...(step.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: step.retryAfterSeconds }) };
         return;
@@ -197,7 +211,14 @@ export class AzureDevOpsHarness implements ContractHarness {
   expectCommit(step: Extract<ContractStep, { op: "commit" }>): void {
     // A folder the caller just read at the expected head is not listed again.
     if (step.root !== true && step.treeRead !== true) this.#on("GET", /^items$/, (url) => this.replies.itemList(url));
-    if (step.outcome === "empty") return;
+    if (step.outcome === "empty") {
+      // No difference: a requested branch is still created at the expected head.
+      if (step.createBranch === true && step.root !== true) {
+        this.#on("POST", /^refs$/, (_url, body) => this.replies.updateRefs(body as unknown as Json[]));
+        if (this.forge.branches.has(step.branch)) this.expectResolve(step.branch);
+      }
+      return;
+    }
     this.#on("POST", /^pushes$/, (_url, body) => this.replies.push(body));
   }
 
@@ -234,6 +255,11 @@ export class AzureDevOpsHarness implements ContractHarness {
       return rest !== null && path.test(rest);
     };
     const scope = () => nock(HOST, { reqheaders: { authorization: basicAuth("", TOKEN) } }).intercept(matches, method);
+    if (this.#muted) return;
+    if (this.#refusal !== null) {
+      this.#refuse(scope, method, this.#refusal);
+      return;
+    }
     const failure = this.#failure;
     if (failure !== null) {
       this.#failure = null;
@@ -260,6 +286,20 @@ export class AzureDevOpsHarness implements ContractHarness {
         (failed: Error) => callback(failed, [500, ""]),
       );
     });
+  }
+  /** The step's first request answers `status` on every attempt: once for a 401, each retry for a 503. */
+  #refuse(scope: () => nock.Interceptor, method: string, status: 401 | 503): void {
+    this.#refusal = null;
+    this.#muted = true;
+    // A revoked token gets an empty 401; an outage a JSON message.
+    const reply: Reply = status === 401 ? [401, "", { "Content-Type": "text/plain" }] : [503, { message: "Service Unavailable" }, JSON_HEADERS];
+    for (let i = 0; i < (status === 401 ? 1 : 4); i++) {
+      scope().reply(() => {
+        this.served.push(`${method} (refused ${status})`);
+        const [code, payload, headers] = reply;
+        return [code, typeof payload === "string" ? payload : JSON.stringify(payload), headers ?? {}];
+      });
+    }
   }
 }
 

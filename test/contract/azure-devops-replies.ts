@@ -282,6 +282,7 @@ export class AzureReplies {
       ...template,
       item: { ...(template["item"] as Json), path: `/${c.path}`, gitObjectType: c.folder ? "tree" : "blob", ...(c.folder ? { isFolder: true } : {}) },
       changeType: c.changeType,
+      ...(c.previous === undefined ? {} : { sourceServerItem: `/${c.previous}` }),
     }));
     return [200, { ...FIXTURES.diffs, changes, allChangesIncluded: skip + top >= all.length, commonCommit: common, baseCommit: base, targetCommit: head }, JSON_HEADERS];
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { WebApi, getBasicHandler } from "azure-devops-node-api";
-import { GitsyncError } from "../../core/index.js";
+import { GitsyncError, type ErrorCode } from "../../core/index.js";
 import { retryingCall, type RetryOptions } from "../kit/index.js";
 
 /**
@@ -31,9 +31,15 @@ export class AzureHttpError extends GitsyncError {
     readonly typeKey: string,
     what: string,
   ) {
-    super("provider_error", `Azure DevOps ${what}: ${status} ${azureMessage}`.trim(), { status, typeKey });
+    super(codeOf(status), `Azure DevOps ${what}: ${status} ${azureMessage}`.trim(), { status, typeKey });
     this.name = "AzureHttpError";
   }
+}
+
+/** A refused token (401, or Azure's 203 sign-in page) and a refused permission get their own codes. */
+function codeOf(status: number): ErrorCode {
+  if (status === 401 || status === 203) return "unauthorized";
+  return status === 403 ? "forbidden" : "provider_error";
 }
 
 export interface AzureClientOptions {

@@ -3,7 +3,7 @@ import { commonDirectory } from "../kit/paths.js";
 import { AzureHttpError } from "./client.js";
 import type { AzureContext } from "./context.js";
 import { BRANCH_PREFIX, asObject, azurePath, listOf, str } from "./mappers.js";
-import { blobIds, gitBlobId } from "./read.js";
+import { blobIds, gitBlobId, resolveRef } from "./read.js";
 
 /**
  * Commits through the Pushes API: one request whatever the number of files. The ref update's
@@ -45,9 +45,12 @@ async function currentBlobs(ctx: AzureContext, request: CommitRequest, directory
 
 export async function commit(ctx: AzureContext, request: CommitRequest): Promise<CommitResult> {
   const changes = await pushChanges(ctx, request);
-  // No difference: no commit, and no new branch either.
-  if (changes.length === 0) return { sha: null };
   const root = request.expectedHead === "";
+  if (changes.length === 0) {
+    // No difference: no commit, but a requested branch still starts at the expected head.
+    if (request.createBranch === true && !root) await createBranchIfMissing(ctx, request);
+    return { sha: null };
+  }
   // A branch to create starts from zeros; if it exists already (a retry), it must be at the head.
   const tries = root || request.createBranch !== true ? [root ? ZERO_ID : request.expectedHead] : [ZERO_ID, request.expectedHead];
   for (const oldObjectId of tries) {
@@ -86,6 +89,18 @@ async function push(ctx: AzureContext, request: CommitRequest, oldObjectId: stri
 function isStale(error: unknown): boolean {
   if (!(error instanceof AzureHttpError)) return false;
   return error.status === 409 || error.typeKey === "GitReferenceStaleException" || /TF401028/.test(error.azureMessage);
+}
+
+/** The requested branch at the expected head; one that is there already is left alone. */
+async function createBranchIfMissing(ctx: AzureContext, request: CommitRequest): Promise<void> {
+  try {
+    await createBranch(ctx, request, request.branch, request.expectedHead);
+  } catch (error) {
+    if (!(error instanceof BranchMovedError)) throw error;
+    // The branch exists (a retry): fine at the expected head, moved otherwise.
+    const head = await resolveRef(ctx, request, request.branch);
+    if (head !== request.expectedHead) throw new BranchMovedError(request.branch, request.expectedHead, head);
+  }
 }
 
 /** Creates a branch at a commit with one ref update (refs/heads/x from zeros). */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ChangedFile, FileContent, RepoRef } from "../../core/index.js";
+import { changesUnder } from "../kit/changes.js";
 import { commonDirectory, isUnder, normalizeDirectory } from "../kit/paths.js";
 import { API_VERSION_PREVIEW, AzureHttpError } from "./client.js";
 import type { AzureContext } from "./context.js";
@@ -115,7 +116,7 @@ export async function changedFiles(ctx: AzureContext, repo: RepoRef, base: strin
     }
     if (page["allChangesIncluded"] === true || listed.length < DIFF_PAGE) break;
   }
-  return changes.filter((f) => isUnder(f.path, directory) || (f.previousPath !== undefined && isUnder(f.previousPath, directory)));
+  return changesUnder(changes, directory);
 }
 
 export async function isAncestor(ctx: AzureContext, repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
