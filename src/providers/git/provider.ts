@@ -135,7 +135,11 @@ export class GitRemoteProvider implements GitProvider {
     const builder = await TreeBuilder.fromCommit(this.git, "sha1", parent);
     builder.apply(request.changes);
     const { tree } = await builder.write();
-    if (tree === null) return { sha: null };
+    if (tree === null) {
+      // No difference, no commit; a branch the request asked for still starts at the expected head.
+      if (current === null && parent !== null) await this.createBranch(request, branch, parent);
+      return { sha: null };
+    }
     const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
     const sha = await this.git.text(["commit-tree", tree, ...(parent ? ["-p", parent] : [])], {
       input: message,
