@@ -148,7 +148,9 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
   );
 
   let closing = false;
-  const server = createServer({ keepAliveTimeout: 5000 });
+  // An idle connection is kept longer than clients and load balancers keep theirs (they close
+  // first), so a request sent on a reused connection never meets one the server just dropped.
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     // While shutting down, in-flight requests finish but their connections are not kept.
     if (closing) res.setHeader("connection", "close");
