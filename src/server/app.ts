@@ -23,6 +23,9 @@ import { referenceExtractor } from "../sync/integrity/index.js";
 import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
 import { githubApp } from "./github-app.js";
+import { acquireInstanceLock } from "./instance-lock.js";
+import { openJobQueue } from "../store/jobs/index.js";
+import { DEFAULT_JOB_CONCURRENCY, DEFAULT_JOB_LEASE_SECONDS } from "./config.js";
 
 /** Who gitsync's own commits name as committer (authors are the people who made the changes). */
 export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
@@ -69,7 +72,9 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
-  if (!isPostgresUrl(config.databaseUrl)) createDatabaseFile(config.dataDir);
+  const sqlite = !isPostgresUrl(config.databaseUrl);
+  if (sqlite) createDatabaseFile(config.dataDir);
+  const lock = sqlite ? acquireInstanceLock(config.dataDir) : null;
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -78,6 +83,15 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     secretFields: new Map(catalog.kinds().map((kind) => [kind.id, kind.secrets])),
     logger: log,
     references: referenceExtractor(catalog),
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
+  const jobSettings = config.jobs ?? { concurrency: DEFAULT_JOB_CONCURRENCY, leaseSeconds: DEFAULT_JOB_LEASE_SECONDS };
+  const jobs = openJobQueue(store, {
+    databaseUrl: sqlite ? null : config.databaseUrl,
+    ...jobSettings,
+    onError: (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, "job queue error"),
   });
 
   // A generated token is printed with the banner once the URL is known, never logged: the log
@@ -89,13 +103,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     generatedToken = first.generatedToken;
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
 
   // The registry and the engine need each other (local merges are pushes the engine applies).
   let sync: SyncService | null = null;
   const localSecret = localWebhookSecret(config.dataDir, config.local.webhookSecret);
-  const metrics = new ServerMetrics(() => sync?.queueDepth() ?? {});
+  const metrics = new ServerMetrics(async () => (sync ? sync.queueDepth() : {}));
   const registry = new ProviderRegistry({
     dataDir: config.dataDir,
     reviews: store,
@@ -125,6 +140,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     now: () => new Date(),
     committer: COMMITTER,
     metrics,
+    jobs,
   });
 
   const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, metrics, started: { done: false } };
@@ -166,6 +182,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
       if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       await deps.sync.stop();
       await store.close();
+      lock?.release();
       log.info("server stopped");
     })();
     return closed;

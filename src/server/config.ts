@@ -33,7 +33,16 @@ export interface ServerConfig {
   local: { webhookSecret: string | null; pushCheck: boolean };
   /** Create the `demo` tenant on first start. */
   demo: boolean;
+  /**
+   * Background jobs: how many lanes (tenants) this instance works at once
+   * (GITSYNC_JOB_CONCURRENCY), and how long a running job may go unfinished before another
+   * instance takes it over, PostgreSQL only (GITSYNC_JOB_LEASE_SECONDS).
+   */
+  jobs?: { concurrency: number; leaseSeconds: number };
 }
+
+export const DEFAULT_JOB_CONCURRENCY = 4;
+export const DEFAULT_JOB_LEASE_SECONDS = 15 * 60;
 
 /** Probot's own settings, under Probot's names, handed to Probot as they are. */
 export interface GithubConfig {
@@ -139,6 +148,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd(), terminal: bool
     bitbucket: { webhookSecret: text(env, "BITBUCKET_WEBHOOK_SECRET"), baseUrl: url(env, "BITBUCKET_BASE_URL") },
     local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET"), pushCheck: flag(env, "GITSYNC_LOCAL_PUSH_CHECK", true) },
     demo: flag(env, "GITSYNC_DEMO", true),
+    jobs: {
+      concurrency: integer(env, "GITSYNC_JOB_CONCURRENCY", DEFAULT_JOB_CONCURRENCY, 1, 256),
+      leaseSeconds: integer(env, "GITSYNC_JOB_LEASE_SECONDS", DEFAULT_JOB_LEASE_SECONDS, 2, 24 * 60 * 60),
+    },
   };
 }
 

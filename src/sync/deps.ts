@@ -1,4 +1,4 @@
-import type { GitConnection, GitProvider, Metrics, Store } from "../core/index.js";
+import type { GitConnection, GitProvider, JobQueue, Metrics, Store } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 
 /** A logger with pino's call shape (Probot's logger fits), so the engine needs no pino import. */
@@ -21,6 +21,8 @@ export interface SyncDeps {
   committer: { name: string; email: string };
   /** Where latencies and failures are counted (none by default). */
   metrics?: Metrics;
+  /** Where background work is stored until it is done. */
+  jobs: JobQueue;
 }
 
 /**

@@ -32,3 +32,20 @@ export function nextRetryDelay(failures: number, error: unknown): number | null 
   if (isPermanentFailure(error) || failures > MAX_OUTBOUND_RETRIES) return null;
   return Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1));
 }
+
+/** A provider's Retry-After, when its error carries one (milliseconds). */
+export function retryAfter(error: unknown): number | null {
+  if (!(error instanceof GitsyncError)) return null;
+  const value = (error.details as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof value === "number" && value >= 0 ? value : null;
+}
+
+/**
+ * The wait before a failed job runs again (`attempts` tries made so far), or null when it
+ * becomes a failed job: the doubling schedule above, never sooner than a provider's Retry-After.
+ */
+export function jobRetryDelay(attempts: number, error: unknown): number | null {
+  const delay = nextRetryDelay(attempts, error);
+  if (delay === null) return null;
+  return Math.min(MAX_RETRY_DELAY_MS, Math.max(delay, retryAfter(error) ?? 0));
+}

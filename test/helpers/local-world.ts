@@ -30,6 +30,7 @@ export async function makeLocalWorld(dir: string, wrap: (store: Store) => Store 
     },
   });
   service = new SyncService(syncDeps(wrap(store), catalog, provider));
+  await service.work();
   return { dir, store, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
 }
 

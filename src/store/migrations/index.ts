@@ -4,6 +4,7 @@ import { initialMigration } from "./0001-initial.js";
 import { tenantGrantsMigration } from "./0002-tenant-grants.js";
 import { integrityMigration } from "./0003-integrity.js";
 import { checkedPlansMigration } from "./0004-checked-plans.js";
+import { jobsMigration } from "./0005-jobs.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -18,6 +19,7 @@ export class StoreMigrations implements MigrationProvider {
       "0002-tenant-grants": tenantGrantsMigration(),
       "0003-integrity": integrityMigration(),
       "0004-checked-plans": checkedPlansMigration(),
+      "0005-jobs": jobsMigration(this.dialect),
     };
   }
 }
