@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   import: () => import("./import.js"),
   resync: () => import("./resync.js"),
   status: () => import("./status.js"),
+  jobs: () => import("./jobs.js"),
 };
 
 const usage = `usage: gitsync <command> [options]
@@ -25,6 +26,7 @@ commands that call a running server (--url, --token, --tenant, --json; see <comm
   import --ref REF      import a branch or commit (--source tenant, --prune, --dry-run)
   resync --direction D  full resync: to-git (branch from tenant) or from-git (tenant from branch)
   status                git connection, waiting changes, pending per project, recent sync log
+  jobs [list|retry ID]  background jobs (--state failed, ...); retry a failed one
 `;
 
 async function main(argv: string[]): Promise<number> {

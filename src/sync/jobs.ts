@@ -34,7 +34,7 @@ export class SyncJobs implements JobHandler {
     const retryInMs = jobRetryDelay(job.attempts, error);
     metrics?.jobFailed(job.kind);
     const final = retryInMs === null ? " (failed job: retry it from the jobs list)" : "";
-    log.error({ job: job.id, kind: job.kind, tenant: job.tenant, attempts: job.attempts, retryInMs, err: message }, `${job.kind} job failed${final}`);
+    log.error({ job: job.id, kind: job.kind, tenant: job.tenant, ...eventContext(job), attempts: job.attempts, retryInMs, err: message }, `${job.kind} job failed${final}`);
     if (job.tenant !== null) {
       const text = `${job.kind} job ${job.id}, try ${job.attempts}: ${message}${final}`;
       if (job.kind === "snapshot") {
@@ -46,6 +46,13 @@ export class SyncJobs implements JobHandler {
     }
     return { retryInMs, message };
   }
+}
+
+/** A webhook job's event, as its log lines name it. */
+function eventContext(job: Job): Record<string, string> {
+  if (job.kind !== "webhook") return {};
+  const event = job.payload.event as ProviderEvent;
+  return { provider: event.provider, event: event.kind, delivery: event.deliveryId, repository: event.repository };
 }
 
 /** Credentials a message may carry in a URL or a header are never kept with the job. */

@@ -144,11 +144,8 @@ export class SyncService {
         this.deps.log.info({ provider: event.provider, delivery: event.deliveryId }, "webhook redelivery ignored");
         return { duplicate: true, job: null };
       }
-      // One tenant: its own lane, ordered with its other work. Several tenants sharing the
-      // repository: the repository's lane.
       const only = tenants.length === 1 ? tenants[0]!.tenant : null;
-      const lane = only ?? `repository:${event.provider}:${event.repository}`;
-      const job = await this.deps.jobs.enqueue({ kind: "webhook", tenant: only, lane, payload: { event: { ...event } } }, tx);
+      const job = await this.deps.jobs.enqueue({ kind: "webhook", tenant: only, lane: laneOf(event, only), payload: { event: { ...event } } }, tx);
       return { duplicate: false, job };
     });
   }
@@ -157,6 +154,9 @@ export class SyncService {
   async processDelivery(event: ProviderEvent): Promise<{ tenant: string; outcome: InboundOutcome | CheckOutcome }[]> {
     if (await this.deps.store.deliveryHandled(event.provider, event.deliveryId)) return [];
     const results = event.kind === "push" ? await this.handlePush(event) : await this.handlePullRequest(event);
+    if (results.length === 0) {
+      this.deps.log.info({ provider: event.provider, delivery: event.deliveryId, repository: event.repository }, "no tenant tracks this event");
+    }
     if (event.provider === "local" && event.kind === "push") await this.updateLocalPulls(event);
     await this.deps.store.markDeliveryHandled(event.provider, event.deliveryId);
     return results;
@@ -245,4 +245,15 @@ export class SyncService {
     }
     return results;
   }
+}
+
+/**
+ * A push runs in its tenant's lane, ordered with the tenant's other work (several tenants
+ * sharing the repository: the repository's lane). A pull request's check only reads the tenant
+ * and writes the check, so it waits for nothing but an earlier check of the same head: a newer
+ * head's check never waits behind an older one, which then finds itself superseded.
+ */
+function laneOf(event: ProviderEvent, tenant: string | null): string {
+  if (event.kind === "pull_request") return `check:${event.provider}:${event.repository}:${event.number}:${event.headSha}`;
+  return tenant ?? `repository:${event.provider}:${event.repository}`;
 }

@@ -1,6 +1,7 @@
 import type { Route } from "../router.js";
 import { connectionRoutes } from "./connections.js";
 import { gitRoutes } from "./git.js";
+import { jobRoutes } from "./jobs.js";
 import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
 import { meRoutes } from "./me.js";
@@ -23,6 +24,7 @@ export const apiRoutes: Route[] = [
   ...gitRoutes,
   ...syncRoutes,
   ...logRoutes,
+  ...jobRoutes,
   ...pullRoutes,
   ...tokenRoutes,
   ...meRoutes,

@@ -43,7 +43,6 @@ export class PgBossJobQueue implements JobQueue {
       max: Math.max(2, options.concurrency),
       // Expired jobs are found by the maintenance pass: run it often enough for the lease.
       maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(options.leaseSeconds / 2))),
-      monitorStateIntervalSeconds: undefined,
       schedule: false,
     });
     this.boss.on("error", (error) => options.onError?.(error));
