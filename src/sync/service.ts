@@ -135,8 +135,9 @@ export class SyncService {
    * A verified webhook event, before its sender gets the 202: the delivery and its job are
    * stored in one transaction. A redelivery of one whose work committed is dropped; of one that
    * failed or has not run yet, it is queued again (the work is idempotent per commit).
+   * `delayMs` makes the job a safety net for work the caller runs itself (see the local hook).
    */
-  async receive(event: ProviderEvent): Promise<{ duplicate: boolean; job: string | null }> {
+  async receive(event: ProviderEvent, options: { delayMs?: number } = {}): Promise<{ duplicate: boolean; job: string | null }> {
     const tenants = await this.tenantsFor(event.provider, event.repository);
     return this.deps.store.transaction(async (tx) => {
       await tx.recordDelivery(event.provider, event.deliveryId);
@@ -145,7 +146,10 @@ export class SyncService {
         return { duplicate: true, job: null };
       }
       const only = tenants.length === 1 ? tenants[0]!.tenant : null;
-      const job = await this.deps.jobs.enqueue({ kind: "webhook", tenant: only, lane: laneOf(event, only), payload: { event: { ...event } } }, tx);
+      const job = await this.deps.jobs.enqueue(
+        { kind: "webhook", tenant: only, lane: laneOf(event, only), payload: { event: { ...event } }, ...(options.delayMs ? { delayMs: options.delayMs } : {}) },
+        tx,
+      );
       return { duplicate: false, job };
     });
   }

@@ -16,6 +16,9 @@ const SECRET_VARIABLE: Record<Exclude<ProviderName, "github">, string> = {
   local: "LOCAL_WEBHOOK_SECRET",
 };
 
+/** Longer than the hook waits for an answer: the inline run has finished (or died) by then. */
+const SAFETY_NET_MS = 5 * 60_000;
+
 export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const).map((provider) => ({
   method: "POST",
   path: `/webhooks/${provider}`,
@@ -37,8 +40,12 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local"] as const
     }
     count("accepted");
     // The local post-receive hook waits for the result, to print it to the pusher.
+    // Stored first with a delayed job, as a safety net: if this process dies before the work
+    // commits, the job runs it after the restart (or on another instance); otherwise the job
+    // finds the delivery handled and does nothing.
     if (provider === "local" && req.headers["x-gitsync-wait"] === "1" && event.kind === "push") {
-      const results = await deps.sync.handleEvent(event);
+      const { duplicate } = await deps.sync.receive(event, { delayMs: SAFETY_NET_MS });
+      const results = duplicate ? [] : await deps.sync.handleEvent(event);
       const lines = results.flatMap((r) => resultLines(r.tenant, r.outcome as InboundOutcome));
       return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } };
     }
