@@ -26,6 +26,7 @@ import { githubApp } from "./github-app.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { openJobQueue } from "../store/jobs/index.js";
 import { DEFAULT_JOB_CONCURRENCY, DEFAULT_JOB_LEASE_SECONDS } from "./config.js";
+import { DEFAULT_RETRY_SCHEDULE } from "../sync/retry-policy.js";
 
 /** Who gitsync's own commits name as committer (authors are the people who made the changes). */
 export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
@@ -87,10 +88,11 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     lock?.release();
     throw error;
   });
-  const jobSettings = config.jobs ?? { concurrency: DEFAULT_JOB_CONCURRENCY, leaseSeconds: DEFAULT_JOB_LEASE_SECONDS };
+  const jobSettings = config.jobs ?? { concurrency: DEFAULT_JOB_CONCURRENCY, leaseSeconds: DEFAULT_JOB_LEASE_SECONDS, retries: DEFAULT_RETRY_SCHEDULE.retries, retryDelayMs: DEFAULT_RETRY_SCHEDULE.firstDelayMs };
   const jobs = openJobQueue(store, {
     databaseUrl: sqlite ? null : config.databaseUrl,
-    ...jobSettings,
+    concurrency: jobSettings.concurrency,
+    leaseSeconds: jobSettings.leaseSeconds,
     onError: (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, "job queue error"),
   });
 
@@ -141,6 +143,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     committer: COMMITTER,
     metrics,
     jobs,
+    retry: { retries: jobSettings.retries, firstDelayMs: jobSettings.retryDelayMs },
   });
 
   const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, metrics, started: { done: false } };

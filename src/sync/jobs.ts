@@ -31,7 +31,7 @@ export class SyncJobs implements JobHandler {
   async failed(job: Job, error: unknown): Promise<JobFailure> {
     const { log, metrics, store } = this.sync.deps;
     const message = redactMessage(error instanceof Error ? error.message : String(error));
-    const retryInMs = jobRetryDelay(job.attempts, error);
+    const retryInMs = jobRetryDelay(job.attempts, error, this.sync.deps.retry);
     metrics?.jobFailed(job.kind);
     const final = retryInMs === null ? " (failed job: retry it from the jobs list)" : "";
     log.error({ job: job.id, kind: job.kind, tenant: job.tenant, ...eventContext(job), attempts: job.attempts, retryInMs, err: message }, `${job.kind} job failed${final}`);

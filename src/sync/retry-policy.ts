@@ -40,12 +40,20 @@ export function retryAfter(error: unknown): number | null {
   return typeof value === "number" && value >= 0 ? value : null;
 }
 
+/** How many times a failed job is tried again, and the first wait (doubled each time). */
+export interface RetrySchedule {
+  retries: number;
+  firstDelayMs: number;
+}
+
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = { retries: MAX_OUTBOUND_RETRIES, firstDelayMs: FIRST_RETRY_DELAY_MS };
+
 /**
  * The wait before a failed job runs again (`attempts` tries made so far), or null when it
- * becomes a failed job: the doubling schedule above, never sooner than a provider's Retry-After.
+ * becomes a failed job: a doubling schedule, never sooner than a provider's Retry-After.
  */
-export function jobRetryDelay(attempts: number, error: unknown): number | null {
-  const delay = nextRetryDelay(attempts, error);
-  if (delay === null) return null;
+export function jobRetryDelay(attempts: number, error: unknown, schedule: RetrySchedule = DEFAULT_RETRY_SCHEDULE): number | null {
+  if (isPermanentFailure(error) || attempts > schedule.retries) return null;
+  const delay = Math.min(MAX_RETRY_DELAY_MS, schedule.firstDelayMs * 2 ** (attempts - 1));
   return Math.min(MAX_RETRY_DELAY_MS, Math.max(delay, retryAfter(error) ?? 0));
 }
