@@ -7,6 +7,7 @@
 import { body, errors, etag, ifMatch, ifNoneMatch, json, kind, name, nullable, ok, param, ref, secured, tenant } from "./openapi-helpers.js";
 import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-integrity.js";
 import { syncPaths, syncSchemas } from "./openapi-sync.js";
+import { jobPaths, jobSchemas } from "./openapi-jobs.js";
 
 const diagnostic = {
   type: "object",
@@ -387,6 +388,7 @@ export const openapi = {
       },
       ...syncSchemas,
       ...integritySchemas,
+      ...jobSchemas,
     },
   },
   paths: {
@@ -617,6 +619,7 @@ export const openapi = {
     },
     ...syncPaths,
     ...integrityPaths,
+    ...jobPaths,
   },
 } as const;
 

@@ -289,6 +289,9 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     ]);
     await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     crashing.arm();
+    // The first server is the only one working the jobs until it dies.
+    await w.service.stop();
+    await first.work();
     await first.changed("acme");
     await first.idle();
     await first.stop();
