@@ -53,3 +53,21 @@ for (const backend of [sqliteBackend(), postgresBackend(process.env.GITSYNC_TEST
     }, 400_000);
   });
 }
+
+describe("one server per SQLite data folder", () => {
+  it("refuses a second server with a clear error, and a killed server's lock never blocks a restart", async () => {
+    const { dataDir } = await sqliteBackend().setup();
+    const env = { GITSYNC_DEMO: "false" };
+    const first = await serveBuilt({ dataDir, env });
+    const refused = await serveBuilt({ dataDir, env }).then(
+      (s) => s.stop().then(() => "started"),
+      (error: unknown) => String(error),
+    );
+    expect(refused).toContain(`another gitsync server (pid ${first.process.pid}) is using the data folder`);
+    expect(refused).toContain("DATABASE_URL");
+    await first.kill();
+    const restarted = await serveBuilt({ dataDir, env });
+    expect((await callBuilt(restarted, "GET", "/readyz", { token: null })).body).toMatchObject({ status: "ok", database: "up", queue: "up" });
+    await restarted.stop();
+  }, 300_000);
+});
