@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Io } from "../../src/cli/api-client.js";
 import { run as runImport } from "../../src/cli/import.js";
+import { run as runJobs } from "../../src/cli/jobs.js";
 import { run as runResync } from "../../src/cli/resync.js";
 import { run as runSnapshot } from "../../src/cli/snapshot.js";
 import { run as runStatus } from "../../src/cli/status.js";
@@ -486,6 +487,45 @@ describe("gitsync remote commands", () => {
       expect(parsed).toMatchObject({ tenant: "acme", waiting: 2, lastAppliedSha: SHA, pendingError: null });
       expect(parsed.projects).toHaveLength(2);
       expect(parsed.log.map((e: { id: number }) => e.id)).toEqual([9, 8, 6]);
+    });
+  });
+
+  describe("jobs", () => {
+    const failed = {
+      id: "7",
+      kind: "webhook",
+      tenant: "acme",
+      lane: "acme",
+      state: "failed",
+      payload: {},
+      attempts: 9,
+      error: "GitLab GET /projects failed with 503",
+      createdAt: "2026-11-23T12:00:00.000Z",
+      runAt: "2026-11-23T12:00:00.000Z",
+      finishedAt: "2026-11-23T12:10:00.000Z",
+    };
+
+    it("lists the tenant's failed jobs with their errors", async () => {
+      api.on("GET", "/api/v1/tenants/acme/jobs?state=failed", { status: 200, body: { items: [failed] } });
+      const c = io(env);
+      expect(await runJobs(["--state", "failed"], c)).toBe(0);
+      expect(c.out()).toBe("7 webhook failed, 9 tries, created 2026-11-23T12:00:00.000Z: GitLab GET /projects failed with 503\n");
+    });
+
+    it("retries a job by id, and says why the server refused one", async () => {
+      api.on("POST", "/api/v1/tenants/acme/jobs/7/retry", { status: 202, body: { ...failed, state: "queued", attempts: 0 } });
+      api.on("POST", "/api/v1/tenants/acme/jobs/8/retry", {
+        status: 409,
+        body: { error: { code: "conflict", message: "job 8 is done: only a failed job can be retried" } },
+      });
+      const ok = io(env);
+      expect(await runJobs(["retry", "7"], ok)).toBe(0);
+      expect(ok.out()).toBe("job 7 (webhook) queued again\n");
+      const refused = io(env);
+      expect(await runJobs(["retry", "8"], refused)).toBe(1);
+      expect(refused.err()).toContain("only a failed job can be retried");
+      const usage = io(env);
+      expect(await runJobs(["retry"], usage)).toBe(2);
     });
   });
 });
