@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresBackend } from "../store/backends.js";
 import { callBuilt, serveBuilt, type BuiltServer } from "./built-server.js";
+import { ADA } from "./git.js";
 import { cloneTenant, createTenant, eventually, HOOK_SECRET, inboundEntry, modelYaml, postLocalWebhook, pushQuietly } from "./jobs-world.js";
 
 /**
@@ -47,13 +49,19 @@ describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL"
   function commitChain(slug: string): { before: string; after: string }[] {
     const clone = cloneTenant(dataDir, slug);
     const bare = join(dataDir, "repos", `${slug}.git`);
-    const git = (args: string[]) => execFileSync("git", args, { cwd: clone, encoding: "utf8" }).trim();
-    pushQuietly(clone, { "models/base.yaml": modelYaml("base") }, "base", bare);
+    const git = (args: string[]) => execFileSync("git", args, { cwd: clone, encoding: "utf8", env: { ...process.env, ...ADA } }).trim();
+    const start = git(["rev-parse", "HEAD"]);
     const steps: { before: string; after: string }[] = [];
     for (let i = 0; i < PUSHES; i += 1) {
       const before = git(["rev-parse", "HEAD"]);
-      steps.push({ before, after: pushQuietly(clone, { "models/counter.yaml": modelYaml("counter", `k${i}`) }, `step ${i}`, bare).after });
+      mkdirSync(join(clone, "models"), { recursive: true });
+      writeFileSync(join(clone, "models", "counter.yaml"), modelYaml("counter", `k${i}`));
+      git(["add", "-A"]);
+      git(["commit", "-q", "-m", `step ${i}`]);
+      steps.push({ before, after: git(["rev-parse", "HEAD"]) });
     }
+    pushQuietly(clone, {}, "", bare, { commit: false });
+    expect(steps[0]!.before).toBe(start);
     return steps;
   }
 

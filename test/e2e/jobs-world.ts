@@ -40,14 +40,22 @@ export function cloneTenant(dataDir: string, slug: string): string {
  * Commits `files` and pushes them with the bare repository's post-receive hook set aside, so
  * the test itself says when the server hears of it (as the hook would, without waiting).
  */
-export function pushQuietly(clone: string, files: Record<string, string>, message: string, bare: string): { before: string; after: string } {
+export function pushQuietly(
+  clone: string,
+  files: Record<string, string>,
+  message: string,
+  bare: string,
+  options: { commit?: boolean } = {},
+): { before: string; after: string } {
   const before = git(clone, ["rev-parse", "HEAD"]);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(clone, path, ".."), { recursive: true });
-    writeFileSync(join(clone, path), content);
+  if (options.commit !== false) {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(clone, path, ".."), { recursive: true });
+      writeFileSync(join(clone, path), content);
+    }
+    git(clone, ["add", "-A"]);
+    git(clone, ["commit", "-q", "-m", message]);
   }
-  git(clone, ["add", "-A"]);
-  git(clone, ["commit", "-q", "-m", message]);
   const hook = join(bare, "hooks", "post-receive");
   renameSync(hook, `${hook}.off`);
   try {
