@@ -15,7 +15,8 @@ import { cloneTenant, createTenant, eventually, HOOK_SECRET, inboundEntry, model
 
 const backend = postgresBackend(process.env.GITSYNC_TEST_DATABASE_URL);
 const TENANTS = ["t-a", "t-b", "t-c", "t-d", "t-e"];
-const PUSHES = 100;
+// 500 deliveries in all; a quicker local run may set fewer.
+const PUSHES = Number(process.env.GITSYNC_E2E_PUSHES ?? 100);
 const LEASE_SECONDS = 4;
 
 if (backend.skipReason) console.log(`several instances skipped: ${backend.skipReason}`);
