@@ -88,7 +88,7 @@ describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL"
       // Every commit once, oldest first: an out-of-order run would have skipped the older ones.
       expect(applied.slice(-PUSHES)).toEqual(chain.map((s) => s.after));
       const model = await callBuilt(servers[0]!, "GET", `/api/v1/tenants/${slug}/resources/models/counter`);
-      expect(model.body.primaryKey).toBe(`k${PUSHES - 1}`);
+      expect(model.body.body.primaryKey).toBe(`k${PUSHES - 1}`);
     }
     const depth = (await callBuilt(servers[0]!, "GET", "/metrics")).text;
     expect(depth).toContain('gitsync_job_queue_depth{kind="webhook"} 0');
