@@ -11,6 +11,7 @@ import { resourcePath, serializeResource } from "../src/catalog/serialize.js";
 import type { Actor, GitProvider, JsonObject, Store } from "../src/core/index.js";
 import { LocalProvider } from "../src/providers/local/index.js";
 import { openStore } from "../src/store/index.js";
+import { openJobQueue } from "../src/store/jobs/index.js";
 import { snapshotBranchName } from "../src/sync/commit-message.js";
 import { SyncService } from "../src/sync/service.js";
 
@@ -201,7 +202,9 @@ async function engine(provider: (store: Store, dir: string) => GitProvider, git:
   const store = await openStore({ dataDir: join(dir, "data"), secretKey: randomBytes(32) });
   const catalog = await Catalog.load();
   const p = provider(store, dir);
-  const service = new SyncService({ store, catalog, providers: async () => p, log: silent, now: () => NOW, committer: COMMITTER });
+  const jobs = openJobQueue(store, { databaseUrl: null, concurrency: 4, leaseSeconds: 60 });
+  const service = new SyncService({ store, catalog, providers: async () => p, log: silent, now: () => NOW, committer: COMMITTER, jobs });
+  await service.work();
   await store.createTenant({ slug: "bench", name: "Bench" });
   const current = await store.getGitConnection("bench");
   await store.putGitConnection("bench", { ...current, ...git });
@@ -242,6 +245,7 @@ async function inbound(kind: "local" | "github", options: Options): Promise<Figu
       const a = await commit(first, "");
       return await applyTwice(e, a, () => commit(second, a), () => 0);
     } finally {
+      await e.service.stop();
       await e.store.close();
       await rm(e.dir, { recursive: true, force: true });
     }
@@ -263,6 +267,7 @@ async function inbound(kind: "local" | "github", options: Options): Promise<Figu
     return figures;
   } finally {
     gh.done();
+    await e.service.stop();
     await e.store.close();
     await rm(e.dir, { recursive: true, force: true });
   }
@@ -342,7 +347,7 @@ async function snapshot(kind: "local" | "github", options: Options): Promise<Fig
     gh?.takeCount();
     const start = performance.now();
     const queued = await e.service.snapshots.start("bench", ACTOR);
-    await e.service.snapshots.idle();
+    await e.service.idle();
     const snapshotMs = ms(start);
     const entry = await e.store.getSyncLog("bench", queued.id);
     if (entry?.status !== "done") throw new Error(`snapshot: ${JSON.stringify(entry).slice(0, 500)}`);
@@ -358,6 +363,7 @@ async function snapshot(kind: "local" | "github", options: Options): Promise<Fig
     };
   } finally {
     gh?.done();
+    await e.service.stop();
     await e.store.close();
     await rm(e.dir, { recursive: true, force: true });
   }

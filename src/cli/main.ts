@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   resync: () => import("./resync.js"),
   restore: () => import("./restore.js"),
   status: () => import("./status.js"),
+  jobs: () => import("./jobs.js"),
 };
 
 const usage = `usage: gitsync <command> [options]
@@ -27,6 +28,7 @@ commands that call a running server (--url, --token, --tenant, --json; see <comm
   resync --direction D  full resync: to-git (branch from tenant) or from-git (tenant from branch)
   restore [T] --ref SHA  restore the tenant, or --resource kind/name ..., as at a commit (--dry-run)
   status                git connection, waiting changes, pending per project, recent sync log
+  jobs [list|retry ID]  background jobs (--state failed, ...); retry a failed one
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -5,3 +5,4 @@ export * from "./store.js";
 export * from "./local-review.js";
 export * from "./refs.js";
 export * from "./metrics.js";
+export * from "./jobs.js";

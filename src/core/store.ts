@@ -197,6 +197,10 @@ export interface Store extends LocalReviewStore {
 
   /** True the first time a delivery id is seen; false for a redelivery. */
   recordDelivery(provider: string, deliveryId: string): Promise<boolean>;
+  /** True once the delivery's work has committed (a redelivery then does nothing). */
+  deliveryHandled(provider: string, deliveryId: string): Promise<boolean>;
+  /** Records that the delivery's work committed. */
+  markDeliveryHandled(provider: string, deliveryId: string): Promise<void>;
 
   createUser(input: { name: string; email: string; role: Role }): Promise<User>;
   listUsers(): Promise<User[]>;

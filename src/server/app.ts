@@ -24,6 +24,10 @@ import { SyncService } from "../sync/service.js";
 import { localHookUrl, localWebhookSecret } from "./local-hook.js";
 import { githubApp } from "./github-app.js";
 import { ReconcileTimer } from "./reconcile-timer.js";
+import { acquireInstanceLock } from "./instance-lock.js";
+import { openJobQueue } from "../store/jobs/index.js";
+import { DEFAULT_JOB_CONCURRENCY, DEFAULT_JOB_LEASE_SECONDS } from "./config.js";
+import { DEFAULT_RETRY_SCHEDULE } from "../sync/retry-policy.js";
 
 /** Who gitsync's own commits name as committer (authors are the people who made the changes). */
 export const COMMITTER = { name: "gitsync", email: "gitsync@users.noreply.gitsync.dev" };
@@ -70,7 +74,9 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     warn: (message) => log.warn(message),
   });
   const catalog = await Catalog.load(config.schemasDir !== null ? { extraDir: config.schemasDir } : {});
-  if (!isPostgresUrl(config.databaseUrl)) createDatabaseFile(config.dataDir);
+  const sqlite = !isPostgresUrl(config.databaseUrl);
+  if (sqlite) createDatabaseFile(config.dataDir);
+  const lock = sqlite ? acquireInstanceLock(config.dataDir) : null;
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -79,6 +85,16 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     secretFields: new Map(catalog.kinds().map((kind) => [kind.id, kind.secrets])),
     logger: log,
     references: referenceExtractor(catalog),
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
+  const jobSettings = config.jobs ?? { concurrency: DEFAULT_JOB_CONCURRENCY, leaseSeconds: DEFAULT_JOB_LEASE_SECONDS, retries: DEFAULT_RETRY_SCHEDULE.retries, retryDelayMs: DEFAULT_RETRY_SCHEDULE.firstDelayMs };
+  const jobs = openJobQueue(store, {
+    databaseUrl: sqlite ? null : config.databaseUrl,
+    concurrency: jobSettings.concurrency,
+    leaseSeconds: jobSettings.leaseSeconds,
+    onError: (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, "job queue error"),
   });
 
   // A generated token is printed with the banner once the URL is known, never logged: the log
@@ -90,13 +106,14 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     generatedToken = first.generatedToken;
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
 
   // The registry and the engine need each other (local merges are pushes the engine applies).
   let sync: SyncService | null = null;
   const localSecret = localWebhookSecret(config.dataDir, config.local.webhookSecret);
-  const metrics = new ServerMetrics(() => sync?.queueDepth() ?? {});
+  const metrics = new ServerMetrics(async () => (sync ? sync.queueDepth() : {}));
   const registry = new ProviderRegistry({
     dataDir: config.dataDir,
     reviews: store,
@@ -127,6 +144,8 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
     now: () => new Date(),
     committer: COMMITTER,
     metrics,
+    jobs,
+    retry: { retries: jobSettings.retries, firstDelayMs: jobSettings.retryDelayMs },
   });
 
   const deps: ApiDeps = { config, store, catalog, schemas: new ApiSchemas(), log, sync, registry, metrics, started: { done: false } };
@@ -177,6 +196,7 @@ export async function buildApp(config: ServerConfig, options: AppOptions = {}): 
       await reconcile.stop();
       await deps.sync.stop();
       await store.close();
+      lock?.release();
       log.info("server stopped");
     })();
     return closed;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
+import { DEFAULT_RETRY_SCHEDULE } from "../sync/retry-policy.js";
 
 /**
  * Every setting of `gitsync serve`, read once from the environment and passed down: nothing
@@ -37,7 +38,18 @@ export interface ServerConfig {
   demo: boolean;
   /** GITSYNC_RECONCILE_INTERVAL: seconds between reconciles (and one at start); 0 turns them off. */
   reconcileIntervalSeconds: number;
+  /**
+   * Background jobs: how many lanes (tenants) this instance works at once
+   * (GITSYNC_JOB_CONCURRENCY), and how long a running job may go unfinished before another
+   * instance takes it over, PostgreSQL only (GITSYNC_JOB_LEASE_SECONDS); how often a failed job
+   * is tried again (GITSYNC_JOB_RETRIES) and the first wait, doubled each time
+   * (GITSYNC_JOB_RETRY_DELAY_MS).
+   */
+  jobs?: { concurrency: number; leaseSeconds: number; retries: number; retryDelayMs: number };
 }
+
+export const DEFAULT_JOB_CONCURRENCY = 4;
+export const DEFAULT_JOB_LEASE_SECONDS = 15 * 60;
 
 /** Probot's own settings, under Probot's names, handed to Probot as they are. */
 export interface GithubConfig {
@@ -147,6 +159,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd(), terminal: bool
     local: { webhookSecret: text(env, "LOCAL_WEBHOOK_SECRET"), pushCheck: flag(env, "GITSYNC_LOCAL_PUSH_CHECK", true) },
     demo: flag(env, "GITSYNC_DEMO", true),
     reconcileIntervalSeconds: integer(env, "GITSYNC_RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, 0, 7 * 24 * 3600),
+    jobs: {
+      concurrency: integer(env, "GITSYNC_JOB_CONCURRENCY", DEFAULT_JOB_CONCURRENCY, 1, 256),
+      leaseSeconds: integer(env, "GITSYNC_JOB_LEASE_SECONDS", DEFAULT_JOB_LEASE_SECONDS, 2, 24 * 60 * 60),
+      retries: integer(env, "GITSYNC_JOB_RETRIES", DEFAULT_RETRY_SCHEDULE.retries, 0, 100),
+      retryDelayMs: integer(env, "GITSYNC_JOB_RETRY_DELAY_MS", DEFAULT_RETRY_SCHEDULE.firstDelayMs, 10, 60 * 60_000),
+    },
   };
 }
 

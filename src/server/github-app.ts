@@ -9,9 +9,9 @@ import { CHECK_NAME } from "../sync/verdict.js";
  * The GitHub App's event handlers. Probot has verified the signature before a handler runs,
  * so the payload only needs normalising into the engine's provider-neutral events.
  *
- * A handler returns at once and the work continues in the background (tracked by the
- * SyncService, so shutdown and tests can wait for it): GitHub gives a delivery 10 seconds,
- * and reading a large tree or publishing hundreds of annotations can take longer.
+ * A handler stores the event as a durable job and returns: GitHub gives a delivery 10 seconds,
+ * and reading a large tree or publishing hundreds of annotations can take longer. A failure to
+ * store it answers GitHub with an error, so its "Redeliver" can send it again.
  */
 
 export interface GithubAppOptions {
@@ -37,16 +37,14 @@ export function githubApp(options: GithubAppOptions): ApplicationFunction {
       const { repositories_added: added, repositories_removed: removed } = context.payload;
       installations.forget({ installation: context.payload.installation.id, repositories: [...added, ...removed].flatMap((r) => (r.full_name === undefined ? [] : [r.full_name])) });
     });
-    const handle = (context: HandledContext): void => {
-      options.sync.track(deliver(options.sync, context));
-    };
+    const handle = (context: HandledContext): Promise<void> => deliver(options.sync, context);
     app.on("push", handle);
     app.on([...PULL_REQUEST_ACTIONS], handle);
     app.on("check_run.rerequested", (context) => {
       // Only "Re-run" on gitsync's own check (one per tenant when several share a repository).
       const name = context.payload.check_run.name;
       if (name !== CHECK_NAME && !name.startsWith(`${CHECK_NAME}/`)) return;
-      handle(context);
+      return handle(context);
     });
     // "Re-run all checks": GitHub sends an app the re-requests of its own suites only.
     app.on("check_suite.rerequested", handle);
@@ -73,19 +71,9 @@ async function deliver(sync: SyncService, context: HandledContext): Promise<void
     sync.deps.metrics?.webhook("github", "ignored");
     return;
   }
-  try {
-    const results = await sync.handleEvent(event);
-    sync.deps.metrics?.webhook("github", "accepted");
-    if (results.length === 0) context.log.info(where, "no tenant tracks this event");
-    for (const { tenant, outcome } of results) {
-      const status = "status" in outcome ? outcome.status : outcome.conclusion;
-      context.log.info({ ...where, tenant, status }, "GitHub event handled");
-    }
-  } catch (error) {
-    context.log.error({ ...where, err: reason(error) }, "GitHub event failed");
-    sync.deps.metrics?.webhook("github", "failed");
-    sync.deps.metrics?.jobFailed("webhook");
-  }
+  const { duplicate, job } = await sync.receive(event);
+  sync.deps.metrics?.webhook("github", "accepted");
+  context.log.info({ ...where, job, duplicate }, duplicate ? "GitHub redelivery of handled work ignored" : "GitHub event queued");
 }
 
 /**

@@ -19,7 +19,7 @@ export class ServerMetrics implements Metrics {
   readonly #http: Histogram;
 
   /** `queueDepth` is read at each scrape: pending background work, by kind. */
-  constructor(queueDepth: () => Record<string, number>) {
+  constructor(queueDepth: () => Promise<Record<string, number>>) {
     const registers = [this.registry];
     this.#outbound = new Histogram({
       name: "gitsync_outbound_latency_seconds",
@@ -60,12 +60,14 @@ export class ServerMetrics implements Metrics {
     });
     new Gauge({
       name: "gitsync_job_queue_depth",
-      help: "Background work waiting or running, by kind",
+      help: "Jobs queued or running, by kind",
       labelNames: ["kind"],
       registers,
-      collect() {
+      async collect() {
+        // A scrape while the database is away shows no depth rather than failing the scrape.
+        const depths = await queueDepth().catch(() => ({}));
         this.reset();
-        for (const [kind, depth] of Object.entries(queueDepth())) this.set({ kind }, depth);
+        for (const [kind, depth] of Object.entries(depths)) this.set({ kind }, depth);
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: "gitsync_process_" });

@@ -9,6 +9,7 @@ import { integrityPaths, integritySchemas, syncLogFindings } from "./openapi-int
 import { syncPaths, syncSchemas } from "./openapi-git-routes.js";
 import { driftPaths, driftSchemas } from "./openapi-drift.js";
 import { reviewPaths, reviewSchemas } from "./openapi-review.js";
+import { jobPaths, jobSchemas } from "./openapi-jobs.js";
 
 const diagnostic = {
   type: "object",
@@ -413,6 +414,7 @@ export const openapi = {
       ...integritySchemas,
       ...driftSchemas,
       ...reviewSchemas,
+      ...jobSchemas,
     },
   },
   paths: {
@@ -645,6 +647,7 @@ export const openapi = {
     ...integrityPaths,
     ...driftPaths,
     ...reviewPaths,
+    ...jobPaths,
   },
 } as const;
 

@@ -188,6 +188,17 @@ export class KyselyStore implements Store {
   recordDelivery(provider: string, deliveryId: string): Promise<boolean> {
     return deliveries.recordDelivery(this.cx, provider, deliveryId);
   }
+  deliveryHandled(provider: string, deliveryId: string): Promise<boolean> {
+    return deliveries.deliveryHandled(this.cx, provider, deliveryId);
+  }
+  markDeliveryHandled(provider: string, deliveryId: string): Promise<void> {
+    return deliveries.markDeliveryHandled(this.cx, provider, deliveryId);
+  }
+
+  /** The Kysely handle this store is bound to (the database or its open transaction), for the job queues beside it. */
+  handle(): Kysely<Database> {
+    return this.cx.db;
+  }
 
   createUser(input: { name: string; email: string; role: Role }): Promise<User> {
     return users.createUser(this.cx, input);

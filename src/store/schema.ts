@@ -117,6 +117,24 @@ export interface WebhookDeliveriesTable {
   provider: string;
   delivery_id: string;
   received_at: string;
+  /** When the delivery's work committed; null while it is queued, running or failed. */
+  handled_at: string | null;
+}
+
+/** SQLite's durable jobs (PostgreSQL keeps them in pg-boss's schema). */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  tenant: string | null;
+  lane: string;
+  state: string;
+  payload: string;
+  coalesce_key: string | null;
+  attempts: number;
+  error: string | null;
+  run_at: string;
+  created_at: string;
+  finished_at: string | null;
 }
 
 export interface UsersTable {
@@ -220,6 +238,7 @@ export interface Database {
   local_comments: LocalCommentsTable;
   checked_plans: CheckedPlansTable;
   tenant_drift: TenantDriftTable;
+  jobs: JobsTable;
 }
 
 export type DialectName = "sqlite" | "postgres";

@@ -1,5 +1,6 @@
-import type { GitConnection, GitProvider, Metrics, Store } from "../core/index.js";
+import type { GitConnection, GitProvider, JobQueue, Metrics, Store } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
+import type { RetrySchedule } from "./retry-policy.js";
 
 /** A logger with pino's call shape (Probot's logger fits), so the engine needs no pino import. */
 export interface SyncLogger {
@@ -21,6 +22,10 @@ export interface SyncDeps {
   committer: { name: string; email: string };
   /** Where latencies and failures are counted (none by default). */
   metrics?: Metrics;
+  /** Where background work is stored until it is done. */
+  jobs: JobQueue;
+  /** How failed jobs are tried again (the retry policy's default when absent). */
+  retry?: RetrySchedule;
 }
 
 /**

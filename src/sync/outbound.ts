@@ -1,9 +1,7 @@
 import { BranchMovedError, sameContent, textOf, type Actor, type FileChange, type GitConnection, type GitProvider, type OutboxEntry, type RepoRef } from "../core/index.js";
 import { resourcePath, writeResource } from "../catalog/serialize.js";
 import type { SyncDeps } from "./deps.js";
-import type { TenantLocks } from "./deps.js";
 import type { InboundSync } from "./inbound.js";
-import { nextRetryDelay } from "./retry-policy.js";
 import { buildCommitMessage, changeBody, changeSubject, distinctActors, type CommittedChange } from "./commit-message.js";
 
 /**
@@ -11,6 +9,7 @@ import { buildCommitMessage, changeBody, changeSubject, distinctActors, type Com
  * the debounce window the worker turns a tenant's rows into ONE commit holding only real
  * differences. Rows are settled only after the commit exists, and a retried flush finds no
  * difference for what was already committed, so a crash in between commits nothing twice.
+ * The window and the retries after a failure are the outbound job's (see jobs.ts).
  */
 
 export type OutboundOutcome =
@@ -20,64 +19,10 @@ export type OutboundOutcome =
 const MAX_ATTEMPTS = 3;
 
 export class OutboundSync {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly failures = new Map<string, number>();
-  /** Back-off timers after a failure; `idle()` does not wait for these. */
-  private readonly retries = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<unknown>>();
-  private stopped = false;
-
   constructor(
     private readonly deps: SyncDeps,
     private readonly inbound: InboundSync,
-    private readonly locks: TenantLocks,
   ) {}
-
-  /**
-   * A write happened: commit once the window has passed. The window starts at the first
-   * unsynced write, so a stream of edits still commits every `debounceMs`.
-   */
-  schedule(tenant: string, debounceMs: number): void {
-    if (this.stopped || this.timers.has(tenant)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(tenant);
-      const run = this.locks
-        .run(tenant, () => this.flush(tenant))
-        .then(
-          () => this.failures.delete(tenant),
-          (error: unknown) => this.retryLater(tenant, error),
-        );
-      this.running.add(run);
-      void run.finally(() => this.running.delete(run));
-    }, debounceMs);
-    timer.unref?.();
-    this.timers.set(tenant, timer);
-  }
-
-  /** After a restart: every tenant with unsettled rows gets a flush. */
-  async recover(): Promise<void> {
-    for (const tenant of await this.deps.store.outboxTenants()) this.schedule(tenant, 0);
-  }
-
-  /** Tenants with a commit scheduled, running or waiting to be retried. */
-  pending(): number {
-    return this.timers.size + this.running.size + this.retries.size;
-  }
-
-  /** Waits for scheduled and running flushes (tests, graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.timers.size > 0 || this.running.size > 0) {
-      await Promise.allSettled([...this.running]);
-      if (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    for (const timer of [...this.timers.values(), ...this.retries.values()]) clearTimeout(timer);
-    this.timers.clear();
-    this.retries.clear();
-  }
 
   /** Commits the tenant's unsettled rows now. Call it under the tenant's lock. */
   async flush(tenant: string): Promise<OutboundOutcome> {
@@ -213,30 +158,5 @@ export class OutboundSync {
       if (changed) resources.push({ action: present.length > 0 ? "update" : "create", kind: t.kind, name: t.name });
     }
     return { changes, resources };
-  }
-
-  /**
-   * A failed flush leaves a failed sync-log entry with the provider's message, then is retried
-   * (see retry-policy.ts) or, when retrying cannot help, left until the next write or resync.
-   */
-  private retryLater(tenant: string, error: unknown): void {
-    const failures = (this.failures.get(tenant) ?? 0) + 1;
-    const delay = nextRetryDelay(failures, error);
-    const message = error instanceof Error ? error.message : String(error);
-    this.deps.metrics?.jobFailed("outbound");
-    if (delay === null) this.failures.delete(tenant);
-    else this.failures.set(tenant, failures);
-    const stopped = delay === null ? " (not retried: the next change or a resync tries again)" : "";
-    this.deps.log.error({ tenant, failures, retryInMs: delay, err: message }, `outbound commit failed${stopped}`);
-    void this.deps.store
-      .appendSyncLog(tenant, { direction: "OUTBOUND", status: "failed", error: `${message}${stopped}` })
-      .catch(() => undefined);
-    if (this.stopped || delay === null) return;
-    const timer = setTimeout(() => {
-      this.retries.delete(tenant);
-      this.schedule(tenant, 0);
-    }, delay);
-    timer.unref?.();
-    this.retries.set(tenant, timer);
   }
 }

@@ -32,3 +32,28 @@ export function nextRetryDelay(failures: number, error: unknown): number | null 
   if (isPermanentFailure(error) || failures > MAX_OUTBOUND_RETRIES) return null;
   return Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1));
 }
+
+/** A provider's Retry-After, when its error carries one (milliseconds). */
+export function retryAfter(error: unknown): number | null {
+  if (!(error instanceof GitsyncError)) return null;
+  const value = (error.details as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof value === "number" && value >= 0 ? value : null;
+}
+
+/** How many times a failed job is tried again, and the first wait (doubled each time). */
+export interface RetrySchedule {
+  retries: number;
+  firstDelayMs: number;
+}
+
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = { retries: MAX_OUTBOUND_RETRIES, firstDelayMs: FIRST_RETRY_DELAY_MS };
+
+/**
+ * The wait before a failed job runs again (`attempts` tries made so far), or null when it
+ * becomes a failed job: a doubling schedule, never sooner than a provider's Retry-After.
+ */
+export function jobRetryDelay(attempts: number, error: unknown, schedule: RetrySchedule = DEFAULT_RETRY_SCHEDULE): number | null {
+  if (isPermanentFailure(error) || attempts > schedule.retries) return null;
+  const delay = Math.min(MAX_RETRY_DELAY_MS, schedule.firstDelayMs * 2 ** (attempts - 1));
+  return Math.min(MAX_RETRY_DELAY_MS, Math.max(delay, retryAfter(error) ?? 0));
+}

@@ -1,4 +1,5 @@
-import type { GitConnection, GitProvider, ProviderEvent, ProviderName, PullRequestEvent, PushEvent, TenantDrift } from "../core/index.js";
+import { randomUUID } from "node:crypto";
+import { JOB_KINDS, type GitConnection, type GitProvider, type ProviderEvent, type ProviderName, type PullRequestEvent, type PushEvent, type TenantDrift } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { TenantIntegrity } from "./integrity/index.js";
@@ -13,10 +14,12 @@ import { Reconciler, type ReconcileOutcome } from "./reconcile.js";
 import { driftNow } from "./drift.js";
 import { GitPoller } from "./git-poller.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
+import { SyncJobs } from "./jobs.js";
 
 /**
  * The sync engine as one object per server: every sync flow, serialised per tenant.
- * Webhook receivers hand it provider-neutral events; the API calls its flows.
+ * Webhook receivers hand it provider-neutral events, which become durable jobs (see jobs.ts);
+ * the API calls its flows.
  */
 export class SyncService {
   readonly locks = new TenantLocks();
@@ -30,7 +33,6 @@ export class SyncService {
   readonly reconciler: Reconciler;
   /** Inbound for plain git servers: polls and webhook-triggered fetches. */
   readonly poller: GitPoller;
-  private readonly background = new Set<Promise<unknown>>();
   /** How many tenants of one shared repository's push apply at the same time. */
   pushConcurrency = 8;
 
@@ -38,8 +40,8 @@ export class SyncService {
     this.checks = new PullRequestCheck(deps);
     const opened = (tenant: string, pr: { number: number; headSha: string; base: string }) => this.checkOpened(tenant, pr);
     this.inbound = new InboundSync(deps, opened);
-    this.outbound = new OutboundSync(deps, this.inbound, this.locks);
-    this.snapshots = new SnapshotSync(deps, this.locks, opened);
+    this.outbound = new OutboundSync(deps, this.inbound);
+    this.snapshots = new SnapshotSync(deps, this.locks, deps.jobs, opened);
     this.imports = new ImportSync(deps);
     this.resync = new Resync(deps);
     this.integrity = new TenantIntegrity(deps);
@@ -66,8 +68,9 @@ export class SyncService {
   /**
    * Checks every tenant once (an earlier version may have left one invalid); gives every tenant
    * on the embedded local provider its branch (a tenant made by a previous run that stopped
-   * before its first commit, the demo tenant of a first start); then picks up outbox rows left
-   * by a previous run. Hosted repositories get their branch on the first write.
+   * before its first commit, the demo tenant of a first start); queues a flush for outbox rows
+   * a previous version left without one; then starts taking jobs. Hosted repositories get their
+   * branch on the first write.
    */
   async start(): Promise<void> {
     try {
@@ -79,8 +82,14 @@ export class SyncService {
       const git = await this.deps.store.getGitConnection(slug);
       if (git.provider === "local") await this.initialise(slug).catch(() => undefined);
     }
-    await this.outbound.recover();
+    for (const tenant of await this.deps.store.outboxTenants()) await this.enqueueFlush(tenant, 0);
+    await this.work();
     await this.poller.start();
+  }
+
+  /** Starts taking jobs (start() does it too, after its start-up work). */
+  async work(): Promise<void> {
+    await this.deps.jobs.start(new SyncJobs(this));
   }
 
   /**
@@ -98,39 +107,36 @@ export class SyncService {
     }
   }
 
+  /** Stops taking jobs; running ones finish first. Queued ones stay for the next start. */
   async stop(): Promise<void> {
     await this.poller.stop();
-    this.outbound.stop();
-    await this.idle();
+    await this.deps.jobs.stop();
   }
 
-  /** Runs webhook work in the background; failures are logged, never lost silently. */
-  track(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) => {
-      this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "webhook processing failed");
-      this.deps.metrics?.jobFailed("webhook");
-    });
-    this.background.add(tracked);
-    void tracked.finally(() => this.background.delete(tracked));
+  /** Jobs queued or running, by kind (every kind listed, idle ones as 0). */
+  async queueDepth(): Promise<Record<string, number>> {
+    const depth = await this.deps.jobs.depth();
+    return Object.fromEntries(JOB_KINDS.map((kind) => [kind, depth[kind] ?? 0]));
   }
 
-  /** Background work waiting or running, by kind, for the queue-depth metric. */
-  queueDepth(): Record<string, number> {
-    return { webhook: this.background.size, outbound: this.outbound.pending(), snapshot: this.snapshots.pendingRuns() };
-  }
-
-  /** Waits for background webhook work, scheduled commits and snapshots. */
+  /** Waits until no job runs and none not yet tried waits (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
-    await Promise.allSettled([this.outbound.idle(), this.snapshots.idle()]);
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    await this.deps.jobs.idle();
   }
 
   /** An app change was recorded in the outbox: commit it after the tenant's debounce. */
   async changed(tenant: string): Promise<void> {
-    this.track(this.integrity.changed(tenant));
+    await this.integrity.changed(tenant);
     const git = await this.deps.store.getGitConnection(tenant);
-    if (git.outbound === "direct") this.outbound.schedule(tenant, git.debounceMs);
+    if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs);
+  }
+
+  /**
+   * One waiting flush per tenant: writes during the window join it, so the window starts at
+   * the first unsynced write and a stream of edits still commits every `debounceMs`.
+   */
+  private async enqueueFlush(tenant: string, delayMs: number): Promise<void> {
+    await this.deps.jobs.enqueue({ kind: "outbound", tenant, lane: tenant, payload: {}, delayMs, coalesce: `outbound:${tenant}` });
   }
 
   /** Tenants whose git connection points at this provider's repository. */
@@ -139,15 +145,64 @@ export class SyncService {
   }
 
   /**
-   * A verified webhook event. Redeliveries are dropped by delivery id; a push only does work
-   * for the tenants whose branch it moved (each reads only its own path's changes).
+   * A verified webhook event, before its sender gets the 202: the delivery and its job are
+   * stored in one transaction. A redelivery of one whose work committed is dropped; of one that
+   * failed or has not run yet, it is queued again (the work is idempotent per commit).
+   * `delayMs` makes the job a safety net for work the caller runs itself (see the local hook).
    */
-  async handleEvent(event: ProviderEvent): Promise<{ tenant: string; outcome: InboundOutcome | CheckOutcome }[]> {
-    if (!(await this.deps.store.recordDelivery(event.provider, event.deliveryId))) {
-      this.deps.log.info({ provider: event.provider, delivery: event.deliveryId }, "webhook redelivery ignored");
-      return [];
+  async receive(event: ProviderEvent, options: { delayMs?: number } = {}): Promise<{ duplicate: boolean; job: string | null }> {
+    const tenants = await this.tenantsFor(event.provider, event.repository);
+    return this.deps.store.transaction(async (tx) => {
+      await tx.recordDelivery(event.provider, event.deliveryId);
+      if (await tx.deliveryHandled(event.provider, event.deliveryId)) {
+        this.deps.log.info({ provider: event.provider, delivery: event.deliveryId }, "webhook redelivery ignored");
+        return { duplicate: true, job: null };
+      }
+      const only = tenants.length === 1 ? tenants[0]!.tenant : null;
+      const job = await this.deps.jobs.enqueue(
+        { kind: "webhook", tenant: only, lane: laneOf(event, only), payload: { event: { ...event } }, ...(options.delayMs ? { delayMs: options.delayMs } : {}) },
+        tx,
+      );
+      return { duplicate: false, job };
+    });
+  }
+
+  /** The webhook job: the event's work, then the delivery recorded as handled. */
+  async processDelivery(event: ProviderEvent): Promise<{ tenant: string; outcome: InboundOutcome | CheckOutcome }[]> {
+    if (await this.deps.store.deliveryHandled(event.provider, event.deliveryId)) return [];
+    const results = event.kind === "push" ? await this.handlePush(event) : await this.handlePullRequest(event);
+    if (results.length === 0) {
+      this.deps.log.info({ provider: event.provider, delivery: event.deliveryId, repository: event.repository }, "no tenant tracks this event");
     }
-    return event.kind === "push" ? this.handlePush(event) : this.handlePullRequest(event);
+    if (event.provider === "local" && event.kind === "push") await this.updateLocalPulls(event);
+    await this.deps.store.markDeliveryHandled(event.provider, event.deliveryId);
+    return results;
+  }
+
+  /** Runs a verified event now, in the caller's time (the local hook that waits, tests). */
+  handleEvent(event: ProviderEvent): Promise<{ tenant: string; outcome: InboundOutcome | CheckOutcome }[]> {
+    return this.processDelivery(event);
+  }
+
+  /** A push to the head branch of an open local pull request updates it, as a forge would. */
+  private async updateLocalPulls(event: PushEvent): Promise<void> {
+    const { store } = this.deps;
+    for (const pull of await store.listLocalPulls(event.repository, "open")) {
+      if (pull.head !== event.branch || pull.headSha === event.after) continue;
+      await store.updateLocalPull(event.repository, pull.number, { headSha: event.after });
+      await this.handlePullRequest({
+        kind: "pull_request",
+        provider: "local",
+        deliveryId: randomUUID(),
+        repository: event.repository,
+        action: "updated",
+        number: pull.number,
+        head: pull.head,
+        headSha: event.after,
+        base: pull.base,
+        baseSha: null,
+      });
+    }
   }
 
   /**
@@ -254,4 +309,15 @@ export class SyncService {
     }
     return results;
   }
+}
+
+/**
+ * A push runs in its tenant's lane, ordered with the tenant's other work (several tenants
+ * sharing the repository: the repository's lane). A pull request's check only reads the tenant
+ * and writes the check, so it waits for nothing but an earlier check of the same head: a newer
+ * head's check never waits behind an older one, which then finds itself superseded.
+ */
+function laneOf(event: ProviderEvent, tenant: string | null): string {
+  if (event.kind === "pull_request") return `check:${event.provider}:${event.repository}:${event.number}:${event.headSha}`;
+  return tenant ?? `repository:${event.provider}:${event.repository}`;
 }

@@ -1,4 +1,4 @@
-import type { Actor, FileContent, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
+import type { Actor, FileContent, JobQueue, GitConnection, GitProvider, RepoRef, SyncLogEntry } from "../core/index.js";
 import type { SyncDeps, TenantLocks } from "./deps.js";
 import type { PullRequestOpened } from "./inbound.js";
 import { buildCommitMessage, changeBody, snapshotBranchName } from "./commit-message.js";
@@ -12,41 +12,31 @@ import { requestReview } from "./review-request.js";
  * to review. Nothing to sync → no branch. The sync log entry is the snapshot's status.
  */
 export class SnapshotSync {
-  private readonly running = new Set<Promise<unknown>>();
   private readonly treeCache = new Map<string, { key: string; files: FileContent[] }>();
 
   constructor(
     private readonly deps: SyncDeps,
     private readonly locks: TenantLocks,
+    private readonly jobs: JobQueue,
     private readonly opened?: PullRequestOpened,
   ) {}
 
-  /** Queues a snapshot and returns its log entry at once; `get` reads its progress. */
+  /**
+   * Queues a snapshot and returns its log entry at once; `get` reads its progress. The entry
+   * and the job are stored in one transaction: a queued snapshot always runs.
+   */
   async start(tenant: string, actor: Actor): Promise<SyncLogEntry> {
-    const entry = await this.deps.store.appendSyncLog(tenant, { direction: "SNAPSHOT", status: "queued", author: actor.name });
-    const run = this.locks.run(tenant, () => this.run(tenant, entry.id, actor)).then(
-      (done) => this.deps.log.info(
-        { tenant, snapshot: done.id, status: done.status, branch: done.branch, commit: done.commitSha, pr: done.prUrl },
-        "snapshot",
-      ),
-    ).catch(async (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.log.error({ tenant, snapshot: entry.id, err: message }, "snapshot failed");
-      this.deps.metrics?.jobFailed("snapshot");
-      await this.deps.store.updateSyncLog(entry.id, { status: "failed", error: message }).catch(() => undefined);
+    return this.deps.store.transaction(async (tx) => {
+      const entry = await tx.appendSyncLog(tenant, { direction: "SNAPSHOT", status: "queued", author: actor.name });
+      await this.jobs.enqueue({ kind: "snapshot", tenant, lane: tenant, payload: { logId: entry.id, actor: { ...actor } } }, tx);
+      return entry;
     });
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
-    return entry;
   }
 
-  async idle(): Promise<void> {
-    await Promise.allSettled([...this.running]);
-  }
-
-  /** Snapshots queued or running. */
-  pendingRuns(): number {
-    return this.running.size;
+  /** The snapshot job: runs it and logs its outcome (failures are the job's to retry or record). */
+  async runJob(tenant: string, logId: number, actor: Actor): Promise<void> {
+    const done = await this.locks.run(tenant, () => this.run(tenant, logId, actor));
+    this.deps.log.info({ tenant, snapshot: done.id, status: done.status, branch: done.branch, commit: done.commitSha, pr: done.prUrl }, "snapshot");
   }
 
   /** Pending changes per project: what a snapshot would commit now. */

@@ -45,7 +45,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       await recordEdit(s.world, "acme", "model", changed, ada);
       await recordEdit(s.world, "acme", "model", leads, bob);
       await s.world.service.changed("acme");
-      await s.world.service.outbound.idle();
+      await s.world.service.idle();
 
       const head = s.forge.head("main") as string;
       const commit = s.forge.commitInfo(head);
@@ -71,7 +71,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       s.forge.expect({ op: "readFiles", sha: head, path: "", paths: candidatePaths("models", "orders") });
       await recordEdit(s.world, "acme", "model", { ...changed, primaryKey: "tmp" }, ada);
       await apiEdit(s.world, "acme", "model", changed, bob);
-      await s.world.service.outbound.idle();
+      await s.world.service.idle();
       expect(s.forge.head("main")).toBe(head);
       expect(await s.world.store.pendingOutbox("acme")).toEqual([]);
       expect(committed).toBeGreaterThan(0);
@@ -151,7 +151,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       s.forge.expect({ op: "openPullRequest", head: branch, base: "main", existing: false });
       const queued = await s.world.service.snapshots.start("acme", ada);
       expect(queued.status).toBe("queued");
-      await s.world.service.snapshots.idle();
+      await s.world.service.idle();
 
       const done = await s.world.store.getSyncLog("acme", queued.id);
       const [pull] = s.forge.pulls();
@@ -182,7 +182,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       s.forge.expect({ op: "resolveRef", ref: "main", exists: true });
       s.forge.expect({ op: "readFiles", sha: merged, path: "" });
       const second = await s.world.service.snapshots.start("acme", ada);
-      await s.world.service.snapshots.idle();
+      await s.world.service.idle();
       expect(await s.world.store.getSyncLog("acme", second.id)).toMatchObject({ status: "skipped", branch: null });
       expect(s.forge.head("acme/2026.11.23.2")).toBeNull();
       count("merge → applied, pending cleared, empty snapshot skipped");
@@ -226,7 +226,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       await recordEdit(s.world, "acme", "model", changed, ada);
       crash.arm();
       await crashing.changed("acme");
-      await crashing.outbound.idle();
+      await crashing.idle();
       expect(crash.crashed()).toBe(true);
       const head = s.forge.head("main") as string;
       expect(s.forge.commitInfo(head).parents).toEqual([s.seed]);
@@ -238,7 +238,7 @@ export function describeSyncFlows(title: string, makeForge: () => ForgeAdapter):
       expectInbound(s.seed, head, ["models/orders.yaml"]);
       s.forge.expect({ op: "readFiles", sha: head, path: "", paths: candidatePaths("models", "orders") });
       const restarted = await s.world.restart();
-      await restarted.outbound.idle();
+      await restarted.idle();
       expect(s.forge.head("main")).toBe(head);
       expect(await s.world.store.pendingOutbox("acme")).toEqual([]);
       expect((await s.world.store.getResource("acme", "model", "orders"))?.body).toEqual(changed);

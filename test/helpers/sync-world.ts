@@ -8,6 +8,7 @@ import type { Actor, GitProvider, JsonObject, Store } from "../../src/core/index
 import { openStore } from "../../src/store/index.js";
 import type { ProviderResolver, SyncDeps, SyncLogger } from "../../src/sync/deps.js";
 import { SyncService } from "../../src/sync/service.js";
+import { testJobQueue } from "./jobs.js";
 
 /**
  * What every engine-level test builds the same way: a SyncService over a real SQLite store in a
@@ -54,6 +55,7 @@ export function syncDeps(store: Store, catalog: Catalog, providers: GitProvider 
     log,
     now: () => new Date(NOW),
     committer: { ...COMMITTER },
+    jobs: testJobQueue(store),
   };
 }
 
@@ -101,6 +103,7 @@ export async function makeSyncWorld(provider: GitProvider): Promise<SyncWorld> {
   const store = await openStoreIn(dir);
   const catalog = await Catalog.load();
   const services: SyncService[] = [new SyncService(syncDeps(store, catalog, provider))];
+  await services[0]!.work();
   const world: SyncWorld = {
     dir,
     store,

@@ -82,7 +82,7 @@ describe("provider request metrics", () => {
   });
 
   it("counts GitLab and Bitbucket requests through the fetch their clients use, with status", async () => {
-    const metrics = new ServerMetrics(() => ({}));
+    const metrics = new ServerMetrics(async () => ({}));
     const gitlab = countingFetch("gitlab", metrics);
     await gitlab(`${forgeUrl}/api/v4/projects/acme%2Fconfig/repository/branches/main`);
     await gitlab(`${forgeUrl}/api/v4/projects/acme%2Fconfig/repository/branches/missing`, { method: "GET" });
@@ -98,7 +98,7 @@ describe("provider request metrics", () => {
   });
 
   it("counts GitHub requests through an Octokit hook, by endpoint template, once per client", async () => {
-    const metrics = new ServerMetrics(() => ({}));
+    const metrics = new ServerMetrics(async () => ({}));
     const count = githubRequestCounter(metrics);
     const octokit = count(count(createTokenOctokit({ token: "ghp_test_token", baseUrl: forgeUrl, retry: { retries: 0 } })));
     await octokit.rest.git.getRef({ owner: "acme", repo: "config", ref: "heads/main" });
@@ -111,7 +111,7 @@ describe("provider request metrics", () => {
 
   it("reports the queue depth read at each scrape, by kind", async () => {
     let depth = { outbound: 2, snapshot: 0 };
-    const metrics = new ServerMetrics(() => depth);
+    const metrics = new ServerMetrics(async () => depth);
     expect((await metrics.text()).body).toContain('gitsync_job_queue_depth{kind="outbound"} 2');
     depth = { outbound: 0, snapshot: 1 };
     const text = (await metrics.text()).body;

@@ -21,7 +21,7 @@ async function makeWorld(dir: string): Promise<World> {
   // The branch's first commit comes from the app, then Bob works in a clone.
   const w: World = { ...local, work: join(dir, "work") };
   await apiEdit(w, "acme", "model", orders, ada);
-  await w.service.outbound.idle();
+  await w.service.idle();
   git(dir, ["clone", "-q", w.gitDir("acme"), w.work]);
   return w;
 }
@@ -143,7 +143,7 @@ describe("the check is exactly what merging does (local)", () => {
     await w.store.putGitConnection("acme", { ...conn, outbound: "pull-request" });
     await recordEdit(w, "acme", "model", leads, ada);
     await w.service.snapshots.start("acme", ada);
-    await w.service.snapshots.idle();
+    await w.service.idle();
     const [pull] = await w.store.listLocalPulls("acme", "open");
     const [check] = await w.store.listLocalChecks("acme", pull!.headSha);
     expect(check).toMatchObject({ name: "gitsync", status: "completed", conclusion: "success" });

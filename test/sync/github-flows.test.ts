@@ -115,7 +115,7 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     await recordEdit(w, "acme", "model", leads, bob);
     await w.service.changed("acme");
-    await w.service.outbound.idle();
+    await w.service.idle();
     expect(measure(w, "commit", 0)).toBe(8);
 
     const head = (await w.h.head("main")) as string;
@@ -211,7 +211,7 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     ]);
     const queued = await w.service.snapshots.start("acme", ada);
     expect(queued.status).toBe("queued");
-    await w.service.snapshots.idle();
+    await w.service.idle();
     expect(measure(w, "snapshot", since)).toBe(12);
 
     const done = await w.store.getSyncLog("acme", queued.id);
@@ -289,8 +289,11 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     ]);
     await recordEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     crashing.arm();
+    // The first server is the only one working the jobs until it dies.
+    await w.service.stop();
+    await first.work();
     await first.changed("acme");
-    await first.outbound.idle();
+    await first.idle();
     await first.stop();
     expect(measure(w, "commit, then crash", 0)).toBe(8);
     const committed = (await w.h.head("main")) as string;
@@ -305,7 +308,7 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
       { op: "readFiles", sha: committed, path: "" },
     ]);
     await w.service.start();
-    await w.service.outbound.idle();
+    await w.service.idle();
     expect(measure(w, "restart", since)).toBe(11);
 
     expect(await w.h.head("main")).toBe(committed);

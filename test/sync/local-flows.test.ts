@@ -43,7 +43,7 @@ describe("sync flows on the local provider", () => {
 
   it("commits an API edit after the debounce, authored by the person, holding only the file", async () => {
     await apiEdit(w, "acme", "model", orders, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     const gd = w.gitDir("acme");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%an <%ae>|%cn"])).toBe("Ada Lovelace <ada@example.com>|gitsync");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toBe("Create model orders\n\n- Create model orders\n\nGitsync-Tenant: acme");
@@ -55,7 +55,7 @@ describe("sync flows on the local provider", () => {
     // Two people editing within one window: one commit, co-authored.
     await apiEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
     await apiEdit(w, "acme", "model", { ...orders, name: "leads", tableName: "crm.leads" }, bob);
-    await w.service.outbound.idle();
+    await w.service.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
     expect(git(dir, ["--git-dir", gd, "log", "-1", "--format=%B"])).toBe(
       "Update 2 resources (1 created, 1 updated)\n\n- Update model orders\n- Create model leads\n\nCo-authored-by: Bob Builder <bob@example.com>\nGitsync-Tenant: acme",
@@ -63,13 +63,13 @@ describe("sync flows on the local provider", () => {
 
     // An unchanged write makes no commit.
     await apiEdit(w, "acme", "model", { ...orders, primaryKey: "id" }, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("2");
   });
 
   it("applies a real git push to the tenant, once, and marks the commit with a check", async () => {
     await apiEdit(w, "acme", "model", orders, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     const { before, after } = await pushFromClone(
       w,
       {
@@ -101,7 +101,7 @@ describe("sync flows on the local provider", () => {
 
   it("applies nothing from an invalid push and fails its check at the offending line", async () => {
     await apiEdit(w, "acme", "model", orders, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     const { before, after } = await pushFromClone(
       w,
       {
@@ -126,7 +126,7 @@ describe("sync flows on the local provider", () => {
 
   it("keeps both sides of a conflict: git's change applies elsewhere, the app's goes to a branch and PR", async () => {
     await apiEdit(w, "acme", "model", orders, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     const { before, after } = await pushFromClone(w, { "models/orders.yaml": (text) => text.replace("order_id", "git_key") }, "git side");
     // The app changes the same resource before the push is seen.
     await recordEdit(w, "acme", "model", { ...orders, primaryKey: "app_key" }, ada);
@@ -147,7 +147,7 @@ describe("sync flows on the local provider", () => {
     const git0 = await w.store.getGitConnection("acme");
     // The branch gets its first commit in direct mode, then the tenant switches to reviews.
     await apiEdit(w, "acme", "model", orders, ada);
-    await w.service.outbound.idle();
+    await w.service.idle();
     await w.store.putGitConnection("acme", { ...git0, outbound: "pull-request" });
 
     await apiEdit(w, "acme", "model", leads, ada);
@@ -159,7 +159,7 @@ describe("sync flows on the local provider", () => {
 
     const queued = await w.service.snapshots.start("acme", ada);
     expect(queued.status).toBe("queued");
-    await w.service.snapshots.idle();
+    await w.service.idle();
     const done = await w.store.getSyncLog("acme", queued.id);
     expect(done).toMatchObject({ status: "done", branch: "acme/2026.11.23.1" });
     expect(done?.prUrl).toBeTruthy();
@@ -179,7 +179,7 @@ describe("sync flows on the local provider", () => {
 
     // Nothing to sync: no branch, and the caller is told.
     const second = await w.service.snapshots.start("acme", ada);
-    await w.service.snapshots.idle();
+    await w.service.idle();
     expect(await w.store.getSyncLog("acme", second.id)).toMatchObject({ status: "skipped", branch: null });
     expect(git(dir, ["--git-dir", w.gitDir("acme"), "branch", "--list", "acme/*"]).split("\n").length).toBe(1);
   });
@@ -192,16 +192,16 @@ describe("a crash between the outbox and the commit", () => {
     const first = await makeLocalWorld(dir, (store) => crashingStore(store, { armed: true }).store);
     await setUpLocalTenant(first, "acme");
     await apiEdit(first, "acme", "model", orders, ada);
-    await first.service.outbound.idle();
+    await first.service.idle();
     const gd = first.gitDir("acme");
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");
     expect(await first.store.pendingOutbox("acme")).toHaveLength(1);
-    first.service.outbound.stop();
+    await first.service.stop();
     await first.store.close();
 
     const second = await makeLocalWorld(dir);
     await second.service.start();
-    await second.service.outbound.idle();
+    await second.service.idle();
     expect(git(dir, ["--git-dir", gd, "rev-list", "--count", "main"])).toBe("1");
     expect(await second.store.pendingOutbox("acme")).toEqual([]);
     expect((await second.store.getResource("acme", "model", "orders"))?.body.primaryKey).toBe("order_id");

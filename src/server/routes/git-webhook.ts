@@ -28,7 +28,8 @@ export const gitWebhookRoutes: Route[] = [
       const secret = git.provider === "git" ? await deps.store.getGitWebhookSecret(slug) : null;
       if (secret === null || !signatureValid(secret, body as Buffer, req.headers["x-gitsync-signature-256"])) return refuse();
       deps.sync.deps.metrics?.webhook("git", "accepted");
-      deps.sync.track(deps.sync.poller.pollNow(slug));
+      // Not awaited: the sender gets its 202 now; a fetch lost to a crash is made by the next poll.
+      void deps.sync.poller.pollNow(slug).catch((error: unknown) => deps.sync.deps.log.warn({ tenant: slug, err: error instanceof Error ? error.message : String(error) }, "git fetch after a webhook failed"));
       return { status: 202, body: { accepted: true, fetching: true } };
     },
   },

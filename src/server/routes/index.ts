@@ -3,6 +3,7 @@ import { connectionRoutes } from "./connections.js";
 import { driftRoutes } from "./drift.js";
 import { gitRoutes } from "./git.js";
 import { gitWebhookRoutes } from "./git-webhook.js";
+import { jobRoutes } from "./jobs.js";
 import { localPushCheckRoutes } from "./local-push.js";
 import { logRoutes } from "./log.js";
 import { meRoutes } from "./me.js";
@@ -28,6 +29,7 @@ export const apiRoutes: Route[] = [
   ...syncRoutes,
   ...driftRoutes,
   ...logRoutes,
+  ...jobRoutes,
   ...pullRoutes,
   ...tokenRoutes,
   ...meRoutes,

@@ -13,6 +13,16 @@ async function databaseUp({ store, log }: ApiDeps, probe: string): Promise<boole
   }
 }
 
+async function queueUp({ sync, log }: ApiDeps): Promise<boolean> {
+  try {
+    await sync.deps.jobs.ping();
+    return true;
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, "readiness check: the job queue does not answer");
+    return false;
+  }
+}
+
 /**
  * `/metrics` on the main port, for admins; a 404 when GITSYNC_METRICS_PORT serves the metrics
  * on a port of their own (that port only, so the main port never answers with them).
@@ -46,11 +56,14 @@ export const metaRoutes: Route[] = [
     method: "GET",
     path: "/readyz",
     access: "public",
-    // Background work runs in this process, so the queue is reachable whenever the process answers.
-    handler: async (_request, deps) =>
-      (await databaseUp(deps, "readiness check"))
-        ? { status: 200, body: { status: "ok", database: "up", queue: "up" } }
-        : { status: 503, body: { status: "unavailable", database: "down", queue: "up" } },
+    // Ready to take traffic: the database answers and so does the job queue (pg-boss's schema
+    // on PostgreSQL, the jobs table on SQLite).
+    handler: async (_request, deps) => {
+      const database = (await databaseUp(deps, "readiness check")) ? "up" : "down";
+      const queue = (await queueUp(deps)) ? "up" : "down";
+      const ok = database === "up" && queue === "up";
+      return { status: ok ? 200 : 503, body: { status: ok ? "ok" : "unavailable", database, queue } };
+    },
   },
   metricsRoute,
   ...["/openapi.json", "/api/v1/openapi.json"].map(

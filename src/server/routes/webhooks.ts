@@ -1,16 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { GitsyncError } from "../../core/errors.js";
-import type { ProviderEvent } from "../../core/git-provider.js";
 import type { ProviderName } from "../../core/types.js";
 import type { InboundOutcome } from "../../sync/inbound.js";
 import { resultLines } from "../../sync/push-report.js";
-import type { ApiDeps } from "../deps.js";
 import type { Route } from "../router.js";
 
 /**
  * Webhooks of GitLab, Bitbucket and the local repositories' post-receive hook (GitHub's come
  * through Probot). Each is verified by its provider first, over the exact bytes received; the
- * work then runs in the background so the sender gets its answer at once.
+ * work then runs as a durable job so the sender gets its answer at once.
  */
 
 const SECRET_VARIABLE: Record<Exclude<ProviderName, "github" | "git">, string> = {
@@ -19,6 +16,9 @@ const SECRET_VARIABLE: Record<Exclude<ProviderName, "github" | "git">, string> =
   local: "LOCAL_WEBHOOK_SECRET",
   "azure-devops": "AZURE_DEVOPS_WEBHOOK_USER and AZURE_DEVOPS_WEBHOOK_PASSWORD",
 };
+
+/** Longer than the hook waits for an answer: the inline run has finished (or died) by then. */
+const SAFETY_NET_MS = 5 * 60_000;
 
 export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-devops"] as const).map((provider) => ({
   method: "POST",
@@ -41,36 +41,17 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-d
     }
     count("accepted");
     // The local post-receive hook waits for the result, to print it to the pusher.
+    // Stored first with a delayed job, as a safety net: if this process dies before the work
+    // commits, the job runs it after the restart (or on another instance); otherwise the job
+    // finds the delivery handled and does nothing.
     if (provider === "local" && req.headers["x-gitsync-wait"] === "1" && event.kind === "push") {
-      const results = await handle(deps, event);
+      const { duplicate } = await deps.sync.receive(event, { delayMs: SAFETY_NET_MS });
+      const results = duplicate ? [] : await deps.sync.handleEvent(event);
       const lines = results.flatMap((r) => resultLines(r.tenant, r.outcome as InboundOutcome));
       return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } };
     }
-    deps.sync.track(handle(deps, event));
-    return { status: 202, body: { accepted: true, delivery: event.deliveryId } };
+    // Stored (delivery and job) before the answer: a crash after the 202 loses nothing.
+    const { duplicate, job } = await deps.sync.receive(event);
+    return { status: 202, body: { accepted: true, delivery: event.deliveryId, duplicate, job } };
   },
 }));
-
-async function handle(deps: ApiDeps, event: ProviderEvent): Promise<Awaited<ReturnType<ApiDeps["sync"]["handleEvent"]>>> {
-  const results = await deps.sync.handleEvent(event);
-  // A push to the head branch of an open local pull request updates it, as a forge would.
-  if (event.provider === "local" && event.kind === "push") {
-    for (const pull of await deps.store.listLocalPulls(event.repository, "open")) {
-      if (pull.head !== event.branch || pull.headSha === event.after) continue;
-      await deps.store.updateLocalPull(event.repository, pull.number, { headSha: event.after });
-      await deps.sync.handlePullRequest({
-        kind: "pull_request",
-        provider: "local",
-        deliveryId: randomUUID(),
-        repository: event.repository,
-        action: "updated",
-        number: pull.number,
-        head: pull.head,
-        headSha: event.after,
-        base: pull.base,
-        baseSha: null,
-      });
-    }
-  }
-  return results;
-}

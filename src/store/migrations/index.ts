@@ -6,6 +6,7 @@ import { integrityMigration } from "./0003-integrity.js";
 import { checkedPlansMigration } from "./0004-checked-plans.js";
 import { driftMigration } from "./0005-drift.js";
 import { gitRemoteMigration } from "./0006-git-remote.js";
+import { jobsMigration } from "./0007-jobs.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -22,6 +23,7 @@ export class StoreMigrations implements MigrationProvider {
       "0004-checked-plans": checkedPlansMigration(),
       "0005-drift": driftMigration(),
       "0006-git-remote": gitRemoteMigration(),
+      "0007-jobs": jobsMigration(this.dialect),
     };
   }
 }

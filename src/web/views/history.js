@@ -6,6 +6,7 @@ import { useLoad } from "../hooks.js";
 import { entryHref, href } from "../route.js";
 import { DIRECTIONS, LOG_STATUSES } from "../constants.js";
 import { Badge, ErrorBox, Loading, TableRegion, Title } from "./common.js";
+import { FailedJobs } from "./failed-jobs.js";
 import { Findings } from "./findings.js";
 import { pullLink } from "./sync-button.js";
 /** @import { GitConnection, LogEntry, LogPage, TenantStatus } from "../types.js" */
@@ -85,6 +86,7 @@ export function History({ ctx, tenant, query }) {
   };
 
   return html`<${Title}>Sync history<//>
+    <${FailedJobs} ctx=${ctx} tenant=${tenant} />
     <form class="filters" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()} aria-label="Filter the sync history">
       <div class="field">
         <label for="filter-direction">Direction</label>

@@ -1,0 +1,140 @@
+import { sql, type Kysely } from "kysely";
+import type { Job, JobKind, JobState } from "../../core/jobs.js";
+import type { Database } from "../schema.js";
+
+/**
+ * Reads and state changes on pg-boss's job table that its API does not offer: the lane gate's
+ * "not yet" (back to created, no try counted), a retry at gitsync's own delay (a provider's
+ * Retry-After), a failure that must not be retried, and listing by tenant.
+ */
+
+type Db = Kysely<Database>;
+export const QUEUE = "gitsync";
+export const SCHEMA = "pgboss";
+
+const STATES: Record<string, JobState> = {
+  created: "queued",
+  retry: "queued",
+  active: "running",
+  completed: "done",
+  failed: "failed",
+  cancelled: "failed",
+};
+const OF_STATE: Record<JobState, string[]> = {
+  queued: ["created", "retry"],
+  running: ["active"],
+  done: ["completed"],
+  failed: ["failed", "cancelled"],
+};
+
+interface Row {
+  id: string;
+  state: string;
+  data: { kind: JobKind; tenant: string | null; lane: string; payload: Record<string, unknown> };
+  retry_count: number;
+  output: { message?: string } | null;
+  created_on: Date;
+  start_after: Date;
+  completed_on: Date | null;
+}
+
+export function toJob(row: Row): Job {
+  return {
+    id: row.id,
+    kind: row.data.kind,
+    tenant: row.data.tenant,
+    lane: row.data.lane,
+    state: STATES[row.state] ?? "failed",
+    payload: row.data.payload,
+    attempts: row.retry_count + (row.state === "created" || row.state === "retry" ? 0 : 1),
+    error: typeof row.output?.message === "string" ? row.output.message : null,
+    createdAt: new Date(row.created_on).toISOString(),
+    runAt: new Date(row.start_after).toISOString(),
+    finishedAt: row.completed_on ? new Date(row.completed_on).toISOString() : null,
+  };
+}
+
+const COLUMNS = sql.raw("id, state, data, retry_count, output, created_on, start_after, completed_on");
+const table = sql.raw(`${SCHEMA}.job`);
+
+/** A job not yet started that would take the same work in (see JobRequest.coalesce). */
+export async function waitingWith(db: Db, coalesce: string): Promise<string | null> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT id FROM ${table} WHERE name = ${QUEUE} AND state = 'created' AND data->>'coalesce' = ${coalesce} LIMIT 1`.execute(db);
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * True when an older job of the lane must run first: one running (on an instance that may
+ * have died: it waits for the lease to expire), or one queued that is due or waiting for a retry.
+ */
+export async function olderInLane(db: Db, job: { id: string; lane: string; createdOn: Date }): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT id FROM ${table}
+    WHERE name = ${QUEUE} AND data->>'lane' = ${job.lane} AND id <> ${job.id}::uuid
+      AND (created_on, id) < (${job.createdOn}::timestamptz, ${job.id}::uuid)
+      AND (state = 'active' OR state = 'retry' OR (state = 'created' AND start_after <= now()))
+    LIMIT 1`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * Back to the queue without counting a try (the fetch counts one only when started_on is
+ * set): its lane is busy. In the retry state it still holds its place before newer jobs.
+ */
+export async function putBack(db: Db, id: string, delayMs: number): Promise<void> {
+  await sql`UPDATE ${table} SET state = 'retry', started_on = NULL,
+    start_after = now() + ${delayMs} * interval '1 millisecond'
+    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+}
+
+/** Runs again after `delayMs`; the next fetch counts the try. */
+export async function retryLater(db: Db, id: string, delayMs: number, message: string): Promise<void> {
+  await sql`UPDATE ${table} SET state = 'retry', output = ${JSON.stringify({ message })}::jsonb,
+    start_after = now() + ${delayMs} * interval '1 millisecond'
+    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+}
+
+export async function bury(db: Db, id: string, message: string): Promise<void> {
+  await sql`UPDATE ${table} SET state = 'failed', completed_on = now(), output = ${JSON.stringify({ message })}::jsonb
+    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+}
+
+/** A failed job queued again from the start, with a fresh count of tries. */
+export async function requeueFailed(db: Db, tenant: string, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const { rows } = await sql<{ id: string }>`
+    UPDATE ${table} SET state = 'created', retry_count = 0, started_on = NULL, completed_on = NULL, start_after = now()
+    WHERE name = ${QUEUE} AND id = ${id}::uuid AND data->>'tenant' = ${tenant} AND state IN ('failed', 'cancelled')
+    RETURNING id`.execute(db);
+  return rows.length > 0;
+}
+
+export async function listJobs(db: Db, tenant: string, state: JobState | undefined, limit: number): Promise<Job[]> {
+  const states = state ? OF_STATE[state] : Object.keys(STATES);
+  const { rows } = await sql<Row>`
+    SELECT ${COLUMNS} FROM ${table}
+    WHERE name = ${QUEUE} AND data->>'tenant' = ${tenant} AND state::text IN (${sql.join(states)})
+    ORDER BY created_on DESC, id DESC LIMIT ${limit}`.execute(db);
+  return rows.map(toJob);
+}
+
+export async function getJob(db: Db, id: string): Promise<Job | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const { rows } = await sql<Row>`SELECT ${COLUMNS} FROM ${table} WHERE name = ${QUEUE} AND id = ${id}::uuid`.execute(db);
+  return rows[0] ? toJob(rows[0]) : null;
+}
+
+export async function depthByKind(db: Db): Promise<Record<string, number>> {
+  const { rows } = await sql<{ kind: string; n: string }>`
+    SELECT data->>'kind' AS kind, count(*) AS n FROM ${table}
+    WHERE name = ${QUEUE} AND state IN ('created', 'retry', 'active') GROUP BY 1`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+}
+
+/** True while a job runs or one not yet tried waits. */
+export async function busy(db: Db): Promise<boolean> {
+  const { rows } = await sql`
+    SELECT 1 FROM ${table} WHERE name = ${QUEUE} AND (state = 'active' OR (state = 'created' AND retry_count = 0)) LIMIT 1`.execute(db);
+  return rows.length > 0;
+}

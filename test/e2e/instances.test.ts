@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresBackend } from "../store/backends.js";
+import { callBuilt, serveBuilt, type BuiltServer } from "./built-server.js";
+import { ADA } from "./git.js";
+import { cloneTenant, createTenant, eventually, HOOK_SECRET, inboundEntry, modelYaml, postLocalWebhook, pushQuietly } from "./jobs-world.js";
+
+/**
+ * Three `gitsync serve` processes on one PostgreSQL and one shared data folder, as behind a
+ * load balancer: deliveries spread over them are each applied exactly once, in order per
+ * tenant; a process killed in the middle of a job leaves it to another within the lease.
+ */
+
+const backend = postgresBackend(process.env.GITSYNC_TEST_DATABASE_URL);
+const TENANTS = ["t-a", "t-b", "t-c", "t-d", "t-e"];
+// 500 deliveries in all; a quicker local run may set fewer.
+const PUSHES = Number(process.env.GITSYNC_E2E_PUSHES ?? 100);
+const LEASE_SECONDS = 4;
+
+if (backend.skipReason) console.log(`several instances skipped: ${backend.skipReason}`);
+
+describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL", () => {
+  const servers: BuiltServer[] = [];
+  let env: Record<string, string>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const setup = await backend.setup();
+    dataDir = setup.dataDir;
+    env = {
+      DATABASE_URL: setup.databaseUrl as string,
+      LOCAL_WEBHOOK_SECRET: HOOK_SECRET,
+      GITSYNC_DEMO: "false",
+      GITSYNC_LOCAL_PUSH_CHECK: "off",
+      GITSYNC_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+      LOG_LEVEL: "info",
+    };
+    // The first creates the schema; the others join it.
+    servers.push(await serveBuilt({ dataDir, env }));
+    servers.push(...(await Promise.all([serveBuilt({ dataDir, env }), serveBuilt({ dataDir, env })])));
+  }, 300_000);
+  afterAll(async () => {
+    for (const s of servers) await s.stop().catch(() => undefined);
+    await backend.teardown();
+  });
+
+  /** A tenant's chain of commits, each changing one model, pushed at once. */
+  function commitChain(slug: string): { before: string; after: string }[] {
+    const clone = cloneTenant(dataDir, slug);
+    const bare = join(dataDir, "repos", `${slug}.git`);
+    const git = (args: string[]) => execFileSync("git", args, { cwd: clone, encoding: "utf8", env: { ...process.env, ...ADA } }).trim();
+    const start = git(["rev-parse", "HEAD"]);
+    const steps: { before: string; after: string }[] = [];
+    for (let i = 0; i < PUSHES; i += 1) {
+      const before = git(["rev-parse", "HEAD"]);
+      mkdirSync(join(clone, "models"), { recursive: true });
+      writeFileSync(join(clone, "models", "counter.yaml"), modelYaml("counter", `k${i}`));
+      git(["add", "-A"]);
+      git(["commit", "-q", "-m", `step ${i}`]);
+      steps.push({ before, after: git(["rev-parse", "HEAD"]) });
+    }
+    pushQuietly(clone, {}, "", bare, { commit: false });
+    expect(steps[0]!.before).toBe(start);
+    return steps;
+  }
+
+  it(`applies ${TENANTS.length * PUSHES} deliveries spread over the instances exactly once, in order per tenant`, async () => {
+    for (const slug of TENANTS) await createTenant(servers[0]!, slug);
+    const chains = new Map(TENANTS.map((slug) => [slug, commitChain(slug)]));
+    let sent = 0;
+    // Tenants in parallel; each tenant's deliveries in order, each to the next instance.
+    await Promise.all(
+      TENANTS.map(async (slug) => {
+        for (const step of chains.get(slug)!) {
+          const server = servers[sent++ % servers.length]!;
+          const answer = await postLocalWebhook(server, slug, step);
+          expect(answer.status).toBe(202);
+        }
+      }),
+    );
+    for (const slug of TENANTS) {
+      const chain = chains.get(slug)!;
+      await eventually(() => inboundEntry(servers[1]!, slug, chain.at(-1)!.after), 300_000, `${slug}'s last push`);
+      const log = await callBuilt(servers[2]!, "GET", `/api/v1/tenants/${slug}/log?limit=200&direction=INBOUND`);
+      const applied = (log.body.items as any[]).filter((e) => e.status === "done").reverse().map((e) => e.commitSha);
+      // Every commit once, oldest first: an out-of-order run would have skipped the older ones.
+      expect(applied.slice(-PUSHES)).toEqual(chain.map((s) => s.after));
+      const model = await callBuilt(servers[0]!, "GET", `/api/v1/tenants/${slug}/resources/models/counter`);
+      expect(model.body.body.primaryKey).toBe(`k${PUSHES - 1}`);
+    }
+    const depth = (await callBuilt(servers[0]!, "GET", "/metrics")).text;
+    expect(depth).toContain('gitsync_job_queue_depth{kind="webhook"} 0');
+  }, 900_000);
+
+  it("finishes the job of an instance killed in the middle of it on another, within the lease", async () => {
+    await createTenant(servers[0]!, "heavy");
+    const clone = cloneTenant(dataDir, "heavy");
+    const files = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`models/h-${i}.yaml`, modelYaml(`h-${i}`)]));
+    const push = pushQuietly(clone, files, "1000 models", join(dataDir, "repos", "heavy.git"));
+    const victim = servers[1]!;
+    const answer = await postLocalWebhook(victim, "heavy", push);
+    expect(answer.status).toBe(202);
+    // The job is taken at once by some instance; kill the one that answered while it may run it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await victim.kill();
+    servers.splice(1, 1);
+    const started = Date.now();
+    const entry = await eventually(() => inboundEntry(servers[0]!, "heavy", push.after), 180_000, "the push applied by a survivor");
+    expect(entry.status).toBe("done");
+    const log = await callBuilt(servers[1]!, "GET", "/api/v1/tenants/heavy/log?limit=20&direction=INBOUND");
+    expect((log.body.items as any[]).filter((e) => e.commitSha === push.after && e.status === "done")).toHaveLength(1);
+    console.log(`[instances] job finished ${Date.now() - started} ms after the kill (lease ${LEASE_SECONDS} s)`);
+  }, 300_000);
+});
