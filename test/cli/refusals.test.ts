@@ -62,7 +62,8 @@ async function gitFields(tenant: string): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ GITSYNC_DEMO: "false" });
+  // No job retries: the failing snapshot below fails at once instead of after its backoff.
+  server = await startServer({ GITSYNC_DEMO: "false", GITSYNC_JOB_RETRIES: "0" });
   call = client(server);
   work = await mkdtemp(join(tmpdir(), "gitsync-cli-"));
   gateway = await startGateway();
