@@ -92,7 +92,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms: num
 }
 
 /** The tenant's inbound sync-log entry for a commit, once there is one. */
-export async function inboundEntry(server: Server, slug: string, sha: string): Promise<any | undefined> {
+export async function inboundEntry(server: Server, slug: string, sha: string): Promise<any> {
   const log = await callBuilt(server, "GET", `/api/v1/tenants/${slug}/log?limit=50`);
   return (log.body?.items as any[] | undefined)?.find((e) => e.direction === "INBOUND" && e.commitSha === sha);
 }

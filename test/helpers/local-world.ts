@@ -20,16 +20,15 @@ export interface LocalWorld {
 export async function makeLocalWorld(dir: string, wrap: (store: Store) => Store = (s) => s): Promise<LocalWorld> {
   const store = await openStoreIn(dir);
   const catalog = await Catalog.load();
-  let service: SyncService | undefined;
   const provider = new LocalProvider({
     root: join(dir, "repos"),
     reviews: store,
     // Merges move a branch without a push: they are handed to the engine like a push.
     onPush: async (event) => {
-      await service!.handlePush(event);
+      await service.handlePush(event);
     },
   });
-  service = new SyncService(syncDeps(wrap(store), catalog, provider));
+  const service = new SyncService(syncDeps(wrap(store), catalog, provider));
   await service.work();
   return { dir, store, catalog, provider, service, gitDir: (t) => provider.repositoryPath(t) };
 }

@@ -80,7 +80,7 @@ export class AzureClient {
     if (data !== null) headers["Content-Type"] = "application/json";
     return retryingCall(method, async () => {
       const response = await this.#api.rest.client.request(method, target, data as string, headers);
-      const message = response.message as IncomingMessage;
+      const message: IncomingMessage = response.message;
       const chunks: Buffer[] = [];
       for await (const chunk of message) chunks.push(Buffer.from(chunk as Uint8Array));
       const retryAfter = message.headers["retry-after"];

@@ -1,4 +1,3 @@
-import { GitsyncError } from "../../core/index.js";
 import type {
   ChangedFile,
   CheckHandle,

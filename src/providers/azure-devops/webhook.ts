@@ -67,7 +67,7 @@ function pushEvent(payload: Json): ProviderEvent | null {
   const resource = asObject(payload["resource"], what);
   const updates = Array.isArray(resource["refUpdates"]) ? resource["refUpdates"].map((u, i) => asObject(u, `${what}.refUpdates[${i}]`)) : [];
   // One event per push; a push of several branches names the first branch update.
-  const update = updates.find((u) => typeof u["name"] === "string" && (u["name"] as string).startsWith(BRANCH_PREFIX));
+  const update = updates.find((u) => typeof u["name"] === "string" && u["name"].startsWith(BRANCH_PREFIX));
   if (update === undefined) return null;
   const pusher = resource["pushedBy"];
   const by = typeof pusher === "object" && pusher !== null ? (pusher as Json) : {};

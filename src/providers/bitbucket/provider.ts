@@ -1,6 +1,5 @@
 import {
   BranchMovedError,
-  ConfigError,
   GitsyncError,
   type ChangedFile,
   type CheckHandle,

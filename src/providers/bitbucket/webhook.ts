@@ -51,9 +51,6 @@ function parseJson(request: WebhookRequest): unknown {
   }
 }
 
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 /** Verifies first, then normalises `repo:push` and pull request events; anything else → null. */
 export function parseBitbucketWebhook(request: WebhookRequest, secret: string): ProviderEvent | null {

@@ -84,7 +84,7 @@ export async function credentialEnv(remote: RemoteUrl, credential: RemoteCredent
   const base = { GIT_ALLOW_PROTOCOL: remote.transport === "ssh" ? "ssh" : "https:http" };
   if (remote.transport === "ssh") {
     const ssh = await sshEnv(remote, credential);
-    return { env: { ...base, ...ssh.env }, cleanup: ssh.cleanup };
+    return { env: { ...base, ...ssh.env }, cleanup: () => ssh.cleanup() };
   }
   return { env: { ...base, ...httpsEnv(credential) }, cleanup: async () => undefined };
 }

@@ -14,7 +14,7 @@ import type {
   WebhookRequest,
 } from "../../core/index.js";
 import { publishCheckRun } from "./checks.js";
-import { commitChanges, createBranchRef, readBranchHead } from "./commit.js";
+import { commitChanges, createBranchRef } from "./commit.js";
 import { findOrOpenPullRequest, readPullRequest, upsertComment } from "./conversation.js";
 import { providerError, statusOf } from "./errors.js";
 import { splitRepository } from "./octokit.js";

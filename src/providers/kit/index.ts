@@ -21,7 +21,7 @@ export { parseOwnerAndName, parseRepository } from "./repository.js";
 export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingCall, retryingFetch, type AnswerInfo, type FetchLike, type RetryOptions } from "./retry.js";
 export { parseWith } from "./schema.js";
 export { readTarGz } from "./tar.js";
-export { noWebhookReceiver, receiverOrNone, webhookReceiver } from "./webhook.js";
+export { noWebhookReceiver, webhookReceiver } from "./webhook.js";
 export { BULK_ENV, GitRunner, parseLsTree, readBlobs, splitZ, type GitResult, type GitRunOptions, type TreeEntry } from "./git-runner.js";
 export { TreeBuilder, blobId, validatePath, type BuiltTree } from "./tree-builder.js";
 export { branchHead, changedTreeFiles, commitOf, isAncestor, mergeBase, readTreeFiles, repositoryFolder, revision } from "./git-reads.js";

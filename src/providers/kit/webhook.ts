@@ -24,8 +24,3 @@ export function noWebhookReceiver(name: ProviderName): WebhookReceiver {
       Promise.reject(new ConfigError(`this ${name} client has no webhook secret: deliveries are parsed by the server's ${name} webhook receiver`, { field: "webhookSecret" })),
   };
 }
-
-/** The receiver for `secret` when one is given, else the refusing one. */
-export function receiverOrNone(name: ProviderName, secret: string | undefined, parse: Parse): WebhookReceiver {
-  return secret === undefined ? noWebhookReceiver(name) : webhookReceiver(name, secret, parse);
-}

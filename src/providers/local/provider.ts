@@ -34,7 +34,7 @@ import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
 import { TreeBuilder } from "../kit/index.js";
 import { parsePayload, verify } from "./webhook.js";
-import { changesUnder, isUnder, markedComment, normalizeDirectory } from "../kit/index.js";
+import { markedComment } from "../kit/index.js";
 
 export interface LocalProviderOptions {
   /** The folder holding one bare repository per tenant: `<root>/<repository>.git`. */

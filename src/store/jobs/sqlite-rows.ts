@@ -70,6 +70,7 @@ export async function claimNext(db: Db, nowMs: number): Promise<Job | null> {
       .selectAll("j")
       .where("j.state", "=", "queued")
       .where("j.run_at", "<=", now)
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- Kysely binds these; destructuring them is its own idiom
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(

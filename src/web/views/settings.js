@@ -47,7 +47,10 @@ const HINTS = {
 
 /** @param {GitConnection} git @returns {Form} */
 function toForm(git) {
-  const { remote: _remote, hasWebhookSecret: _secret, ...rest } = git;
+  // The git provider's own settings and the secret's flag are edited apart from the form.
+  const rest = { ...git };
+  delete rest.remote;
+  delete rest.hasWebhookSecret;
   return { ...rest, baseUrl: git.baseUrl ?? "", debounceMs: String(git.debounceMs) };
 }
 

@@ -91,8 +91,8 @@ describe("git provider over smart HTTP with basic auth", () => {
     const p = provider("denied", { kind: "token", username: "gitsync", token: "wrong-token" });
     const error = (await p.resolveRef({ repository: server.url("denied") }, "main").then(() => null, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/refused the credentials \(HTTP 401\)/);
-    expect((error as Error).message).not.toContain("wrong-token");
+    expect(error.message).toMatch(/refused the credentials \(HTTP 401\)/);
+    expect(error.message).not.toContain("wrong-token");
   });
 
   it("never follows a redirect that would carry the credentials to another server", async () => {

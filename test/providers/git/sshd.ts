@@ -77,7 +77,7 @@ export async function startSshGitServer(): Promise<SshGitServer> {
   await writeFile(join(root, "sshd_config"), `${config}\n`);
   const child = spawn(SSHD, ["-D", "-e", "-f", join(root, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
-  child.stderr!.on("data", (c: Buffer) => (log += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (log += c.toString("utf8")));
   await waitForPort(port, child, () => log);
   const user = userInfo().username;
   const hostKey = (await readFile(join(root, "host_key.pub"), "utf8")).trim().split(" ").slice(0, 2).join(" ");
