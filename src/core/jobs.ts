@@ -77,6 +77,11 @@ export interface JobQueue {
   get(id: string): Promise<Job | null>;
   /** Queues a failed job again, at once; null when it is not failed (or not the tenant's). */
   retry(tenant: string, id: string): Promise<Job | null>;
+  /**
+   * Marks a queued job that has not started as done: the work it stood guard for was done by
+   * its caller (the local hook's inline run). A job already taken is left to finish.
+   */
+  discard(id: string): Promise<void>;
   /** Jobs queued or running, by kind. */
   depth(): Promise<Record<string, number>>;
   /** Resolves when the queue's storage answers. */

@@ -45,8 +45,10 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-d
     // commits, the job runs it after the restart (or on another instance); otherwise the job
     // finds the delivery handled and does nothing.
     if (provider === "local" && req.headers["x-gitsync-wait"] === "1" && event.kind === "push") {
-      const { duplicate } = await deps.sync.receive(event, { delayMs: SAFETY_NET_MS });
+      const { duplicate, job } = await deps.sync.receive(event, { delayMs: SAFETY_NET_MS });
       const results = duplicate ? [] : await deps.sync.handleEvent(event);
+      // Done and recorded: the safety net has nothing left to guard.
+      if (job !== null) await deps.sync.deps.jobs.discard(job);
       const lines = results.flatMap((r) => resultLines(r.tenant, r.outcome as InboundOutcome));
       return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } };
     }

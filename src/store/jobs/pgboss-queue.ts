@@ -152,6 +152,11 @@ export class PgBossJobQueue implements JobQueue {
     return (await rows.requeueFailed(this.db, tenant, id)) ? rows.getJob(this.db, id) : null;
   }
 
+  async discard(id: string): Promise<void> {
+    await this.open();
+    await rows.finishQueued(this.db, id);
+  }
+
   async depth(): Promise<Record<string, number>> {
     await this.open();
     return rows.depthByKind(this.db);

@@ -133,6 +133,13 @@ export async function depthByKind(db: Db): Promise<Record<string, number>> {
 }
 
 /** True while a job runs or one not yet tried waits. */
+/** A job not yet started marked completed (see JobQueue.discard). */
+export async function finishQueued(db: Db, id: string): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return;
+  await sql`UPDATE ${table} SET state = 'completed', completed_on = now()
+    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state IN ('created', 'retry')`.execute(db);
+}
+
 export async function busy(db: Db): Promise<boolean> {
   const { rows } = await sql`
     SELECT 1 FROM ${table} WHERE name = ${QUEUE} AND (state = 'active' OR (state = 'created' AND retry_count = 0)) LIMIT 1`.execute(db);

@@ -127,6 +127,10 @@ export class SqliteJobQueue implements JobQueue {
     return rows.getJob(this.db, id);
   }
 
+  async discard(id: string): Promise<void> {
+    await rows.finishQueued(this.db, id, this.now());
+  }
+
   depth(): Promise<Record<string, number>> {
     return rows.depthByKind(this.db);
   }

@@ -139,6 +139,11 @@ export async function retryJob(db: Db, tenant: string, id: string, nowMs: number
   return rows.length > 0;
 }
 
+export async function finishQueued(db: Db, id: string, nowMs: number): Promise<void> {
+  if (!/^\d{1,15}$/.test(id)) return;
+  await db.updateTable("jobs").set({ state: "done", finished_at: iso(nowMs) }).where("id", "=", Number(id)).where("state", "=", "queued").execute();
+}
+
 export async function depthByKind(db: Db): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom("jobs")
