@@ -121,6 +121,11 @@ export class GitPoller {
   }
 
   /** Stops every timer and waits for polls in flight. */
+  /** Resolves when no fetch runs (one a webhook started included). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);

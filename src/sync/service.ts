@@ -119,8 +119,9 @@ export class SyncService {
     return Object.fromEntries(JOB_KINDS.map((kind) => [kind, depth[kind] ?? 0]));
   }
 
-  /** Waits until no job runs and none not yet tried waits (tests, shutdown). */
+  /** Waits until no fetch or job runs and no job not yet tried waits (tests, shutdown). */
   async idle(): Promise<void> {
+    await this.poller.idle();
     await this.deps.jobs.idle();
   }
 
