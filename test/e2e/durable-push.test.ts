@@ -22,7 +22,8 @@ for (const backend of [sqliteBackend(), postgresBackend(process.env.GITSYNC_TEST
 
     it(`applies all ${FILES} files after the restart, with its sync-log entry`, async () => {
       const { databaseUrl, dataDir } = await backend.setup();
-      const env: Record<string, string> = { LOCAL_WEBHOOK_SECRET: HOOK_SECRET, GITSYNC_DEMO: "false", GITSYNC_LOCAL_PUSH_CHECK: "off" };
+      // No reconcile: after the restart only the stored job may apply the push.
+      const env: Record<string, string> = { LOCAL_WEBHOOK_SECRET: HOOK_SECRET, GITSYNC_DEMO: "false", GITSYNC_LOCAL_PUSH_CHECK: "off", GITSYNC_RECONCILE_INTERVAL: "0" };
       if (databaseUrl) env.DATABASE_URL = databaseUrl;
       const first = await serveBuilt({ dataDir, env });
       servers.push(first);

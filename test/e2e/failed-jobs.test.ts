@@ -24,7 +24,7 @@ describe("failed jobs on a built server", () => {
 
   beforeAll(async () => {
     server = await serveBuilt({
-      env: { LOCAL_WEBHOOK_SECRET: HOOK_SECRET, GITSYNC_DEMO: "false", GITSYNC_LOCAL_PUSH_CHECK: "off", GITSYNC_JOB_RETRIES: "1", GITSYNC_JOB_RETRY_DELAY_MS: "100" },
+      env: { LOCAL_WEBHOOK_SECRET: HOOK_SECRET, GITSYNC_DEMO: "false", GITSYNC_LOCAL_PUSH_CHECK: "off", GITSYNC_JOB_RETRIES: "1", GITSYNC_JOB_RETRY_DELAY_MS: "100", GITSYNC_RECONCILE_INTERVAL: "0" },
     });
     await createTenant(server, "shaky");
     bare = join(server.dataDir, "repos", "shaky.git");

@@ -35,6 +35,9 @@ describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL"
       GITSYNC_DEMO: "false",
       GITSYNC_LOCAL_PUSH_CHECK: "off",
       GITSYNC_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+      // The chains land in the repositories before their deliveries are sent: a reconcile
+      // would rightly apply them in one go, and this test is about the deliveries themselves.
+      GITSYNC_RECONCILE_INTERVAL: "0",
       LOG_LEVEL: "info",
     };
     // The first creates the schema; the others join it.
