@@ -178,15 +178,14 @@ export interface FailedJob {
   error: string | null;
   attempts: number;
   createdAt: string;
-  updatedAt: string;
+  finishedAt: string | null;
 }
 
 /** Whether the tenant and its branch differ, as the drift API reports it. */
 export interface Drift {
-  computedAt: string;
-  branch: string;
-  branchHead: string | null;
-  lastApplied: string | null;
-  differs: boolean;
-  resources: { kind: string; name: string; project?: string | null; path: string; direction: "git-ahead" | "app-ahead" }[];
+  head: string | null;
+  lastAppliedSha: string | null;
+  inSync: boolean;
+  items: { kind: string; name: string; project: string | null; direction: "git-only" | "app-only" | "differs" }[];
+  checkedAt: string;
 }

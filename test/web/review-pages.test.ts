@@ -225,7 +225,7 @@ describe.skipIf(reason !== null)("the overview's failed-job and drift indicators
     const drift = page.getByTestId("drift");
     await drift.waitFor();
     expect(await drift.innerText()).toContain("python-environment/etl");
-    expect(await drift.innerText()).toContain("the app is ahead");
+    expect(await drift.innerText()).toContain("differs between git and the app");
     await page.close();
   });
 
@@ -233,7 +233,7 @@ describe.skipIf(reason !== null)("the overview's failed-job and drift indicators
     const page = await ui.page();
     await signIn(page, ui.server.url);
     await page.getByTestId("last-inbound").waitFor();
-    const failed = (await api(ui.server, "GET", "/tenants/demo/jobs?state=failed")).body.jobs as { kind: string; error: string | null }[];
+    const failed = (await api(ui.server, "GET", "/tenants/demo/jobs?state=failed")).body.items as { kind: string; error: string | null }[];
     expect(await page.getByTestId("failed-jobs").count()).toBe(failed.length > 0 ? 1 : 0);
     for (const job of failed.slice(0, 5)) expect(await page.getByTestId("failed-jobs").innerText()).toContain(job.kind);
     await page.close();

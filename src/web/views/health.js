@@ -3,6 +3,7 @@ import { ApiError, seg } from "../api.js";
 import { plural, shortSha, when } from "../format.js";
 import { useLoad } from "../hooks.js";
 import { entryHref, href } from "../route.js";
+import { KINDS } from "../constants.js";
 import { Badge } from "./common.js";
 /** @import { Drift, FailedJob, LogEntry } from "../types.js" */
 /** @import { Ctx } from "./common.js" */
@@ -49,23 +50,27 @@ function FailedJobs({ jobs }) {
     <strong>${plural(jobs.length, "failed job")}</strong>
     <ul class="plain">
       ${jobs.slice(0, 5).map(
-        (j) => html`<li><code>${j.kind}</code> after ${plural(j.attempts, "attempt")}: ${j.error ?? "no reason given"} (<time datetime=${j.updatedAt}>${when(j.updatedAt)}</time>)</li>`,
+        (j) => html`<li><code>${j.kind}</code> after ${plural(j.attempts, "attempt")}: ${j.error ?? "no reason given"} (<time datetime=${j.finishedAt ?? j.createdAt}>${when(j.finishedAt ?? j.createdAt)}</time>)</li>`,
       )}
     </ul>
   </div>`;
 }
 
+/** How each direction of the drift API reads. */
+const DRIFT_WORDS = { "git-only": "only in git", "app-only": "only in the app", differs: "differs between git and the app" };
+
 /** @param {{ tenant: string, drift: Drift }} props */
 function DriftView({ tenant, drift }) {
-  if (!drift.differs) {
-    return html`<div data-testid="drift"><strong>Branch and tenant</strong><p>In step with <code>${drift.branch}</code> (checked <time datetime=${drift.computedAt}>${when(drift.computedAt)}</time>).</p></div>`;
+  const head = drift.head === null ? "no branch yet" : shortSha(drift.head);
+  if (drift.inSync) {
+    return html`<div data-testid="drift"><strong>Branch and tenant</strong><p>In step with the branch at <code>${head}</code> (checked <time datetime=${drift.checkedAt}>${when(drift.checkedAt)}</time>).</p></div>`;
   }
   return html`<div class="bad" data-testid="drift">
     <strong>Branch and tenant differ</strong>
-    <p>${plural(drift.resources.length, "resource")} differ from <code>${drift.branch}</code>:</p>
+    <p>${plural(drift.items.length, "resource")} differ from the branch at <code>${head}</code>:</p>
     <ul class="plain">
-      ${drift.resources.slice(0, 10).map(
-        (r) => html`<li><a href=${href(tenant, "resources", r.path.split("/").slice(-2, -1)[0] ?? r.kind, r.name)}>${r.kind}/${r.name}</a>: ${r.direction === "git-ahead" ? "git is ahead" : "the app is ahead"}</li>`,
+      ${drift.items.slice(0, 10).map(
+        (r) => html`<li><a href=${href(tenant, "resources", KINDS.find((k) => k.id === r.kind)?.folder ?? r.kind, r.name)}>${r.kind}/${r.name}</a>: ${DRIFT_WORDS[r.direction]}</li>`,
       )}
     </ul>
   </div>`;
@@ -80,7 +85,7 @@ export function Health({ ctx, tenant, round }) {
     const [inbound, outbound, jobs, drift] = await Promise.all([
       lastOf(ctx, tenant, "INBOUND"),
       lastOf(ctx, tenant, "OUTBOUND"),
-      optional(ctx.api.get(`/tenants/${seg(tenant)}/jobs?state=failed`)).then((r) => (r ? /** @type {{ jobs: FailedJob[] }} */ (r).jobs : null)),
+      optional(ctx.api.get(`/tenants/${seg(tenant)}/jobs?state=failed`)).then((r) => (r ? /** @type {{ items: FailedJob[] }} */ (r).items : null)),
       optional(/** @type {Promise<Drift>} */ (ctx.api.get(`/tenants/${seg(tenant)}/drift`))),
     ]);
     return { inbound, outbound, jobs, drift };
