@@ -7,8 +7,11 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores on CI: forks keep native modules (better-sqlite3) isolated per file.
+    // Forks keep native modules (better-sqlite3) isolated per file. Four at once on two cores:
+    // most files spend their time waiting on child servers, git and browsers, not computing.
     pool: "forks",
+    maxWorkers: 4,
+    minWorkers: 1,
     // `npm run test:coverage`: line and branch coverage of the product's sources, written
     // outside the checkout so a run leaves the repository as it was.
     coverage: {
