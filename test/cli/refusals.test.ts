@@ -218,7 +218,7 @@ describe("branches and snapshots the server refuses", () => {
     const queued = JSON.parse(c.out());
     expect(queued).toMatchObject({ direction: "SNAPSHOT", status: "queued", tenant: "acme" });
     // The snapshot goes on without the command; wait for it so the next test starts clean.
-    await expect.poll(async () => (await call("GET", `/api/v1/tenants/acme/snapshots/${queued.id}`)).body.status).toBe("done");
+    await expect.poll(async () => (await call("GET", `/api/v1/tenants/acme/snapshots/${queued.id}`)).body.status, { timeout: 20_000 }).toBe("done");
   });
 
   it("a snapshot that fails prints its error and exits 1", async () => {
