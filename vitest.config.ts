@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Forks keep native modules (better-sqlite3) isolated per file. Four at once on two cores:
     // most files spend their time waiting on child servers, git and browsers, not computing.

@@ -110,6 +110,8 @@ export async function makeSyncWorld(provider: GitProvider): Promise<SyncWorld> {
     catalog,
     service: services[0] as SyncService,
     async restart(s = store) {
+      // The previous server is gone, as after a real restart: its queue takes no more jobs.
+      await world.service.stop();
       const next = new SyncService(syncDeps(s, catalog, provider));
       services.push(next);
       world.service = next;

@@ -17,6 +17,8 @@ export interface SqliteQueueOptions {
 
 const KEEP_DONE_MS = 7 * 24 * 60 * 60_000;
 const MAX_SLEEP_MS = 60_000;
+/** After a poll that failed: soon again, or due jobs would wait for the next write. */
+const AFTER_FAILURE_MS = 100;
 
 /**
  * The embedded default: jobs in the SQLite database beside everything else, worked by this one
@@ -64,7 +66,7 @@ export class SqliteJobQueue implements JobQueue {
   /**
    * Starts due jobs until the concurrency is reached or none may run, then sleeps until the
    * next delayed job is due. This process is the only one enqueuing (the data folder's lock),
-   * so an enqueue, a finished job and a retry wake it; nothing else needs a timer.
+   * so an enqueue, a finished job and a retry wake it; a poll that failed sets its own timer.
    */
   private async poll(): Promise<void> {
     if (!this.handler) return;
@@ -75,6 +77,8 @@ export class SqliteJobQueue implements JobQueue {
     this.polling = true;
     this.again = false;
     if (this.timer) clearTimeout(this.timer);
+    let next: number | null = null;
+    let failed = false;
     try {
       while (this.handler && this.running.size < this.options.concurrency) {
         const job = await rows.claimNext(this.db, this.now());
@@ -85,14 +89,16 @@ export class SqliteJobQueue implements JobQueue {
         });
         this.running.add(run);
       }
-      const next = await rows.nextDue(this.db, this.now());
-      if (this.handler && next !== null) {
-        this.timer = setTimeout(() => void this.poll(), Math.max(1, Math.min(next - this.now(), this.options.pollMs ?? MAX_SLEEP_MS)));
-        this.timer.unref();
-      }
+      next = await rows.nextDue(this.db, this.now());
     } catch (error) {
+      failed = true;
       this.options.onError?.(error);
     } finally {
+      const wait = failed ? AFTER_FAILURE_MS : next === null ? null : Math.max(1, Math.min(next - this.now(), this.options.pollMs ?? MAX_SLEEP_MS));
+      if (this.handler && wait !== null) {
+        this.timer = setTimeout(() => void this.poll(), wait);
+        this.timer.unref();
+      }
       this.polling = false;
       if (this.again) setImmediate(() => void this.poll());
     }
