@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Io } from "../../src/cli/api-client.js";
 import { run } from "../../src/cli/restore.js";
 import { ADMIN_TOKEN, client, startServer, type TestServer } from "../server/harness.js";
@@ -26,10 +26,13 @@ beforeAll(async () => {
   const { hasToken: _ignored, ...fields } = (await call("GET", "/api/v1/tenants/acme/git")).body;
   await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, debounceMs: 10 } });
   await call("PUT", "/api/v1/tenants/acme/resources/models/orders", { body: model("orders") });
-  await server.app.sync.idle();
-  await new Promise((r) => setTimeout(r, 50));
-  await server.app.sync.idle();
-  first = (await server.app.store.getSyncState("acme")).lastCommittedSha!;
+  // The first commit that holds the model: what the restore below goes back to.
+  await vi.waitFor(async () => {
+    const { lastCommittedSha } = await server.app.store.getSyncState("acme");
+    expect(await server.app.store.pendingOutbox("acme")).toEqual([]);
+    first = lastCommittedSha!;
+    expect(first).toBeTruthy();
+  }, { timeout: 50_000, interval: 50 });
   await call("PUT", "/api/v1/tenants/acme/resources/models/orders", { body: model("orders", { primaryKey: "order_id" }) });
   env = { GITSYNC_URL: server.url, GITSYNC_TOKEN: ADMIN_TOKEN };
 });
