@@ -116,7 +116,7 @@ export class PgBossJobQueue implements JobQueue {
       const { rows: locked } = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`.execute(session);
       if (!locked[0]?.ok) return rows.putBack(this.db, job.id, LANE_BUSY_MS);
       try {
-        if (await rows.olderInLane(session, { id: job.id, lane: job.lane, createdOn: raw.createdOn })) {
+        if (await rows.olderInLane(session, { id: job.id, lane: job.lane })) {
           return await rows.putBack(this.db, job.id, LANE_BUSY_MS);
         }
         await this.attempt(handler, job);

@@ -67,13 +67,16 @@ export async function waitingWith(db: Db, coalesce: string): Promise<string | nu
 /**
  * True when an older job of the lane must run first: one running (on an instance that may
  * have died: it waits for the lease to expire), or one queued that is due or waiting for a retry.
+ * The job's own creation time is read from its row: pg-boss hands it over as a Date, whose
+ * milliseconds would make a job created in the same millisecond look younger.
  */
-export async function olderInLane(db: Db, job: { id: string; lane: string; createdOn: Date }): Promise<boolean> {
+export async function olderInLane(db: Db, job: { id: string; lane: string }): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
-    SELECT id FROM ${table}
-    WHERE name = ${QUEUE} AND data->>'lane' = ${job.lane} AND id <> ${job.id}::uuid
-      AND (created_on, id) < (${job.createdOn}::timestamptz, ${job.id}::uuid)
-      AND (state = 'active' OR state = 'retry' OR (state = 'created' AND start_after <= now()))
+    SELECT o.id FROM ${table} o, ${table} self
+    WHERE self.name = ${QUEUE} AND self.id = ${job.id}::uuid
+      AND o.name = ${QUEUE} AND o.data->>'lane' = ${job.lane} AND o.id <> self.id
+      AND (o.created_on, o.id) < (self.created_on, self.id)
+      AND (o.state = 'active' OR o.state = 'retry' OR (o.state = 'created' AND o.start_after <= now()))
     LIMIT 1`.execute(db);
   return rows.length > 0;
 }

@@ -79,9 +79,12 @@ export class SqliteJobQueue implements JobQueue {
     if (this.timer) clearTimeout(this.timer);
     let next: number | null = null;
     let failed = false;
+    // One instant for the whole pass: a job not yet due at the claim must count as "next" even
+    // when it falls due before the pass ends (timers may also fire a millisecond early).
+    const at = this.now();
     try {
       while (this.handler && this.running.size < this.options.concurrency) {
-        const job = await rows.claimNext(this.db, this.now());
+        const job = await rows.claimNext(this.db, at);
         if (!job) break;
         const run = this.execute(this.handler, job).finally(() => {
           this.running.delete(run);
@@ -89,7 +92,7 @@ export class SqliteJobQueue implements JobQueue {
         });
         this.running.add(run);
       }
-      next = await rows.nextDue(this.db, this.now());
+      next = await rows.nextDue(this.db, at);
     } catch (error) {
       failed = true;
       this.options.onError?.(error);

@@ -1,0 +1,172 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Job, JobHandler, JobQueue, Store } from "../../src/core/index.js";
+import { openStore } from "../../src/store/index.js";
+import { openJobQueue, SqliteJobQueue } from "../../src/store/jobs/index.js";
+import { olderInLane } from "../../src/store/jobs/pgboss-rows.js";
+import { handleOf } from "../../src/store/jobs/sqlite-queue.js";
+import { postgresBackend, sqliteBackend, type Backend } from "./backends.js";
+
+/**
+ * The job queue port on both engines, driven the way the server drives it: lanes keep their
+ * order through failures and parallel workers, a job exists only if its transaction commits,
+ * a debounce does not hold its lane, and a failed job waits for a retry.
+ */
+
+const backends: Backend[] = [sqliteBackend(), postgresBackend(process.env.GITSYNC_TEST_DATABASE_URL)];
+
+/** Polls until `probe` holds; fails after `ms` with what it was waiting for. */
+async function until(probe: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(backends)("job queue on $name", (backend) => {
+  describe.skipIf(backend.skipReason !== null)(backend.name, () => {
+    let store: Store;
+    let location: { databaseUrl: string | null; dataDir: string };
+    let queue: JobQueue;
+    let lanes = 0;
+    const newLane = () => `lane-${++lanes}`;
+
+    beforeAll(async () => {
+      location = await backend.setup();
+      store = await openStore({ ...location, secretKey: randomBytes(32) });
+    });
+    afterEach(async () => {
+      await queue?.stop();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await backend.teardown();
+    });
+
+    const open = (concurrency = 4) => {
+      queue = openJobQueue(store, { databaseUrl: location.databaseUrl, concurrency, leaseSeconds: 30 });
+      return queue;
+    };
+
+    it("runs each lane's jobs one at a time in order, through failures, while lanes run side by side", async () => {
+      const q = open(3);
+      const laneNames = [newLane(), newLane(), newLane()];
+      const ran = new Map<string, number[]>(laneNames.map((l) => [l, []]));
+      const active = new Map<string, number>();
+      let overlap = false;
+      let sideBySide = false;
+      const failedOnce = new Set<number>();
+      const handler: JobHandler = {
+        async run(job: Job) {
+          const n = job.payload.n as number;
+          if ((active.get(job.lane) ?? 0) > 0) overlap = true;
+          active.set(job.lane, 1);
+          if ([...active.values()].filter((v) => v > 0).length > 1) sideBySide = true;
+          await pause(n % 3);
+          active.set(job.lane, 0);
+          // Every fifth job fails on its first try: the lane must wait for its retry.
+          if (n % 5 === 0 && !failedOnce.has(n)) {
+            failedOnce.add(n);
+            throw new Error(`first try of ${n}`);
+          }
+          ran.get(job.lane)!.push(n);
+        },
+        async failed() {
+          return { retryInMs: 30, message: "try again" };
+        },
+      };
+      for (let n = 0; n < 12; n += 1) {
+        for (const lane of laneNames) await q.enqueue({ kind: "webhook", tenant: null, lane, payload: { n } });
+      }
+      await q.start(handler);
+      await until(() => [...ran.values()].every((r) => r.length === 12), "every job of every lane");
+      for (const lane of laneNames) expect(ran.get(lane)).toEqual(Array.from({ length: 12 }, (_, n) => n));
+      expect(overlap).toBe(false);
+      expect(sideBySide).toBe(true);
+    });
+
+    it("stores a job with its transaction: none when it rolls back", async () => {
+      const q = open();
+      const lane = newLane();
+      const seen: unknown[] = [];
+      await q.start({ run: async (job) => void seen.push(job.payload.which), failed: async () => ({ retryInMs: null, message: "no" }) });
+      await store
+        .transaction(async (tx) => {
+          await q.enqueue({ kind: "webhook", tenant: null, lane, payload: { which: "rolled back" } }, tx);
+          throw new Error("the work failed");
+        })
+        .catch(() => undefined);
+      await store.transaction(async (tx) => {
+        await q.enqueue({ kind: "webhook", tenant: null, lane, payload: { which: "committed" } }, tx);
+      });
+      await until(() => seen.length > 0, "the committed job");
+      await q.idle();
+      expect(seen).toEqual(["committed"]);
+    });
+
+    it("lets a newer job pass a debounced one, runs the debounced one when due, and coalesces while it waits", async () => {
+      const q = open();
+      const lane = newLane();
+      const seen: string[] = [];
+      await q.start({ run: async (job) => void seen.push(job.payload.which as string), failed: async () => ({ retryInMs: null, message: "no" }) });
+      const first = await q.enqueue({ kind: "outbound", tenant: "t", lane, payload: { which: "flush" }, delayMs: 1500, coalesce: `c-${lane}` });
+      const again = await q.enqueue({ kind: "outbound", tenant: "t", lane, payload: { which: "flush" }, delayMs: 1500, coalesce: `c-${lane}` });
+      expect(again).toBe(first);
+      await q.enqueue({ kind: "webhook", tenant: "t", lane, payload: { which: "push" } });
+      await until(() => seen.length === 2, "the push, then the flush when due");
+      expect(seen).toEqual(["push", "flush"]);
+    });
+
+    it("keeps a job that cannot succeed as failed, with its error, until it is retried", async () => {
+      const q = open();
+      const lane = newLane();
+      let fixed = false;
+      await q.start({
+        run: async () => {
+          if (!fixed) throw new Error("the provider refused");
+        },
+        failed: async (_job, error) => ({ retryInMs: null, message: (error as Error).message }),
+      });
+      const id = await q.enqueue({ kind: "snapshot", tenant: `tenant-${lane}`, lane, payload: {} });
+      await until(async () => (await q.get(id))?.state === "failed", "the job to fail");
+      const [failed] = await q.list(`tenant-${lane}`, { state: "failed" });
+      expect(failed).toMatchObject({ id, state: "failed", error: "the provider refused", attempts: 1 });
+      fixed = true;
+      expect(await q.retry("someone-else", id)).toBeNull();
+      expect((await q.retry(`tenant-${lane}`, id))?.state).toBe("queued");
+      await until(async () => (await q.get(id))?.state === "done", "the retried job to finish");
+    });
+
+    it.skipIf(backend.name !== "sqlite")("runs a job that falls due while a pass looks at the table", async () => {
+      // A clock that moves on at every reading, as a loaded machine's does between the claim
+      // and the look for the next due job.
+      let clock = Date.now();
+      const db = handleOf(store)!;
+      const stepping = new SqliteJobQueue(db, { concurrency: 1, now: () => (clock += 10) });
+      queue = stepping;
+      const seen: string[] = [];
+      await stepping.start({ run: async (job) => void seen.push(job.id), failed: async () => ({ retryInMs: null, message: "no" }) });
+      // The first pass (at start) is over before the job arrives.
+      await pause(100);
+      // Due between the pass's first and second reading of the clock.
+      const id = await stepping.enqueue({ kind: "outbound", tenant: "t", lane: newLane(), payload: {}, delayMs: 15 });
+      await until(() => seen.includes(id), "the job that fell due", 5_000);
+    });
+
+    it.skipIf(backend.name !== "postgres")("orders jobs created in the same millisecond by their full creation time", async () => {
+      const q = open();
+      const lane = newLane();
+      const older = await q.enqueue({ kind: "webhook", tenant: null, lane, payload: {} });
+      const newer = await q.enqueue({ kind: "webhook", tenant: null, lane, payload: {} });
+      const db = handleOf(store)!;
+      await sql`UPDATE pgboss.job SET created_on = '2026-01-01T00:00:00.123100Z' WHERE id = ${older}::uuid`.execute(db);
+      await sql`UPDATE pgboss.job SET created_on = '2026-01-01T00:00:00.123900Z' WHERE id = ${newer}::uuid`.execute(db);
+      expect(await olderInLane(db, { id: newer, lane })).toBe(true);
+      expect(await olderInLane(db, { id: older, lane })).toBe(false);
+    });
+  });
+});
