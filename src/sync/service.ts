@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { JOB_KINDS, type GitConnection, type GitProvider, type ProviderEvent, type ProviderName, type PullRequestEvent, type PushEvent, type TenantDrift } from "../core/index.js";
+import { JOB_KINDS, type GitConnection, type GitProvider, type ProviderEvent, type ProviderName, type PullRequestEvent, type PushEvent, type Store, type TenantDrift } from "../core/index.js";
 import { TenantLocks, type SyncDeps } from "./deps.js";
 import { ImportSync } from "./import.js";
 import { TenantIntegrity } from "./integrity/index.js";
@@ -125,19 +125,33 @@ export class SyncService {
     await this.deps.jobs.idle();
   }
 
-  /** An app change was recorded in the outbox: commit it after the tenant's debounce. */
-  async changed(tenant: string): Promise<void> {
+  /**
+   * An app change was recorded in the outbox: commit it after the tenant's debounce. `flushQueued`:
+   * the caller queued the flush in the change's own transaction (see queueFlush).
+   */
+  async changed(tenant: string, options: { flushQueued?: boolean } = {}): Promise<void> {
     await this.integrity.changed(tenant);
+    if (options.flushQueued) return;
     const git = await this.deps.store.getGitConnection(tenant);
     if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs);
+  }
+
+  /**
+   * Queues the flush inside the transaction that records the change (`tx`): the outbox row and
+   * the job that commits it exist together or not at all, so a crash after the write's answer
+   * cannot leave a change without the job that takes it to git.
+   */
+  async queueFlush(tenant: string, tx: Store): Promise<void> {
+    const git = await tx.getGitConnection(tenant);
+    if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs, tx);
   }
 
   /**
    * One waiting flush per tenant: writes during the window join it, so the window starts at
    * the first unsynced write and a stream of edits still commits every `debounceMs`.
    */
-  private async enqueueFlush(tenant: string, delayMs: number): Promise<void> {
-    await this.deps.jobs.enqueue({ kind: "outbound", tenant, lane: tenant, payload: {}, delayMs, coalesce: `outbound:${tenant}` });
+  private async enqueueFlush(tenant: string, delayMs: number, within?: Store): Promise<void> {
+    await this.deps.jobs.enqueue({ kind: "outbound", tenant, lane: tenant, payload: {}, delayMs, coalesce: `outbound:${tenant}` }, within);
   }
 
   /** Tenants whose git connection points at this provider's repository. */
@@ -251,6 +265,7 @@ export class SyncService {
    */
   async reconcile(tenant?: string): Promise<ReconcileOutcome[]> {
     const slugs = tenant !== undefined ? [tenant] : (await this.deps.store.listTenants()).map((t) => t.slug);
+    if (tenant === undefined) await this.requeueFlushes();
     return mapBounded(slugs, this.pushConcurrency, async (slug) => {
       try {
         const outcome = await this.reconciler.tenant(slug);
@@ -262,6 +277,18 @@ export class SyncService {
         return { tenant: slug, status: "error" as const, head: null, inbound: null, drift: null, error: message };
       }
     });
+  }
+
+  /**
+   * App changes whose flush job is gone (a write path that queues it after its transaction,
+   * on an instance that died in between) get one again; a tenant whose flush waits already
+   * keeps that one (the flush coalesces).
+   */
+  private async requeueFlushes(): Promise<void> {
+    for (const tenant of await this.deps.store.outboxTenants()) {
+      const git = await this.deps.store.getGitConnection(tenant);
+      if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs);
+    }
   }
 
   /** What differs between the tenant and its branch now (read afresh and recorded). */

@@ -72,15 +72,20 @@ export async function saveResource(deps: ApiDeps, write: ResourceWrite): Promise
     throw new GitsyncError("validation_failed", `${kind.id} ${name} is not valid: ${errors[0]!.message}`, { diagnostics });
   }
   if (!write.principal) throw new GitsyncError("unauthorized", "a token is required");
-  const saved = await deps.store.putResource(tenant, {
-    kind: kind.id,
-    name,
-    body: content,
-    project: typeof content.project === "string" ? content.project : null,
-    ...(write.expectedVersion !== undefined ? { expectedVersion: write.expectedVersion } : {}),
-    actor: actorOf(write.principal),
-    outbox: true,
+  const actor = actorOf(write.principal);
+  const saved = await deps.store.transaction(async (tx) => {
+    const stored = await tx.putResource(tenant, {
+      kind: kind.id,
+      name,
+      body: content,
+      project: typeof content.project === "string" ? content.project : null,
+      ...(write.expectedVersion !== undefined ? { expectedVersion: write.expectedVersion } : {}),
+      actor,
+      outbox: true,
+    });
+    await deps.sync.queueFlush(tenant, tx);
+    return stored;
   });
-  await deps.sync.changed(tenant);
+  await deps.sync.changed(tenant, { flushQueued: true });
   return saved;
 }

@@ -142,16 +142,20 @@ export const resourceRoutes: Route[] = [
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const policy = (await deps.store.getGitConnection(tenant.slug)).deletions;
       await assertRemovable(deps, tenant.slug, kind.id, name);
-      await deps.store.deleteResource(tenant.slug, {
-        kind: kind.id,
-        name,
-        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-        actor: actorOf(principal),
-        outbox: true,
-        // Only an explicit "delete" policy destroys; otherwise it stays restorable.
-        mode: policy === "delete" ? "delete" : "archive",
+      const actor = actorOf(principal);
+      await deps.store.transaction(async (tx) => {
+        await tx.deleteResource(tenant.slug, {
+          kind: kind.id,
+          name,
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+          actor,
+          outbox: true,
+          // Only an explicit "delete" policy destroys; otherwise it stays restorable.
+          mode: policy === "delete" ? "delete" : "archive",
+        });
+        await deps.sync.queueFlush(tenant.slug, tx);
       });
-      await deps.sync.changed(tenant.slug);
+      await deps.sync.changed(tenant.slug, { flushQueued: true });
       return { status: 204 };
     },
   },
