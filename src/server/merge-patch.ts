@@ -1,16 +1,19 @@
 import mergePatch from "json-merge-patch";
 import { GitsyncError } from "../core/errors.js";
 import type { JsonObject } from "../core/types.js";
+import { REFUSED_KEYS } from "../validation/refused-keys.js";
 
 export const MERGE_PATCH_TYPE = "application/merge-patch+json";
 
-/** Keys the patch library stops at part-way (leaving a half-applied result): refused up front. */
-const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * The keys every path refuses are also the ones the patch library stops at part-way (leaving a
+ * half-applied result): refused up front.
+ */
 
 function unsafeKey(value: unknown, at: string[]): string | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
   for (const [key, child] of Object.entries(value)) {
-    if (UNSAFE_KEYS.has(key)) return [...at, key].join(".");
+    if (REFUSED_KEYS.has(key)) return [...at, key].join(".");
     const found = unsafeKey(child, [...at, key]);
     if (found !== null) return found;
   }
