@@ -88,4 +88,11 @@ export interface JobQueue {
   ping(): Promise<void>;
   /** Resolves once no job is running or due (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Runs `fn` while no other instance runs work under the same key (a tenant): work that runs
+   * in a request rather than as a job (the local hook's inline apply, imports, restores, the
+   * reconcile) is serialised with the tenant's jobs across instances too. Within one process
+   * the caller serialises already; one process alone (SQLite) has nothing more to do.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }

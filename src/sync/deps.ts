@@ -30,14 +30,19 @@ export interface SyncDeps {
 
 /**
  * Serialises work per tenant: inbound applies, outbound commits and snapshots of one tenant
- * never interleave, while different tenants proceed in parallel.
+ * never interleave, while different tenants proceed in parallel. In this process by a chain
+ * per tenant; across instances by the job queue's `exclusive` (a database lock), taken only by
+ * the one waiter this process lets through.
  */
 export class TenantLocks {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  constructor(private readonly shared?: Pick<JobQueue, "exclusive">) {}
+
   run<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(tenant) ?? Promise.resolve();
-    const result = previous.then(fn);
+    const shared = this.shared;
+    const result = previous.then(shared ? () => shared.exclusive(tenant, fn) : fn);
     const tail = result.catch(() => undefined);
     this.tails.set(tenant, tail);
     void tail.then(() => {

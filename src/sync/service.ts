@@ -22,7 +22,7 @@ import { SyncJobs } from "./jobs.js";
  * the API calls its flows.
  */
 export class SyncService {
-  readonly locks = new TenantLocks();
+  readonly locks: TenantLocks;
   readonly inbound: InboundSync;
   readonly outbound: OutboundSync;
   readonly snapshots: SnapshotSync;
@@ -37,6 +37,7 @@ export class SyncService {
   pushConcurrency = 8;
 
   constructor(readonly deps: SyncDeps) {
+    this.locks = new TenantLocks(deps.jobs);
     this.checks = new PullRequestCheck(deps);
     const opened = (tenant: string, pr: { number: number; headSha: string; base: string }) => this.checkOpened(tenant, pr);
     this.inbound = new InboundSync(deps, opened);

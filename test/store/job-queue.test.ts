@@ -157,6 +157,35 @@ describe.each(backends)("job queue on $name", (backend) => {
       await until(() => seen.includes(id), "the job that fell due", 5_000);
     });
 
+    it.skipIf(backend.name !== "postgres")("lets one instance at a time work on a tenant, and different tenants at once", async () => {
+      // Two queues on one database stand for two instances.
+      const first = open();
+      const second = openJobQueue(store, { databaseUrl: location.databaseUrl, concurrency: 1, leaseSeconds: 30 });
+      try {
+        const inside = new Map<string, number>();
+        let overlapped = false;
+        let sideBySide = false;
+        const work = (queue: JobQueue, tenant: string) =>
+          queue.exclusive(tenant, async () => {
+            if ((inside.get(tenant) ?? 0) > 0) overlapped = true;
+            inside.set(tenant, (inside.get(tenant) ?? 0) + 1);
+            if ([...inside.values()].filter((n) => n > 0).length > 1) sideBySide = true;
+            await pause(20);
+            inside.set(tenant, (inside.get(tenant) ?? 0) - 1);
+            return tenant;
+          });
+        const runs = Array.from({ length: 6 }, (_, i) => work(i % 2 === 0 ? first : second, i % 3 === 0 ? "t-one" : "t-two"));
+        expect(await Promise.all(runs)).toEqual(["t-one", "t-two", "t-two", "t-one", "t-two", "t-two"]);
+        expect(overlapped).toBe(false);
+        expect(sideBySide).toBe(true);
+        // A failure releases the lock: the next one gets it.
+        await expect(first.exclusive("t-one", async () => Promise.reject(new Error("the apply failed")))).rejects.toThrow("the apply failed");
+        expect(await second.exclusive("t-one", async () => "after")).toBe("after");
+      } finally {
+        await second.stop();
+      }
+    });
+
     it.skipIf(backend.name !== "postgres")("orders jobs created in the same millisecond by their full creation time", async () => {
       const q = open();
       const lane = newLane();

@@ -5,6 +5,7 @@ import type { Store } from "../../core/store.js";
 import type { Database } from "../schema.js";
 import { handleOf } from "./sqlite-queue.js";
 import * as rows from "./pgboss-rows.js";
+import { AdvisoryLocks } from "./advisory-locks.js";
 
 export interface PgBossQueueOptions {
   databaseUrl: string;
@@ -17,6 +18,8 @@ export interface PgBossQueueOptions {
 
 /** How soon a job whose lane is busy is looked at again. */
 const LANE_BUSY_MS = 200;
+/** Tenants worked on at once in requests (not jobs) before another waits for a lock connection. */
+const LOCKS_FOR_REQUESTS = 8;
 /** pg-boss's own tries are only for jobs whose instance died; gitsync decides the others. */
 const TAKEOVERS = 1000;
 
@@ -32,6 +35,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly running = new Set<Promise<void>>();
   private started = false;
   private working = false;
+  private readonly locks: AdvisoryLocks;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -46,6 +50,12 @@ export class PgBossJobQueue implements JobQueue {
       schedule: false,
     });
     this.boss.on("error", (error) => options.onError?.(error));
+    // One connection per tenant this instance works on at once, in requests and jobs.
+    this.locks = new AdvisoryLocks(options.databaseUrl, options.concurrency + LOCKS_FOR_REQUESTS);
+  }
+
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.exclusive(key, fn);
   }
 
   async enqueue(request: JobRequest, within?: Store): Promise<string> {
@@ -101,11 +111,13 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
-    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 30_000 });
-    await Promise.allSettled([...this.running]);
-    this.started = false;
-    this.working = false;
+    if (this.started) {
+      await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 30_000 });
+      await Promise.allSettled([...this.running]);
+      this.started = false;
+      this.working = false;
+    }
+    await this.locks.close();
   }
 
   /** Runs one job under its lane's lock; every outcome is written here, so pg-boss's completion finds nothing left to do. */

@@ -148,6 +148,11 @@ export class SqliteJobQueue implements JobQueue {
     await this.db.selectFrom("jobs").select("id").limit(1).execute();
   }
 
+  /** The data folder's lock keeps every other process out: nothing to coordinate. */
+  exclusive<T>(_key: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async idle(): Promise<void> {
     while (this.running.size > 0 || (await rows.busy(this.db))) {
       await new Promise((resolve) => setTimeout(resolve, 10));
