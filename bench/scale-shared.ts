@@ -6,6 +6,7 @@ import { NO_METRICS } from "../src/core/metrics.js";
 import { SyncService } from "../src/sync/service.js";
 import type { ContractStep } from "../test/contract/harness.js";
 import { BitbucketHarness } from "../test/contract/bitbucket-harness.js";
+import { toBytes } from "../test/contract/file-bytes.js";
 import { GitHubHarness } from "../test/contract/github-harness.js";
 import { GitLabHarness } from "../test/contract/gitlab-harness.js";
 import { createLocalHarness } from "../test/providers/local/harness.js";
@@ -64,7 +65,7 @@ function gitlabForge(): SharedForge {
     async push(files) {
       const parent = h.forge.branches.get("main");
       const all = new Map(parent === undefined ? [] : h.forge.commit(parent).files);
-      for (const [path, content] of Object.entries(files)) all.set(path, content);
+      for (const [path, content] of Object.entries(files)) all.set(path, toBytes(content));
       const sha = h.forge.addCommit(parent === undefined ? [] : [parent], all, "push", ACTOR);
       h.forge.branches.set("main", sha);
       return sha;

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
+import { toBytes } from "./file-bytes.js";
 import { treeChanges } from "./tree-changes.js";
 
 /**
  * The in-memory Azure DevOps repository behind the contract harness and the flow tests:
- * commits with full file maps, branches, pull requests, statuses and threads. Plain data; the
+ * commits with full file maps (path → bytes), branches, pull requests, statuses and threads. Plain data; the
  * harness turns it into REST answers shaped like fixtures/azure-devops.
  */
 
@@ -15,7 +16,7 @@ export interface AzureUser {
 export interface AzureCommit {
   id: string;
   parents: string[];
-  files: Map<string, string>;
+  files: Map<string, Buffer>;
   comment: string;
   author: AzureUser;
   committer: AzureUser;
@@ -73,7 +74,7 @@ export class AzureForge {
     return this.#counter;
   }
 
-  addCommit(parents: string[], files: Map<string, string>, comment: string, author: AzureUser, committer = author): string {
+  addCommit(parents: string[], files: Map<string, Buffer>, comment: string, author: AzureUser, committer = author): string {
     const id = createHash("sha1").update(`${this.nextId()}\0${parents.join(",")}\0${comment}`).digest("hex");
     this.commits.set(id, { id, parents, files, comment, author, committer });
     return id;
@@ -85,7 +86,12 @@ export class AzureForge {
     return commit;
   }
 
-  ancestors(sha: string): Set<string> {
+  /** A file's content as text, for assertions on what gitsync wrote (UTF-8 by construction). */
+  text(sha: string, path: string): string | undefined {
+    return this.commit(sha).files.get(path)?.toString("utf8");
+  }
+
+    ancestors(sha: string): Set<string> {
     const seen = new Set<string>();
     const queue = [sha];
     while (queue.length > 0) {
@@ -123,7 +129,7 @@ export class AzureForge {
       return { path: c.path, changeType: c.status === "added" ? "add" : c.status === "removed" ? "delete" : "edit", folder: false };
     });
     // Azure lists a new folder as a change of its own.
-    const folders = (files: Map<string, string>) => new Set([...files.keys()].flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+    const folders = (files: Map<string, Buffer>) => new Set([...files.keys()].flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
     const had = folders(before);
     for (const folder of folders(after)) if (!had.has(folder)) changes.push({ path: folder, changeType: "add", folder: true });
     return changes;
@@ -146,7 +152,8 @@ export class AzureForge {
       if (change.changeType === "add" && exists) throw new PushRejected(`TF402455: the file '${change.item.path}' already exists`);
       if (change.changeType === "edit" && !exists) throw new PushRejected(`TF401174: The item '${change.item.path}' could not be found`);
       const content = change.newContent as { content: string; contentType: string };
-      files.set(path, content.contentType === "base64encoded" ? Buffer.from(content.content, "base64").toString("utf8") : content.content);
+      // base64encoded carries the file's bytes; rawtext is text, stored as UTF-8.
+      files.set(path, content.contentType === "base64encoded" ? Buffer.from(content.content, "base64") : toBytes(content.content));
     }
     const id = this.addCommit(base === undefined ? [] : [base], files, comment, author, committer);
     this.branches.set(branch, id);

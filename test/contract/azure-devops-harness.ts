@@ -4,6 +4,7 @@ import { COMMENT_MARKER, type WebhookRequest } from "../../src/core/index.js";
 import { AzureDevOpsProvider, DIFF_PAGE } from "../../src/providers/azure-devops/index.js";
 import { checkAzureRequest } from "../helpers/azure-devops-routes.js";
 import { AzureForge } from "./azure-devops-forge.js";
+import { byteMap, textMap, type FileBytes } from "./file-bytes.js";
 import { API, FIXTURES, HOST, JSON_HEADERS, REPOSITORY, TOKEN, WEBHOOK, AzureReplies, basicAuth, error, type Json, type Reply } from "./azure-devops-replies.js";
 import type { CheckInfo, CommitInfo, ContractHarness, ContractStep } from "./harness.js";
 
@@ -62,9 +63,9 @@ export class AzureDevOpsHarness implements ContractHarness {
     return this.replies.pullRequestJson(id);
   }
 
-  async seed(files: Record<string, string>): Promise<string> {
+  async seed(files: Record<string, FileBytes>): Promise<string> {
     const parent = this.forge.branches.get("main");
-    const sha = this.forge.addCommit(parent === undefined ? [] : [parent], new Map(Object.entries(files)), "seed", { name: "Seeder", email: "seed@example.com" });
+    const sha = this.forge.addCommit(parent === undefined ? [] : [parent], byteMap(files), "seed", { name: "Seeder", email: "seed@example.com" });
     this.forge.branches.set("main", sha);
     this.served.length = 0;
     return sha;
@@ -86,7 +87,7 @@ export class AzureDevOpsHarness implements ContractHarness {
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
-    return Object.fromEntries(this.forge.commit(sha).files);
+    return textMap(this.forge.commit(sha).files);
   }
 
   async deleteBranch(branch: string): Promise<void> {

@@ -247,7 +247,7 @@ export class AzureReplies {
     const parent = folder.includes("/") ? folder.slice(0, folder.lastIndexOf("/") + 1) : "";
     const files = [...this.forge.commit(sha).files].filter(([p]) => folder === "" || p.startsWith(`${folder}/`));
     if (files.length === 0) return error(404, "itemNotFound");
-    const entries = files.map(([p, content]) => ({ name: p.slice(parent.length), content: Buffer.from(content, "utf8") }));
+    const entries = files.map(([p, content]) => ({ name: p.slice(parent.length), content }));
     return [200, writeZip(entries), { "Content-Type": "application/zip" }];
   }
 
@@ -261,8 +261,7 @@ export class AzureReplies {
     const [folderTemplate, blobTemplate] = FIXTURES.items["value"] as Json[];
     const value: Json[] = [{ ...folderTemplate, path: `/${scope}`, commitId: sha }];
     for (const [path, content] of files) {
-      const bytes = Buffer.from(content, "utf8");
-      const objectId = gitBlobIdOf(bytes);
+      const objectId = gitBlobIdOf(content);
       value.push({ ...blobTemplate, objectId, path: `/${path}`, commitId: sha });
     }
     return [200, { count: value.length, value }, JSON_HEADERS];

@@ -2,6 +2,7 @@ import nock from "nock";
 import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
 import type { RepoRef, WebhookRequest } from "../../src/core/index.js";
 import { BitbucketModel, fixture, signedDelivery, type ModelPull } from "./bitbucket-model.js";
+import { textMap, toBytes, type FileBytes } from "./file-bytes.js";
 import type { CheckInfo, ContractHarness, ContractStep } from "./harness.js";
 
 /**
@@ -77,7 +78,7 @@ export class BitbucketHarness implements ContractHarness {
     });
   }
 
-  async seed(files: Record<string, string>): Promise<string> {
+  async seed(files: Record<string, FileBytes>): Promise<string> {
     const sha = this.model.addCommit([], files, "Initial configuration\n", "Seed <seed@example.com>");
     this.model.branches.set("main", sha);
     this.count = 0;
@@ -103,7 +104,7 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
-    return { ...(this.model.commits.get(sha)?.files ?? {}) };
+    return textMap(Object.entries(this.model.commits.get(sha)?.files ?? {}));
   }
 
   async head(branch: string): Promise<string | null> {
@@ -267,6 +268,7 @@ export class BitbucketHarness implements ContractHarness {
 
   private getRaw(sha: string, path: string): Reply {
     const content = this.model.findCommit(sha)?.files[path];
+    // The bytes as stored, under a text type: a client that decodes text would lose them.
     return content === undefined ? notFound(`no such file ${path}`) : [200, content, { "content-type": "text/plain" }];
   }
 
@@ -314,10 +316,10 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   /** Reads the POST /src form as Bitbucket does: url-encoded or multipart, paths absolute. */
-  private async readSrcForm(body: unknown, contentType: string): Promise<{ meta: Map<string, string>; deletes: string[]; files: Map<string, string> }> {
+  private async readSrcForm(body: unknown, contentType: string): Promise<{ meta: Map<string, string>; deletes: string[]; files: Map<string, Buffer> }> {
     const meta = new Map<string, string>();
     const deletes: string[] = [];
-    const files = new Map<string, string>();
+    const files = new Map<string, Buffer>();
     const METADATA = new Set(["message", "author", "branch", "parents"]);
     let entries: [string, unknown][];
     if (contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -329,10 +331,11 @@ export class BitbucketHarness implements ContractHarness {
     }
     for (const [name, value] of entries) {
       // Multipart: a part with a filename is a file whatever its name; url-encoded: a metadata name is metadata.
-      if (typeof value !== "string") files.set(name.replace(/^\//, ""), await (value as Blob).text());
+      // A file part's bytes are stored as sent; a url-encoded value is text (UTF-8).
+      if (typeof value !== "string") files.set(name.replace(/^\//, ""), Buffer.from(await (value as Blob).arrayBuffer()));
       else if (name === "files") deletes.push(value.replace(/^\//, ""));
       else if (METADATA.has(name)) meta.set(name, value);
-      else files.set(name.replace(/^\//, ""), value);
+      else files.set(name.replace(/^\//, ""), toBytes(value));
     }
     return { meta, deletes, files };
   }

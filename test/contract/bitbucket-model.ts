@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { treeChanges } from "./tree-changes.js";
 import { readFileSync } from "node:fs";
+import { toBytes, type FileBytes } from "./file-bytes.js";
+import { treeChanges } from "./tree-changes.js";
 import type { WebhookRequest } from "../../src/core/index.js";
 import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
 
 /**
- * An in-memory Bitbucket Cloud repository (commits with full file maps, branches, pull
+ * An in-memory Bitbucket Cloud repository (commits with full file maps of bytes, branches, pull
  * requests, build statuses, Code Insights reports, PR comments) and the JSON it answers with.
  * Every response body starts from a fixture in fixtures/bitbucket (shaped like the published
  * API examples) with the model's values put in.
@@ -36,7 +37,7 @@ export function signedDelivery(event: string, payload: unknown, secret: string, 
 export interface ModelCommit {
   sha: string;
   parents: string[];
-  files: Record<string, string>;
+  files: Record<string, Buffer>;
   message: string;
   author: string;
 }
@@ -82,11 +83,13 @@ export class BitbucketModel {
     readonly webUrl: string,
   ) {}
 
-  addCommit(parents: string[], files: Record<string, string>, message: string, author: string): string {
+  /** Text is stored as its UTF-8 bytes. */
+  addCommit(parents: string[], files: Record<string, FileBytes>, message: string, author: string): string {
+    const bytes = Object.fromEntries(Object.entries(files).map(([path, content]) => [path, toBytes(content)]));
     const sha = createHash("sha1")
-      .update(JSON.stringify([parents, files, message, author, ++this.serial]))
+      .update(JSON.stringify([parents, message, author, ++this.serial, Object.keys(bytes)]))
       .digest("hex");
-    this.commits.set(sha, { sha, parents, files: { ...files }, message, author });
+    this.commits.set(sha, { sha, parents, files: bytes, message, author });
     return sha;
   }
 
@@ -187,7 +190,7 @@ export class BitbucketModel {
       const e = fixture("src-file");
       e.path = p;
       e.escaped_path = p;
-      e.size = Buffer.byteLength(this.commits.get(sha)?.files[p] ?? "");
+      e.size = this.commits.get(sha)?.files[p]?.length ?? 0;
       e.commit.hash = sha;
       entries.push(e);
     }

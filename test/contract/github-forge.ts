@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { toBytes, type FileBytes } from "./file-bytes.js";
 import { treeChanges, type TreeChange } from "./tree-changes.js";
 import type { Actor } from "../../src/core/index.js";
 
 /**
- * An in-memory model of one GitHub repository: blobs, trees (flat path → blob maps), commits,
- * branches, pull requests, check runs and issue comments. The GitHub harness answers the API
+ * An in-memory model of one GitHub repository: blobs (bytes), trees (flat path → blob maps),
+ * commits, branches, pull requests, check runs and issue comments. The GitHub harness answers the API
  * from it; nothing here knows about HTTP.
  */
 export interface ForgeCommit {
@@ -50,7 +51,7 @@ function sha1(text: string | Buffer): string {
 }
 
 export class GitHubForge {
-  readonly blobs = new Map<string, string>();
+  readonly blobs = new Map<string, Buffer>();
   readonly trees = new Map<string, Map<string, string>>();
   readonly commits = new Map<string, ForgeCommit>();
   readonly branches = new Map<string, string>();
@@ -63,11 +64,11 @@ export class GitHubForge {
     return this.nextId++;
   }
 
-  /** A blob's git object id, as git computes it. */
-  putBlob(content: string): string {
-    const bytes = Buffer.from(content, "utf8");
+  /** A blob's git object id, as git computes it; text is stored as its UTF-8 bytes. */
+  putBlob(content: FileBytes): string {
+    const bytes = toBytes(content);
     const sha = sha1(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
-    this.blobs.set(sha, content);
+    this.blobs.set(sha, bytes);
     return sha;
   }
 
@@ -107,10 +108,16 @@ export class GitHubForge {
     return commit ? (this.trees.get(commit.tree) ?? null) : null;
   }
 
-  snapshot(sha: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [path, blob] of this.files(sha) ?? []) out[path] = this.blobs.get(blob) ?? "";
+  /** A commit's files as path → bytes, exactly as stored. */
+  contents(sha: string): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
+    for (const [path, blob] of this.files(sha) ?? []) out.set(path, this.blobs.get(blob) ?? Buffer.alloc(0));
     return out;
+  }
+
+  /** A commit's files as text, for assertions on what gitsync wrote. */
+  snapshot(sha: string): Record<string, string> {
+    return Object.fromEntries([...this.contents(sha)].map(([path, bytes]) => [path, bytes.toString("utf8")]));
   }
 
   /** A branch, a full sha or a unique sha prefix of 7+ characters. */

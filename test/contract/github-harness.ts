@@ -7,6 +7,7 @@ import type { WebhookRequest } from "../../src/core/index.js";
 import { GitHubProvider } from "../../src/providers/github/index.js";
 import errors from "../../fixtures/github/api/errors.json" with { type: "json" };
 import pushFixture from "../../fixtures/github/webhooks/push.json" with { type: "json" };
+import type { FileBytes } from "./file-bytes.js";
 import { GitHubForge, type TreeEntryInput } from "./github-forge.js";
 import { GitHubReplies } from "./github-replies.js";
 import type { ContractHarness, ContractStep } from "./harness.js";
@@ -76,7 +77,7 @@ export class GitHubHarness implements ContractHarness {
     this.provider = new GitHubProvider({ webhookSecret: SECRET, octokitFor: async () => octokit });
   }
 
-  async seed(files: Record<string, string>): Promise<string> {
+  async seed(files: Record<string, FileBytes>): Promise<string> {
     const tree = this.forge.putTree(new Map(Object.entries(files).map(([p, c]) => [p, this.forge.putBlob(c)])));
     const actor = { name: "seed", email: "seed@example.com" };
     const commit = this.forge.putCommit({ tree, parents: [], message: "seed", author: actor, committer: actor });
@@ -337,14 +338,14 @@ export class GitHubHarness implements ContractHarness {
   private async tarball(sha: string): Promise<Buffer> {
     const pack = tar.pack();
     const root = `${OWNER}-${NAME}-${sha.slice(0, 7)}/`;
-    const files = this.forge.snapshot(sha);
+    const files = this.forge.contents(sha);
     const folders = new Set<string>([root]);
-    for (const path of Object.keys(files)) {
+    for (const path of files.keys()) {
       const parts = path.split("/");
       for (let i = 1; i < parts.length; i++) folders.add(`${root}${parts.slice(0, i).join("/")}/`);
     }
     for (const folder of [...folders].sort()) pack.entry({ name: folder, type: "directory", mode: 0o755 });
-    for (const [path, content] of Object.entries(files)) pack.entry({ name: `${root}${path}`, mode: 0o644 }, Buffer.from(content, "utf8"));
+    for (const [path, content] of files) pack.entry({ name: `${root}${path}`, mode: 0o644 }, content);
     pack.finalize();
     const chunks: Buffer[] = [];
     const gzip = pack.pipe(createGzip());
@@ -482,8 +483,9 @@ export class GitHubHarness implements ContractHarness {
         const branch = String(b.branch);
         const parent = f.branches.get(branch);
         const base = parent === undefined ? undefined : f.commits.get(parent)?.tree;
-        const content = Buffer.from(String(b.content), "base64").toString("utf8");
-        const tree = f.buildTree(base, [{ path, content }]);
+        // The Contents API takes the file's bytes base64-encoded: stored as they are.
+        const blob = f.putBlob(Buffer.from(String(b.content), "base64"));
+        const tree = f.buildTree(base, [{ path, sha: blob }]);
         if (typeof tree !== "string") return [422, { message: tree.error }, JSON_TYPE];
         const actor = (v: unknown) => ({ name: String(json(v).name), email: String(json(v).email) });
         const commit = f.putCommit({ tree, parents: parent ? [parent] : [], message: String(b.message), author: actor(b.author), committer: actor(b.committer ?? b.author) });

@@ -89,7 +89,7 @@ export class GitHubReplies {
     }
     for (const [path, sha] of files) {
       if (!recursive && path.includes("/")) continue;
-      const size = Buffer.byteLength(this.forge.blobs.get(sha) ?? "", "utf8");
+      const size = this.forge.blobs.get(sha)?.length ?? 0;
       entries.push({ ...template, path, mode: "100644", type: "blob", size, sha, url: `${this.repoApi}/git/blobs/${sha}` });
     }
     entries.sort((a, b) => ((a.path ?? "") < (b.path ?? "") ? -1 : 1));

@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
+import { toBytes } from "./file-bytes.js";
 import { treeChanges } from "./tree-changes.js";
 
 /**
- * The in-memory GitLab project behind the contract harness: commits with full file maps,
- * branches, merge requests, notes and commit statuses. Plain data; the harness turns it into
+ * The in-memory GitLab project behind the contract harness: commits with full file maps (path →
+ * bytes), branches, merge requests, notes and commit statuses. Plain data; the harness turns it into
  * API responses shaped like fixtures/gitlab.
  */
 
 export interface ForgeCommit {
   id: string;
   parentIds: string[];
-  files: Map<string, string>;
+  files: Map<string, Buffer>;
   message: string;
   authorName: string;
   authorEmail: string;
@@ -51,7 +52,13 @@ export interface ForgeDiff {
 
 export class CommitRejected extends Error {}
 
-export type ForgeAction = { action: string; file_path: string; content?: string };
+/** A Commits API action; `encoding` "base64" carries bytes, "text" (the default) UTF-8 text. */
+export type ForgeAction = { action: string; file_path: string; content?: string; encoding?: string };
+
+function actionBytes(action: ForgeAction): Buffer {
+  const content = action.content ?? "";
+  return action.encoding === "base64" ? Buffer.from(content, "base64") : toBytes(content);
+}
 
 export class GitLabForge {
   readonly commits = new Map<string, ForgeCommit>();
@@ -66,7 +73,7 @@ export class GitLabForge {
     return this.#counter;
   }
 
-  addCommit(parentIds: string[], files: Map<string, string>, message: string, author: { name: string; email: string }): string {
+  addCommit(parentIds: string[], files: Map<string, Buffer>, message: string, author: { name: string; email: string }): string {
     const id = createHash("sha1").update(`${this.nextId()}\0${parentIds.join(",")}\0${message}`).digest("hex");
     this.commits.set(id, { id, parentIds, files, message, authorName: author.name, authorEmail: author.email });
     return id;
@@ -129,26 +136,26 @@ export class GitLabForge {
   }
 
   /** The first commit of an empty project: the actions against an empty tree. */
-  applyActionsToNothing(actions: ForgeAction[]): Map<string, string> {
+  applyActionsToNothing(actions: ForgeAction[]): Map<string, Buffer> {
     return this.#apply(new Map(), actions);
   }
 
   /** GitLab's commit service: validates each action against the start tree, then commits. */
-  applyActions(start: string, actions: ForgeAction[]): Map<string, string> {
+  applyActions(start: string, actions: ForgeAction[]): Map<string, Buffer> {
     return this.#apply(new Map(this.commit(start).files), actions);
   }
 
-  #apply(files: Map<string, string>, actions: ForgeAction[]): Map<string, string> {
+  #apply(files: Map<string, Buffer>, actions: ForgeAction[]): Map<string, Buffer> {
     for (const action of actions) {
       const exists = files.has(action.file_path);
       switch (action.action) {
         case "create":
           if (exists) throw new CommitRejected("A file with this name already exists");
-          files.set(action.file_path, action.content ?? "");
+          files.set(action.file_path, actionBytes(action));
           break;
         case "update":
           if (!exists) throw new CommitRejected("A file with this name doesn't exist");
-          files.set(action.file_path, action.content ?? "");
+          files.set(action.file_path, actionBytes(action));
           break;
         case "delete":
           if (!exists) throw new CommitRejected("A file with this name doesn't exist");

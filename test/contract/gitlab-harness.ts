@@ -5,6 +5,7 @@ import nock from "nock";
 import { pack } from "tar-stream";
 import { COMMENT_MARKER, type WebhookRequest } from "../../src/core/index.js";
 import { COMPARE_DIFF_LIMIT, DEFAULT_RAW_FILE_LIMIT, GitLabProvider } from "../../src/providers/gitlab/index.js";
+import { byteMap, textMap, type FileBytes } from "./file-bytes.js";
 import { CommitRejected, GitLabForge, type ForgeAction } from "./gitlab-forge.js";
 import type { ContractHarness, ContractStep } from "./harness.js";
 
@@ -61,9 +62,9 @@ export class GitLabHarness implements ContractHarness {
     this.provider = new GitLabProvider({ host: HOST, token: TOKEN, webhookSecret: SECRET, retry: { baseDelayMs: 5 } });
   }
 
-  async seed(files: Record<string, string>): Promise<string> {
+  async seed(files: Record<string, FileBytes>): Promise<string> {
     const parent = this.forge.branches.get("main");
-    const sha = this.forge.addCommit(parent === undefined ? [] : [parent], new Map(Object.entries(files)), "seed", {
+    const sha = this.forge.addCommit(parent === undefined ? [] : [parent], byteMap(files), "seed", {
       name: "Seeder",
       email: "seed@example.com",
     });
@@ -91,7 +92,7 @@ export class GitLabHarness implements ContractHarness {
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
-    return Object.fromEntries(this.forge.commit(sha).files);
+    return textMap(this.forge.commit(sha).files);
   }
 
   async head(branch: string): Promise<string | null> {
@@ -280,6 +281,7 @@ export class GitLabHarness implements ContractHarness {
       this.#on("GET", `repository/files/${file}/raw`, (url) => {
         const sha = this.forge.resolve(url.searchParams.get("ref") ?? "");
         const content = sha === null ? undefined : this.forge.commit(sha).files.get(file);
+        // GitLab labels a raw file text/plain whatever its bytes are; the bytes are sent as stored.
         return content === undefined ? error(404, "fileNotFound") : [200, content, { "Content-Type": "text/plain; charset=utf-8" }];
       });
     }

@@ -1,4 +1,5 @@
 import type { Actor, GitProvider, RepoRef, WebhookRequest } from "../../src/core/index.js";
+import type { FileBytes } from "./file-bytes.js";
 
 /**
  * What the shared provider contract suite (test/contract/provider-contract.ts) needs from each
@@ -62,8 +63,11 @@ export interface ContractHarness {
    * then and cleaned up at once), so a factory must not register mocks or make requests.
    */
   readonly http?: boolean;
-  /** Branch `main` holding exactly `files` (path → content); returns its head sha. Not counted. */
-  seed(files: Record<string, string>): Promise<string>;
+  /**
+   * Branch `main` holding exactly `files` (path → text, stored as UTF-8, or raw bytes); returns
+   * its head sha. Not counted.
+   */
+  seed(files: Record<string, FileBytes>): Promise<string>;
   /** The repository as just made on the forge: no branch, no commit. */
   emptyRepository(): Promise<void>;
   /** Hosted providers: other people's comments on a pull request, added on the forge. Not counted. */
@@ -72,7 +76,10 @@ export interface ContractHarness {
   deleteBranch(branch: string): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */
   expect(step: ContractStep): void;
-  /** The files of a commit as the forge holds them, read without the provider (for assertions). */
+  /**
+   * The files of a commit as the forge holds them, read without the provider, decoded as UTF-8
+   * (for assertions on what gitsync wrote; bytes are checked through `readFiles`).
+   */
   snapshot(sha: string): Promise<Record<string, string>>;
   /** The head sha of a branch as the forge holds it, or null. */
   head(branch: string): Promise<string | null>;

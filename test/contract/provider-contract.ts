@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BranchMovedError, COMMENT_MARKER, GitsyncError } from "../../src/core/index.js";
 import type { Actor, ChangedFile, CommitRequest, FileChange, FileContent } from "../../src/core/index.js";
 import type { ContractHarness, HarnessFactory } from "./harness.js";
+import { bytesCases } from "./provider-contract-bytes.js";
 import { failureCases } from "./provider-contract-failures.js";
 
 /**
@@ -475,6 +476,8 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       h.expect({ op: "readFiles", sha: main, path: "config" });
       expect(byPath(await h.provider.readFiles(h.repo, main, "config"))).toEqual(under(SEED, "config"));
     });
+
+    bytesCases(() => h);
 
     if (http) failureCases(() => h, () => main);
 

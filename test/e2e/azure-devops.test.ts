@@ -64,7 +64,7 @@ describe("Azure DevOps with the built server", () => {
     expect(azure.harness.served.filter((r) => r === "POST pushes").length).toBeGreaterThanOrEqual(1);
 
     const before = forge().branches.get("main") as string;
-    const text = forge().commit(before).files.get("models/orders.yaml") as string;
+    const text = forge().text(before, "models/orders.yaml") as string;
     const after = forge().push("main", before, [before], [{ changeType: "edit", item: { path: "/models/orders.yaml" }, newContent: { content: text.replace("primaryKey: id", "primaryKey: order_id"), contentType: "rawtext" } }], "Key", pat, pat);
     const payload = {
       ...FIXTURES.webhookPush,

@@ -2,6 +2,7 @@ import type { Actor, PullRequestAction, WebhookRequest } from "../../src/core/in
 import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
 import { BitbucketHarness } from "../contract/bitbucket-harness.js";
 import { fixture, signedDelivery } from "../contract/bitbucket-model.js";
+import { textMap, toBytes } from "../contract/file-bytes.js";
 import type { FileEdits, ForgeAdapter } from "./gitlab-bitbucket-world.js";
 
 /**
@@ -42,7 +43,7 @@ export class BitbucketFlowForge implements ForgeAdapter {
     const files = { ...(this.model.commits.get(parent)?.files ?? {}) };
     for (const [path, content] of Object.entries(edits)) {
       if (content === null) delete files[path];
-      else files[path] = content;
+      else files[path] = toBytes(content);
     }
     const sha = this.model.addCommit([parent], files, message, `${author.name} <${author.email}>`);
     this.model.branches.set(branch, sha);
@@ -103,7 +104,7 @@ export class BitbucketFlowForge implements ForgeAdapter {
   }
 
   files(sha: string): Record<string, string> {
-    return { ...(this.model.commits.get(sha)?.files ?? {}) };
+    return textMap(Object.entries(this.model.commits.get(sha)?.files ?? {}));
   }
 
   commitInfo(sha: string): { author: string; message: string; parents: string[] } {

@@ -1,4 +1,5 @@
 import type { Actor } from "../../src/core/index.js";
+import type { FileBytes } from "../contract/file-bytes.js";
 import type { GitHubForge } from "../contract/github-forge.js";
 
 /**
@@ -8,10 +9,10 @@ import type { GitHubForge } from "../contract/github-forge.js";
 
 const someone: Actor = { name: "Bob Builder", email: "bob@example.com" };
 
-/** A commit on `branch` (created from `from` when new) with files set (string) or removed (null). */
+/** A commit on `branch` (created from `from` when new) with files set (text or bytes) or removed (null). */
 export function pushCommit(
   forge: GitHubForge,
-  input: { branch: string; from?: string; files: Record<string, string | null>; author?: Actor; message?: string },
+  input: { branch: string; from?: string; files: Record<string, FileBytes | null>; author?: Actor; message?: string },
 ): { before: string; after: string } {
   const before = forge.branches.get(input.branch) ?? input.from;
   if (before === undefined) throw new Error(`forge: no branch ${input.branch} and no starting commit`);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import type { Actor, PullRequestAction, WebhookRequest } from "../../src/core/index.js";
+import { textMap, toBytes } from "../contract/file-bytes.js";
 import { GitLabHarness } from "../contract/gitlab-harness.js";
 import type { FileEdits, ForgeAdapter } from "./gitlab-bitbucket-world.js";
 
@@ -46,7 +47,7 @@ export class GitLabFlowForge implements ForgeAdapter {
     const files = new Map(this.forge.commit(parent).files);
     for (const [path, content] of Object.entries(edits)) {
       if (content === null) files.delete(path);
-      else files.set(path, content);
+      else files.set(path, toBytes(content));
     }
     const sha = this.forge.addCommit([parent], files, message, author);
     this.forge.branches.set(branch, sha);
@@ -135,7 +136,7 @@ export class GitLabFlowForge implements ForgeAdapter {
   }
 
   files(sha: string): Record<string, string> {
-    return Object.fromEntries(this.forge.commit(sha).files);
+    return textMap(this.forge.commit(sha).files);
   }
 
   commitInfo(sha: string): { author: string; message: string; parents: string[] } {

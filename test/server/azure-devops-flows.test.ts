@@ -115,7 +115,7 @@ describe("Azure DevOps through the server", () => {
     expect(counts["POST pushes"]).toBe(1);
     const commit = forge().commit(head());
     expect(commit.author).toEqual({ name: "Eddie Editor", email: "eddie@example.com" });
-    expect(commit.files.get("models/orders.yaml")).toContain("tableName: public.orders");
+    expect(forge().text(head(), "models/orders.yaml")).toContain("tableName: public.orders");
 
     // A later write, once the tenant and the branch are known to be in step.
     azure.harness.served.length = 0;
@@ -123,12 +123,12 @@ describe("Azure DevOps through the server", () => {
     await settle();
     console.log(`[azure-devops] requests for a later API write: ${JSON.stringify(served())}`);
     expect(served()["POST pushes"]).toBe(1);
-    expect(forge().commit(head()).files.get("models/customers.yaml")).toContain("name: customers");
+    expect(forge().text(head(), "models/customers.yaml")).toContain("name: customers");
     expect(azure.harness.violations).toEqual([]);
   });
 
   it("applies a push announced by a service hook, and refuses a forged one", async () => {
-    const text = forge().commit(head()).files.get("models/orders.yaml") as string;
+    const text = forge().text(head(), "models/orders.yaml") as string;
     const [before, after] = personPush("main", { "models/orders.yaml": text.replace("primaryKey: id", "primaryKey: order_id") });
 
     const forged = await hook(pushPayload(before, after), "not-the-password");
@@ -159,7 +159,7 @@ describe("Azure DevOps through the server", () => {
     const [pr] = forge().pullRequests;
     expect(pr).toMatchObject({ source: snapshot.branch, target: "main", status: "active" });
     expect(snapshot.prUrl).toBe(`${azure.collection}/Data%20Platform/_git/config/pullrequest/${pr?.id}`);
-    expect(forge().commit(forge().branches.get(snapshot.branch) as string).files.get("models/leads.yaml")).toContain("name: leads");
+    expect(forge().text(forge().branches.get(snapshot.branch) as string, "models/leads.yaml")).toContain("name: leads");
     expect(azure.harness.violations).toEqual([]);
   });
 

@@ -60,11 +60,14 @@ function repoUrl(r: Repo): string {
   return `/repositories/${encodeURIComponent(r.workspace)}/${encodeURIComponent(r.repo_slug)}`;
 }
 
-/** The file's bytes as sent, undecoded: validation judges the encoding. */
+/**
+ * The file's bytes as sent, undecoded: validation judges the encoding. A string means the body
+ * was decoded on the way (a Latin-1 byte would already be U+FFFD), so it is refused rather than
+ * encoded back into different bytes.
+ */
 function fileBytes(data: unknown, context: string): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: expected the raw file content`, { provider: "bitbucket" });
+  throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: expected the raw file content as bytes`, { provider: "bitbucket" });
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */

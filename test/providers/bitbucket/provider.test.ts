@@ -40,7 +40,7 @@ describe("BitbucketProvider", () => {
     expect(commit?.author).toBe("Ada Lovelace <ada@example.com>");
     expect(commit?.message).toBe("Update a\n\nCo-authored-by: Grace <grace@example.com>");
     expect(commit?.parents).toEqual([main]);
-    expect(commit?.files).toEqual({ message: "a file called message\n" });
+    expect(commit?.files).toEqual({ message: Buffer.from("a file called message\n") });
   });
 
   it("keeps odd path names and content bytes exactly, url-encoded for text and multipart for binary", async () => {

@@ -109,7 +109,7 @@ describe("GitHubProvider beyond the contract", () => {
       .post("/repos/acme/config/git/blobs")
       .reply(201, (_uri, body) => {
         const b = body as { content: string; encoding: string };
-        const sha = h.forge.putBlob(Buffer.from(b.content, "base64").toString("utf8"));
+        const sha = h.forge.putBlob(Buffer.from(b.content, "base64"));
         return { ...blobCreated, sha, url: `https://api.github.com/repos/acme/config/git/blobs/${sha}` };
       });
     h.expect({ op: "commit", branch: "main", files: 2, outcome: "committed" });

@@ -23,11 +23,11 @@ export function git(gitDir: string, args: string[], input?: string | Buffer): st
 }
 
 /** Makes `branch` hold exactly `files` as a new root commit, without the provider. */
-export function seedBranch(gitDir: string, branch: string, files: Record<string, string>, message = "seed"): string {
+export function seedBranch(gitDir: string, branch: string, files: Record<string, string | Uint8Array>, message = "seed"): string {
   const index = join(gitDir, `seed-index-${randomUUID()}`);
   const env = { GIT_INDEX_FILE: index };
   const lines = Object.entries(files).map(([path, content]) => {
-    const oid = git(gitDir, ["hash-object", "-w", "--stdin"], content).trim();
+    const oid = git(gitDir, ["hash-object", "-w", "--stdin"], typeof content === "string" ? content : Buffer.from(content)).trim();
     return `100644 ${oid}\t${path}\0`;
   });
   const run = (args: string[], input?: string) =>
