@@ -182,6 +182,27 @@ describe("sync flows on GitHub (nock + in-memory forge)", () => {
     expect((await w.store.getSyncState("acme")).lastAppliedSha).toBe(seed);
   });
 
+  it("refuses a push of a Latin-1 config file with the encoding rule at its line, as every other path does", async () => {
+    const seed = await connect(w, "acme", [{ kind: "model", name: "orders", body: orders }]);
+    const [path, content] = fileOf(w.catalog, { kind: "model", name: "orders", body: orders });
+    // The bytes an editor saving in Latin-1 leaves: é as the single byte 0xe9, on line 2.
+    const latin1 = Buffer.from(content.replace("primaryKey: order_id", "primaryKey: order_id\ndescription: caf\u00e9"), "latin1");
+    const move = pushCommit(w.h.forge, { branch: "main", files: { [path]: latin1 } });
+    expectSteps(w.h, inboundSteps(seed, move.after, 1));
+    const [result] = await w.service.handleEvent(await pushEvent(w.h, move));
+
+    expect(result?.outcome).toMatchObject({ status: "failed" });
+    expect((await w.store.getResource("acme", "model", "orders"))?.body).toEqual(orders);
+    const run = w.h.forge.checkRuns.find((r) => r.sha === move.after);
+    expect(run).toMatchObject({ conclusion: "failure" });
+    const line = latin1.subarray(0, latin1.indexOf(0xe9)).toString("latin1").split("\n").length;
+    expect(run?.annotations).toEqual([expect.objectContaining({ path, start_line: line, title: "encoding" })]);
+    const [entry] = await w.store.listSyncLog("acme", { limit: 1 });
+    expect(entry).toMatchObject({ direction: "INBOUND", status: "failed", commitSha: move.after });
+    expect(entry?.error).toContain(path);
+    expect((await w.store.getSyncState("acme")).lastAppliedSha).toBe(seed);
+  });
+
   it("snapshots to a dated branch with a pull request; merging it applies and clears pending changes", async () => {
     const seed = await connect(w, "acme", [{ kind: "model", name: "orders", body: orders }], "pull-request");
     await recordEdit(w, "acme", "model", leads, ada);
