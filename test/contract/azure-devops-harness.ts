@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import nock from "nock";
 import { COMMENT_MARKER, type WebhookRequest } from "../../src/core/index.js";
-import { AzureDevOpsProvider, DIFF_PAGE } from "../../src/providers/azure-devops/index.js";
+import { AzureDevOpsProvider, DIFF_PAGE, REFS_PAGE } from "../../src/providers/azure-devops/index.js";
 import { checkAzureRequest } from "../helpers/azure-devops-routes.js";
 import { AzureForge } from "./azure-devops-forge.js";
 import { byteMap, textMap, type FileBytes } from "./file-bytes.js";
@@ -193,8 +193,21 @@ export class AzureDevOpsHarness implements ContractHarness {
       );
       return;
     }
-    this.#on("GET", /^refs$/, (url) => this.replies.refs(url));
+    // Every page of the branches whose names start with `ref`, then (no such branch) the tags.
+    for (let i = 0; i < this.replies.refPages(`heads/${ref}`, REFS_PAGE); i++) this.#on("GET", /^refs$/, (url) => this.replies.refs(url));
     if (!this.forge.branches.has(ref)) this.#on("GET", /^refs$/, (url) => this.replies.refs(url));
+  }
+
+  /** Branches made on the forge at `sha`, as someone would in its UI. Not counted. */
+  async addBranches(names: string[], sha: string): Promise<void> {
+    for (const name of names) this.forge.branches.set(name, sha);
+  }
+
+  /** Open pull requests of other people's branches into main, made on the forge. Not counted. */
+  async addPullRequests(heads: string[]): Promise<void> {
+    for (const head of heads) {
+      this.forge.pullRequests.push({ id: this.forge.pullRequests.length + 1, title: head, description: "", source: head, target: "main", status: "active" });
+    }
   }
 
   expectRead(path: string, paths?: string[]): void {

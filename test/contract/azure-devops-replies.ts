@@ -211,11 +211,31 @@ export class AzureReplies {
     };
   }
 
+  /**
+   * Refs - List, by name. With `$top` (or a continuation token, then 100 a page) the list comes
+   * in pages, each but the last naming the next in the x-ms-continuationtoken header.
+   */
   refs(url: URL): Reply {
-    const filter = url.searchParams.get("filter") ?? "";
-    const refs = [...this.forge.branches].map(([name, sha]) => ({ name: `refs/heads/${name}`, objectId: sha })).filter((r) => r.name.startsWith(`refs/${filter}`));
+    const q = url.searchParams;
+    const filter = q.get("filter") ?? "";
+    const refs = [...this.forge.branches]
+      .map(([name, sha]) => ({ name: `refs/heads/${name}`, objectId: sha }))
+      .filter((r) => r.name.startsWith(`refs/${filter}`))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const token = q.get("continuationToken");
+    const top = Number(q.get("$top") ?? (token === null ? refs.length : 100));
+    const from = token === null ? 0 : refs.findIndex((r) => r.name >= Buffer.from(token, "base64url").toString("utf8"));
+    const shown = refs.slice(Math.max(0, from), Math.max(0, from) + top);
+    const rest = refs[Math.max(0, from) + top];
     const template = first<Json>(FIXTURES.refs["value"]);
-    return [200, { count: refs.length, value: refs.map((r) => ({ ...template, ...r })) }, JSON_HEADERS];
+    const next: Record<string, string> = rest === undefined ? {} : { "x-ms-continuationtoken": Buffer.from(rest.name).toString("base64url") };
+    return [200, { count: shown.length, value: shown.map((r) => ({ ...template, ...r })) }, { ...JSON_HEADERS, ...next }];
+  }
+
+  /** How many pages of `filter`'s refs a client listing `top` a page reads. */
+  refPages(filter: string, top: number): number {
+    const matching = [...this.forge.branches.keys()].filter((name) => `refs/heads/${name}`.startsWith(`refs/${filter}`)).length;
+    return Math.max(1, Math.ceil(matching / top));
   }
 
   updateRefs(updates: Json[]): Reply {
@@ -313,7 +333,10 @@ export class AzureReplies {
         `refs/heads/${pr.source}` === (q.get("searchCriteria.sourceRefName") ?? `refs/heads/${pr.source}`) &&
         `refs/heads/${pr.target}` === (q.get("searchCriteria.targetRefName") ?? `refs/heads/${pr.target}`),
     );
-    return [200, { count: found.length, value: found.map((pr) => this.pullRequestJson(pr.id)) }, JSON_HEADERS];
+    // `$top` a page, from `$skip` on.
+    const skip = Number(q.get("$skip") ?? 0);
+    const shown = found.slice(skip, skip + Number(q.get("$top") ?? found.length));
+    return [200, { count: shown.length, value: shown.map((pr) => this.pullRequestJson(pr.id)) }, JSON_HEADERS];
   }
 
   createPullRequest(body: Json): Reply {

@@ -21,6 +21,40 @@ const TOKEN = "bitbucket-test-token-never-shown";
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
 const LISTING_PAGE = 100;
 
+/** Each list's page size when none is asked for, and the most it gives when one is. */
+const PAGE_SIZES = {
+  "src-listing": { default: 10, max: 100 },
+  diffstat: { default: 500, max: 500 },
+  pullrequests: { default: 10, max: 50 },
+  comments: { default: 10, max: 100 },
+};
+type ListName = keyof typeof PAGE_SIZES;
+
+/** How many pages a list of `count` values takes at `pagelen` (an empty list is one page). */
+function pageCount(count: number, pagelen: number): number {
+  return Math.max(1, Math.ceil(count / pagelen));
+}
+
+/**
+ * One page of a list as Bitbucket answers it: `pagelen` values from `page`, the absolute URL of
+ * the next page in `next` (its query the request's own with the page moved on), none on the last.
+ */
+function paged(list: ListName, all: unknown[], url: string, query: URLSearchParams): Record<string, any> {
+  const body = fixture(list);
+  const sizes = PAGE_SIZES[list];
+  const pagelen = Math.min(sizes.max, Number(query.get("pagelen") ?? sizes.default));
+  const page = Number(query.get("page") ?? 1);
+  body.pagelen = pagelen;
+  body.page = page;
+  body.size = all.length;
+  body.values = all.slice((page - 1) * pagelen, page * pagelen);
+  const next = new URLSearchParams(query);
+  next.set("page", String(page + 1));
+  if (all.length > page * pagelen) body.next = `${url}?${next.toString()}`;
+  else delete body.next;
+  return body;
+}
+
 type Method = "GET" | "POST" | "PUT";
 type Reply = [number, unknown?, Record<string, string>?];
 type Handler = (match: RegExpMatchArray, query: URLSearchParams, body: unknown, headers: Record<string, string | string[] | undefined>) => Reply | Promise<Reply>;
@@ -101,6 +135,18 @@ export class BitbucketHarness implements ContractHarness {
     const list = this.model.comments.get(pullRequest) ?? [];
     for (const raw of bodies) list.push({ id: this.model.nextCommentId(), raw, deleted: false });
     this.model.comments.set(pullRequest, list);
+  }
+
+  async addPullRequests(heads: string[]): Promise<void> {
+    for (const head of heads) {
+      const id = this.model.nextPullId();
+      this.model.branches.set(head, this.model.branches.get("main") as string);
+      this.model.pulls.set(id, { id, title: head, description: "", source: head, destination: "main", state: "OPEN" });
+    }
+  }
+
+  async addBranches(names: string[], sha: string): Promise<void> {
+    for (const name of names) this.model.branches.set(name, sha);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -207,8 +253,11 @@ export class BitbucketHarness implements ContractHarness {
         for (let i = 0; i < count; i++) this.route("GET", R.raw, (m) => this.getRaw(m[1] as string, m[2] as string));
         return;
       }
-      case "changedFiles":
-        return this.route("GET", R.diffstat, (m, q) => this.getDiffstat(m[1] as string, m[2] as string, q));
+      case "changedFiles": {
+        const changes = this.diffstatValues(step.head, step.base, new URLSearchParams())?.length ?? 0;
+        for (let i = 0; i < pageCount(changes, PAGE_SIZES.diffstat.default); i++) this.route("GET", R.diffstat, (m, q) => this.getDiffstat(m[1] as string, m[2] as string, q));
+        return;
+      }
       case "isAncestor":
         return this.route("GET", R.mergeBase, (m) => this.getMergeBase(m[1] as string, m[2] as string));
       case "createBranch":
@@ -226,11 +275,13 @@ export class BitbucketHarness implements ContractHarness {
         this.route("GET", R.branch, (m) => this.getBranch(m[1] as string));
         return;
       }
-      case "openPullRequest":
-        this.route("GET", R.pulls, (_m, q) => this.listPulls(q));
+      case "openPullRequest": {
+        const filter = new URLSearchParams({ state: "OPEN", q: `source.branch.name = "${step.head}" AND destination.branch.name = "${step.base}"` });
+        for (let i = 0; i < pageCount(this.openPulls(filter).length, PAGE_SIZES.pullrequests.default); i++) this.route("GET", R.pulls, (_m, q) => this.listPulls(q));
         if (!step.existing) this.route("POST", R.pulls, (_m, _q, body) => this.postPull(body));
         this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
         return;
+      }
       case "getPullRequest": {
         this.route("GET", R.pull, (m) => this.getPull(Number(m[1])));
         this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
@@ -246,7 +297,7 @@ export class BitbucketHarness implements ContractHarness {
         return;
       }
       case "upsertComment":
-        for (let i = 0; i < Math.max(1, Math.ceil((this.model.comments.get(step.pullRequest) ?? []).length / 100)); i++) {
+        for (let i = 0; i < pageCount((this.model.comments.get(step.pullRequest) ?? []).length, 100); i++) {
           this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
         }
         if (step.existing) this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));
@@ -277,30 +328,25 @@ export class BitbucketHarness implements ContractHarness {
     const entries = commit ? this.model.listing(commit.sha, path.replace(/\/+$/, "")) : null;
     if (!entries) return notFound(`no such directory ${path}`);
     if (Number(query.get("max_depth") ?? 1) < 10) throw new Error("the harness models a deep listing only");
-    const pagelen = Number(query.get("pagelen") ?? 10);
-    const pageNo = Number(query.get("page") ?? 1);
-    const body = fixture("src-listing");
-    body.pagelen = pagelen;
-    body.page = pageNo;
-    body.values = entries.slice((pageNo - 1) * pagelen, pageNo * pagelen);
-    if (pageNo * pagelen < entries.length) {
-      const next = new URLSearchParams(query);
-      next.set("page", String(pageNo + 1));
-      body.next = `${API_URL}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}?${next.toString()}`;
-    } else delete body.next;
+    const body = paged("src-listing", entries, `${API_URL}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}`, query);
+    delete body.size;
     return [200, body, JSON_TYPE];
   }
 
-  private getDiffstat(head: string, base: string, query: URLSearchParams): Reply {
+  /** The diffstat's entries; null when a commit is unknown. */
+  private diffstatValues(head: string, base: string, query: URLSearchParams): Record<string, any>[] | null {
     const h = this.model.findCommit(head);
     const b = this.model.findCommit(base);
-    if (!h || !b) return notFound("commit not found");
+    if (!h || !b) return null;
     // topic (true unless `false`): a three-dot diff from the merge base; false: the two trees.
     const from = query.get("topic") === "false" ? b.sha : (this.model.mergeBase(h.sha, b.sha) ?? b.sha);
-    const body = fixture("diffstat");
-    body.values = this.model.diffstat(from, h.sha);
-    body.size = body.values.length;
-    return [200, body, JSON_TYPE];
+    return this.model.diffstat(from, h.sha);
+  }
+
+  private getDiffstat(head: string, base: string, query: URLSearchParams): Reply {
+    const values = this.diffstatValues(head, base, query);
+    if (values === null) return notFound("commit not found");
+    return [200, paged("diffstat", values, `${API_URL}/diffstat/${head}..${base}`, query), JSON_TYPE];
   }
 
   private getMergeBase(a: string, b: string): Reply {
@@ -356,18 +402,20 @@ export class BitbucketHarness implements ContractHarness {
     return [201, "", { location: `${API_URL}/commit/${sha}` }];
   }
 
-  private listPulls(query: URLSearchParams): Reply {
+  /** The pull requests `state` and the `q` filter on their branches select. */
+  private openPulls(query: URLSearchParams): ModelPull[] {
     const q = query.get("q") ?? "";
     const source = q.match(/source\.branch\.name = "([^"]*)"/)?.[1];
     const destination = q.match(/destination\.branch\.name = "([^"]*)"/)?.[1];
     const state = query.get("state");
-    const found = [...this.model.pulls.values()].filter(
+    return [...this.model.pulls.values()].filter(
       (p) => (!state || p.state === state) && (source === undefined || p.source === source) && (destination === undefined || p.destination === destination),
     );
-    const body = fixture("pullrequests");
-    body.values = found.map((p) => this.model.pullJson(p));
-    body.size = found.length;
-    return [200, body, JSON_TYPE];
+  }
+
+  private listPulls(query: URLSearchParams): Reply {
+    const found = this.openPulls(query).map((p) => this.model.pullJson(p));
+    return [200, paged("pullrequests", found, `${API_URL}/pullrequests`, query), JSON_TYPE];
   }
 
   private postPull(body: unknown): Reply {
@@ -412,17 +460,8 @@ export class BitbucketHarness implements ContractHarness {
   }
 
   private listComments(prId: number, query: URLSearchParams): Reply {
-    const list = this.model.comments.get(prId) ?? [];
-    const body = fixture("comments");
-    // `pagelen` a page, the next one's URL in `next`, as Bitbucket paginates.
-    body.pagelen = Number(query.get("pagelen") ?? 10);
-    const page = Number(query.get("page") ?? 1);
-    body.page = page;
-    body.values = list.slice((page - 1) * body.pagelen, page * body.pagelen).map((c) => this.model.commentJson(prId, c));
-    body.size = list.length;
-    if (list.length > page * body.pagelen) body.next = `${API_ORIGIN}${PREFIX}/pullrequests/${prId}/comments?pagelen=${body.pagelen}&page=${page + 1}`;
-    else delete body.next;
-    return [200, body, JSON_TYPE];
+    const list = (this.model.comments.get(prId) ?? []).map((c) => this.model.commentJson(prId, c));
+    return [200, paged("comments", list, `${API_URL}/pullrequests/${prId}/comments`, query), JSON_TYPE];
   }
 
   private postComment(prId: number, body: unknown): Reply {

@@ -98,6 +98,18 @@ export class GitHubHarness implements ContractHarness {
     for (const body of bodies) this.forge.comments.push({ id: this.forge.id(), issue: pullRequest, body });
   }
 
+  async addPullRequests(heads: string[]): Promise<void> {
+    for (const head of heads) this.forge.pulls.push({ number: this.forge.pulls.length + 1, title: head, body: "", head, base: "main", state: "open", merged: false });
+  }
+
+  async addBranches(names: string[], sha: string): Promise<void> {
+    for (const name of names) this.forge.branches.set(name, sha);
+  }
+
+  async addCheckRuns(sha: string, name: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) this.forge.checkRuns.push({ id: this.forge.id(), sha, name, status: "completed", conclusion: "success", title: null, summary: null, annotations: [] });
+  }
+
   async snapshot(sha: string): Promise<Record<string, string>> {
     return this.forge.snapshot(sha);
   }
@@ -235,19 +247,12 @@ export class GitHubHarness implements ContractHarness {
       case "openPullRequest": {
         const exists = f.pulls.some((p) => p.state === "open" && p.head === step.head && p.base === step.base);
         if (exists !== step.existing) throw new Error(`harness: pull request for ${step.head} exists=${exists}, step says ${step.existing}`);
-        const list: Spec = {
-          method: "GET",
-          path: `${REPO}/pulls`,
-          query: { state: "open", head: `${OWNER}:${step.head}`, base: step.base, per_page: "1" },
-          reply: () => [
-            200,
-            f.pulls.filter((p) => p.state === "open" && p.head === step.head && p.base === step.base).map((p) => r.pullRequestSimple(p)),
-            JSON_TYPE,
-          ],
-        };
-        if (step.existing) return [list];
+        // GitHub filters by head and base; the matches come in pages all the same.
+        const matches = () => f.pulls.filter((p) => p.state === "open" && p.head === step.head && p.base === step.base);
+        const list = this.pagedSpecs(`${REPO}/pulls`, { state: "open", head: `${OWNER}:${step.head}`, base: step.base }, matches, (page) => page.map((p) => r.pullRequestSimple(p)));
+        if (step.existing) return list;
         return [
-          list,
+          ...list,
           {
             method: "POST",
             path: `${REPO}/pulls`,
@@ -275,18 +280,7 @@ export class GitHubHarness implements ContractHarness {
       case "publishCheck":
         return this.checkSpecs(step);
       case "upsertComment": {
-        // 100 a page, the next one named in a Link header, as GitHub paginates.
-        const all = () => f.comments.filter((c) => c.issue === step.pullRequest);
-        const page = (n: number): Spec => ({
-          method: "GET",
-          path: `${REPO}/issues/${step.pullRequest}/comments`,
-          query: n === 1 ? { per_page: "100" } : { per_page: "100", page: String(n) },
-          reply: () => {
-            const next: Record<string, string> = all().length > n * 100 ? { link: `<${API}${REPO}/issues/${step.pullRequest}/comments?per_page=100&page=${n + 1}>; rel="next"` } : {};
-            return [200, all().slice((n - 1) * 100, n * 100).map((c) => r.comment(c)), { ...JSON_TYPE, ...next }];
-          },
-        });
-        const pages = Array.from({ length: Math.max(1, Math.ceil(all().length / 100)) }, (_, i) => page(i + 1));
+        const pages = this.pagedSpecs(`${REPO}/issues/${step.pullRequest}/comments`, {}, () => f.comments.filter((c) => c.issue === step.pullRequest), (page) => page.map((c) => r.comment(c)));
         const write: Spec = step.existing
           ? {
               method: "PATCH",
@@ -311,6 +305,30 @@ export class GitHubHarness implements ContractHarness {
         return [...pages, write];
       }
     }
+  }
+
+  /**
+   * A list as GitHub pages it: `per_page` a page (30 unless asked, at most 100), from `page`
+   * (1 unless asked), the next page named in a Link header with rel="next". One spec per page
+   * the list holds now: an adapter that stops at the first page leaves the others unused.
+   */
+  private pagedSpecs<T>(path: string, query: Record<string, string>, items: () => T[], body: (page: T[]) => unknown): Spec[] {
+    const perPage = 100;
+    const count = Math.max(1, Math.ceil(items().length / perPage));
+    return Array.from({ length: count }, (_, i): Spec => ({
+      method: "GET",
+      path,
+      query: { ...query, per_page: String(perPage), ...(i === 0 ? {} : { page: String(i + 1) }) },
+      reply: (uri) => {
+        const url = new URL(uri, API);
+        const size = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const all = items();
+        url.searchParams.set("page", String(page + 1));
+        const next: Record<string, string> = all.length > page * size ? { link: `<${url.href}>; rel="next"` } : {};
+        return [200, body(all.slice((page - 1) * size, page * size)), { ...JSON_TYPE, ...next }];
+      },
+    }));
   }
 
   private tarballSpecs(sha: string): Spec[] {
@@ -499,16 +517,9 @@ export class GitHubHarness implements ContractHarness {
     const f = this.forge;
     const r = this.replies;
     const running = f.checkRuns.some((c) => c.sha === step.sha && c.status !== "completed");
-    const list: Spec = {
-      method: "GET",
-      path: `${REPO}/commits/${step.sha}/check-runs`,
-      query: (q) => typeof q.check_name === "string" && q.filter === "latest" && q.per_page === "100",
-      reply: (uri) => {
-        const name = new URL(uri, API).searchParams.get("check_name");
-        const runs = f.checkRuns.filter((c) => c.sha === step.sha && c.name === name).reverse();
-        return [200, r.checkRunList(runs), JSON_TYPE];
-      },
-    };
+    // The newest first, in pages; the contract's checks are all called gitsync.
+    const runs = () => f.checkRuns.filter((c) => c.sha === step.sha && c.name === "gitsync").reverse();
+    const list = this.pagedSpecs(`${REPO}/commits/${step.sha}/check-runs`, { check_name: "gitsync", filter: "latest" }, runs, (page) => r.checkRunList(page));
     const acceptOutput = (run: { title: string | null; summary: string | null; annotations: unknown[] }, output: unknown): Reply | null => {
       if (output === undefined) return null;
       const o = json(output);
@@ -550,9 +561,9 @@ export class GitHubHarness implements ContractHarness {
       },
     };
     const batches = Math.max(1, Math.ceil(step.annotations / 50));
-    if (running) return [list, ...Array.from({ length: batches }, () => patch)];
+    if (running) return [...list, ...Array.from({ length: batches }, () => patch)];
     const patches = batches - 1 + (step.status === "completed" && batches === 1 ? 1 : 0);
-    return [list, post, ...Array.from({ length: patches }, () => patch)];
+    return [...list, post, ...Array.from({ length: patches }, () => patch)];
   }
 }
 

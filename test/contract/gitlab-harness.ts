@@ -47,6 +47,27 @@ function error(status: number, key: string): Reply {
   return [status, FIXTURES.errors[key] ?? { message: key }, JSON_HEADERS];
 }
 
+/** GitLab's page size limit, which gitsync asks for on every list. */
+const PER_PAGE = 100;
+
+/** How many pages a list of `count` items takes at gitsync's page size (an empty list is one page). */
+function pageCount(count: number): number {
+  return Math.max(1, Math.ceil(count / PER_PAGE));
+}
+
+/**
+ * One page of a list as GitLab answers it: `per_page` items (20 unless asked, at most 100)
+ * from `page` (1 unless asked), the next page named in a Link header with rel="next".
+ */
+function paged(url: URL, all: Json[]): Reply {
+  const size = Math.min(PER_PAGE, Number(url.searchParams.get("per_page") ?? 20));
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const next = new URL(url);
+  next.searchParams.set("page", String(page + 1));
+  const link: Record<string, string> = all.length > page * size ? { Link: `<${next.href}>; rel="next"` } : {};
+  return [200, all.slice((page - 1) * size, page * size), { ...JSON_HEADERS, ...link }];
+}
+
 export class GitLabHarness implements ContractHarness {
   readonly provider: GitLabProvider;
   readonly repo = { repository: PROJECT };
@@ -89,6 +110,16 @@ export class GitLabHarness implements ContractHarness {
     const notes = this.forge.notes.get(pullRequest) ?? [];
     for (const body of bodies) notes.push({ id: this.forge.nextId(), body, system: false });
     this.forge.notes.set(pullRequest, notes);
+  }
+
+  async addPullRequests(heads: string[]): Promise<void> {
+    for (const head of heads) {
+      this.forge.mergeRequests.push({ iid: this.forge.mergeRequests.length + 1, title: head, description: "", sourceBranch: head, targetBranch: "main", state: "opened" });
+    }
+  }
+
+  async addBranches(names: string[], sha: string): Promise<void> {
+    for (const name of names) this.forge.branches.set(name, sha);
   }
 
   async snapshot(sha: string): Promise<Record<string, string>> {
@@ -185,30 +216,7 @@ export class GitLabHarness implements ContractHarness {
         else if (step.createBranch === true && !this.forge.branches.has(step.branch)) this.expect({ op: "createBranch", branch: step.branch, sha: "" });
         return;
       case "openPullRequest":
-        this.#on("GET", "merge_requests", (url) => {
-          const q = url.searchParams;
-          const open = this.forge.mergeRequests.filter(
-            (mr) =>
-              mr.state === (q.get("state") ?? mr.state) &&
-              mr.sourceBranch === (q.get("source_branch") ?? mr.sourceBranch) &&
-              mr.targetBranch === (q.get("target_branch") ?? mr.targetBranch),
-          );
-          return [200, open.map((mr) => this.#mergeRequestJson(mr.iid)), JSON_HEADERS];
-        });
-        if (!step.existing) {
-          this.#on("POST", "merge_requests", (_url, body) => {
-            const iid = this.forge.mergeRequests.length + 1;
-            this.forge.mergeRequests.push({
-              iid,
-              title: String(body["title"]),
-              description: String(body["description"] ?? ""),
-              sourceBranch: String(body["source_branch"]),
-              targetBranch: String(body["target_branch"]),
-              state: "opened",
-            });
-            return [201, this.#mergeRequestJson(iid), JSON_HEADERS];
-          });
-        }
+        this.#expectMergeRequest(step);
         return;
       case "getPullRequest":
         this.#on("GET", `merge_requests/${step.number}`, () =>
@@ -237,17 +245,8 @@ export class GitLabHarness implements ContractHarness {
       case "upsertComment": {
         const base = `merge_requests/${step.pullRequest}/notes`;
         const notes = () => this.forge.notes.get(step.pullRequest) ?? [];
-        // `per_page` a page, the next one named in a Link header, as GitLab paginates.
-        const pages = Math.max(1, Math.ceil(notes().length / 100));
-        for (let i = 0; i < pages; i++) {
-          this.#on("GET", base, (url) => {
-            const size = Number(url.searchParams.get("per_page") ?? 20);
-            const page = Number(url.searchParams.get("page") ?? 1);
-            const next = new URL(url);
-            next.searchParams.set("page", String(page + 1));
-            const link: Record<string, string> = notes().length > page * size ? { Link: `<${next.href}>; rel="next"` } : {};
-            return [200, notes().slice((page - 1) * size, page * size).map((n) => this.#noteJson(step.pullRequest, n)), { ...JSON_HEADERS, ...link }];
-          });
+        for (let i = 0; i < pageCount(notes().length); i++) {
+          this.#on("GET", base, (url) => paged(url, notes().map((n) => this.#noteJson(step.pullRequest, n))));
         }
         if (step.existing) {
           const ours = notes().find((n) => !n.system && n.body.includes(COMMENT_MARKER));
@@ -265,6 +264,36 @@ export class GitLabHarness implements ContractHarness {
         }
         return;
       }
+    }
+  }
+
+  /** The open merge request of head → base, every page of it, and a new one when there is none. */
+  #expectMergeRequest(step: Extract<ContractStep, { op: "openPullRequest" }>): void {
+    // GitLab filters by state and branches; the matches come in pages all the same.
+    const matching = (q: URLSearchParams) =>
+      this.forge.mergeRequests.filter(
+        (mr) =>
+          mr.state === (q.get("state") ?? mr.state) &&
+          mr.sourceBranch === (q.get("source_branch") ?? mr.sourceBranch) &&
+          mr.targetBranch === (q.get("target_branch") ?? mr.targetBranch),
+      );
+    const filter = new URLSearchParams({ state: "opened", source_branch: step.head, target_branch: step.base });
+    for (let i = 0; i < pageCount(matching(filter).length); i++) {
+      this.#on("GET", "merge_requests", (url) => paged(url, matching(url.searchParams).map((mr) => this.#mergeRequestJson(mr.iid))));
+    }
+    if (!step.existing) {
+      this.#on("POST", "merge_requests", (_url, body) => {
+        const iid = this.forge.mergeRequests.length + 1;
+        this.forge.mergeRequests.push({
+          iid,
+          title: String(body["title"]),
+          description: String(body["description"] ?? ""),
+          sourceBranch: String(body["source_branch"]),
+          targetBranch: String(body["target_branch"]),
+          state: "opened",
+        });
+        return [201, this.#mergeRequestJson(iid), JSON_HEADERS];
+      });
     }
   }
 

@@ -72,6 +72,12 @@ export interface ContractHarness {
   emptyRepository(): Promise<void>;
   /** Hosted providers: other people's comments on a pull request, added on the forge. Not counted. */
   addComments?(pullRequest: number, bodies: string[]): Promise<void>;
+  /** Hosted providers: other people's open pull requests from these branches into main. Not counted. */
+  addPullRequests?(heads: string[]): Promise<void>;
+  /** Hosted providers: branches made at `sha` on the forge, as someone would. Not counted. */
+  addBranches?(names: string[], sha: string): Promise<void>;
+  /** A forge whose checks are listed (GitHub): finished check runs called `name` on a commit. Not counted. */
+  addCheckRuns?(sha: string, name: string, count: number): Promise<void>;
   /** Deletes a branch on the forge, as someone would in its UI. Not counted. */
   deleteBranch(branch: string): Promise<void>;
   /** Registers the provider requests the next operation is expected to make (no-op for local). */

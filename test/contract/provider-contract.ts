@@ -4,6 +4,7 @@ import type { Actor, ChangedFile, CommitRequest, FileChange, FileContent } from 
 import type { ContractHarness, HarnessFactory } from "./harness.js";
 import { bytesCases } from "./provider-contract-bytes.js";
 import { failureCases } from "./provider-contract-failures.js";
+import { pagingCases } from "./provider-contract-paging.js";
 
 /**
  * The provider contract: the same cases against every GitProvider. A harness stands for one
@@ -82,6 +83,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
     const http = probe.http ?? true;
     // A plain git server has no pull requests (the capability says so): those cases do not apply.
     const pulls = probe.provider.capabilities.pullRequests !== false;
+    const checkLists = probe.addCheckRuns !== undefined;
     await probe.cleanup();
 
     let h: ContractHarness;
@@ -245,7 +247,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
       expect(changed.every((c) => c.path.startsWith("config/mine/") && c.status === "added")).toBe(true);
     });
 
-    it("lists and reads the files of a 1,000-file push", async () => {
+    it("lists and reads the files of a 1,000-file push, a diff longer than a list page", async () => {
       const push = manyFiles(1000, "pushed");
       const { sha } = await commit(push);
       h.expect({ op: "changedFiles", base: main, head: sha as string, path: "config" });
@@ -480,6 +482,7 @@ export function runProviderContract(name: string, factory: HarnessFactory): void
     bytesCases(() => h);
 
     if (http) failureCases(() => h, () => main);
+    pagingCases(() => h, () => main, commit, { http, pulls, checkLists });
 
     it("commits 1,000 files with as many requests as 10 files", async () => {
       const small = manyFiles(10, "small");

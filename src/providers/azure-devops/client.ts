@@ -19,6 +19,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface AzureAnswer {
   status: number;
   retryAfter: string | null;
+  /** Where a paged list goes on (the x-ms-continuationtoken header), null on its last page. */
+  continuation: string | null;
   body: Buffer;
   contentType: string;
 }
@@ -65,6 +67,13 @@ export class AzureClient {
     return JSON.parse(answer.body.toString("utf8")) as T;
   }
 
+  /** A JSON page of a list and the continuation token naming the next page, if any. */
+  async jsonPage<T>(url: string, query: Query, what: string): Promise<{ body: T; continuation: string | null }> {
+    const answer = await this.send("GET", url, query, { accept: "application/json" });
+    if (!succeeded(answer.status)) throw errorOf(answer, what);
+    return { body: JSON.parse(answer.body.toString("utf8")) as T, continuation: answer.continuation };
+  }
+
   /** Bytes (a zip download); null for 404, AzureHttpError for any other failure. */
   async bytes(url: string, query: Query, what: string, accept: string): Promise<Buffer | null> {
     const answer = await this.send("GET", url, query, { accept });
@@ -84,9 +93,11 @@ export class AzureClient {
       const chunks: Buffer[] = [];
       for await (const chunk of message) chunks.push(Buffer.from(chunk as Uint8Array));
       const retryAfter = message.headers["retry-after"];
+      const continuation = message.headers["x-ms-continuationtoken"];
       return {
         status: message.statusCode ?? 0,
         retryAfter: typeof retryAfter === "string" ? retryAfter : null,
+        continuation: typeof continuation === "string" && continuation !== "" ? continuation : null,
         body: Buffer.concat(chunks),
         contentType: String(message.headers["content-type"] ?? ""),
       };

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { ChangedFile, FileContent, RepoRef } from "../../core/index.js";
 import { changesUnder } from "../kit/changes.js";
+import { allPages, type Page } from "../kit/paging.js";
 import { commonDirectory, isUnder, normalizeDirectory } from "../kit/paths.js";
 import { API_VERSION_PREVIEW, AzureHttpError } from "./client.js";
 import type { AzureContext } from "./context.js";
-import { asObject, azurePath, changeOf, listOf, repoPath, str } from "./mappers.js";
+import { asObject, azurePath, changeOf, listOf, repoPath, str, type Json } from "./mappers.js";
 import { readZip } from "./zip.js";
 
 /** Reads: refs, zip downloads of a folder, tree listings, commit diffs and merge bases. */
@@ -12,6 +13,8 @@ import { readZip } from "./zip.js";
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 /** Changes listed per diff page. */
 export const DIFF_PAGE = 1000;
+/** Refs listed per page (Azure takes at most 1,000). */
+export const REFS_PAGE = 100;
 
 function atCommit(sha: string): Record<string, string> {
   return { "versionDescriptor.version": sha, "versionDescriptor.versionType": "commit" };
@@ -30,11 +33,24 @@ export async function resolveRef(ctx: AzureContext, repo: RepoRef, ref: string):
   }
   // `filter` is a prefix: only the exact name counts (heads/main, not heads/main-old).
   for (const kind of ["heads", "tags"] as const) {
-    const refs = listOf(await ctx.client.json<unknown>("GET", `${api}/refs`, { filter: `${kind}/${ref}`, peelTags: kind === "tags" ? true : undefined }, "refs"), "refs");
+    const refs = await listRefs(ctx, repo, `${kind}/${ref}`, kind === "tags");
     const exact = refs.find((r) => r["name"] === `refs/${kind}/${ref}`);
     if (exact !== undefined) return typeof exact["peeledObjectId"] === "string" ? exact["peeledObjectId"] : str(exact, "objectId", "ref");
   }
   return null;
+}
+
+/**
+ * Every ref whose name starts with `filter`: a page of REFS_PAGE, then each page the
+ * continuation token of the one before names (many branches may share a name's start).
+ */
+async function listRefs(ctx: AzureContext, repo: RepoRef, filter: string, peelTags: boolean): Promise<Json[]> {
+  const query = { filter, peelTags: peelTags ? true : undefined, $top: REFS_PAGE };
+  const page = async (continuationToken?: string): Promise<Page<Json>> => {
+    const { body, continuation } = await ctx.client.jsonPage<unknown>(`${ctx.api(repo)}/refs`, { ...query, continuationToken }, "refs");
+    return { values: listOf(body, "refs"), next: continuation };
+  };
+  return allPages("Azure DevOps refs", () => page(), page);
 }
 
 /** Every file under `directory` at `sha`, from one zip download; an absent folder is empty. */
@@ -95,28 +111,24 @@ export function gitBlobId(content: Buffer): string {
   return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 
+/**
+ * The files changed from base's merge base to head (base...head, as the pull request shows
+ * them), DIFF_PAGE changes a request: Azure pages a commit diff by `$top` and `$skip` and says
+ * on the last page that all changes are included.
+ */
 export async function changedFiles(ctx: AzureContext, repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
-  const directory = normalizeDirectory(path);
-  const changes: ChangedFile[] = [];
-  for (let skip = 0; ; skip += DIFF_PAGE) {
-    const page = asObject(
-      await ctx.client.json<unknown>(
-        "GET",
-        `${ctx.api(repo)}/diffs/commits`,
-        // diffCommonCommit: from the merge base, as the pull request shows it (base...head).
-        { baseVersion: base, baseVersionType: "commit", targetVersion: head, targetVersionType: "commit", diffCommonCommit: true, $top: DIFF_PAGE, $skip: skip },
-        "commit diff",
-      ),
-      "commit diff",
-    );
-    const listed = Array.isArray(page["changes"]) ? page["changes"] : [];
-    for (const change of listed) {
-      const file = changeOf(change);
-      if (file !== null) changes.push(file);
-    }
-    if (page["allChangesIncluded"] === true || listed.length < DIFF_PAGE) break;
-  }
-  return changesUnder(changes, directory);
+  const query = { baseVersion: base, baseVersionType: "commit", targetVersion: head, targetVersionType: "commit", diffCommonCommit: true, $top: DIFF_PAGE };
+  const page = async (skip: number): Promise<Page<unknown, number>> => {
+    const answer = asObject(await ctx.client.json<unknown>("GET", `${ctx.api(repo)}/diffs/commits`, { ...query, $skip: skip }, "commit diff"), "commit diff");
+    const listed: unknown[] = Array.isArray(answer["changes"]) ? answer["changes"] : [];
+    const last = answer["allChangesIncluded"] === true || listed.length < DIFF_PAGE;
+    return { values: listed, next: last ? null : skip + DIFF_PAGE };
+  };
+  const changes = await allPages("Azure DevOps commit diff", () => page(0), page);
+  return changesUnder(
+    changes.flatMap((change) => changeOf(change) ?? []),
+    normalizeDirectory(path),
+  );
 }
 
 export async function isAncestor(ctx: AzureContext, repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { GitsyncError, type ChangedFile, type ChangedFileStatus, type PullRequestInfo } from "../../core/index.js";
+import type { Page } from "../kit/index.js";
 import { CommentAnswer, CommitAnswer, DiffstatAnswer, PageAnswer, PullRequestAnswer, read, RefAnswer, SrcEntryAnswer } from "./schema.js";
 
 /**
@@ -6,13 +7,7 @@ import { CommentAnswer, CommitAnswer, DiffstatAnswer, PageAnswer, PullRequestAns
  * so a failure says which request answered what.
  */
 
-export interface Page<T> {
-  values: T[];
-  /** The absolute URL of the next page, or null on the last one. */
-  next: string | null;
-}
-
-/** A paginated collection (`values`, optional `next`), each value mapped with its index. */
+/** A paginated collection (`values`, optional `next`: the next page's absolute URL), each value mapped with its index. */
 export function page<T>(data: unknown, context: string, map: (value: unknown, path: string) => T): Page<T> {
   const answer = read(PageAnswer, data, context);
   return { values: answer.values.map((v, i) => map(v, `values.${i}`)), next: answer.next ?? null };

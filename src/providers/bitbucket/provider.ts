@@ -21,10 +21,10 @@ import {
 import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS, annotationBatches, buildStatusBody, reportBody } from "./checks.js";
 import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
-import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead, type Page } from "./mappers.js";
+import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead } from "./mappers.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { bitbucketWebhookReceiver } from "./webhook.js";
-import { changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment } from "../kit/index.js";
+import { allPages, changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment, type Page } from "../kit/index.js";
 
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
@@ -152,17 +152,13 @@ export class BitbucketProvider implements GitProvider {
     }
   }
 
-  /** Follows `next` links until the last page. */
-  private async allPages<T>(operation: string, first: () => Promise<{ data: unknown; headers: Record<string, string> }>, map: (data: unknown) => Page<T>): Promise<T[]> {
-    const values: T[] = [];
-    let current = await this.call(operation, first, map);
-    values.push(...current.values);
-    while (current.next) {
-      const url = current.next;
-      current = await this.call(operation, () => this.client.api.request({ method: "GET", url }), map);
-      values.push(...current.values);
-    }
-    return values;
+  /** Every page of a list: the first request, then each `next` URL Bitbucket names. */
+  private listAll<T>(operation: string, first: () => Promise<{ data: unknown; headers: Record<string, string> }>, map: (data: unknown) => Page<T>): Promise<T[]> {
+    return allPages(
+      `bitbucket ${operation}`,
+      () => this.call(operation, first, map),
+      (url) => this.call(operation, () => this.client.api.request({ method: "GET", url }), map),
+    );
   }
 
   private branchHead(r: Repo, branch: string): Promise<string | null> {
@@ -220,7 +216,7 @@ export class BitbucketProvider implements GitProvider {
       const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${dir ? `${encodePath(dir)}/` : ""}`;
       let entries: { path: string; type: string }[];
       try {
-        entries = await this.allPages(op, () => this.client.api.request({ method: "GET", url, max_depth: 100, pagelen: LISTING_PAGE }), (d) =>
+        entries = await this.listAll(op, () => this.client.api.request({ method: "GET", url, max_depth: 100, pagelen: LISTING_PAGE }), (d) =>
           page(d, op, (v, at) => srcEntry(v, at, op)),
         );
       } catch (err) {
@@ -237,7 +233,7 @@ export class BitbucketProvider implements GitProvider {
     const r = splitRepository(repo);
     const op = `GET diffstat ${head}..${base}`;
     // topic=true: from the merge base to head (`git diff base...head`), as the pull request shows it.
-    const files = await this.allPages(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
+    const files = await this.listAll(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
     return changesUnder(files, path);
@@ -312,7 +308,7 @@ export class BitbucketProvider implements GitProvider {
     const r = splitRepository(request);
     const quote = (s: string) => `"${s.replace(/["\\]/g, "\\$&")}"`;
     const listOp = `GET pullrequests from ${request.head}`;
-    const open = await this.call(
+    const open = await this.listAll(
       listOp,
       () =>
         this.client.api.repositories.listPullRequests({
@@ -322,7 +318,7 @@ export class BitbucketProvider implements GitProvider {
         }),
       (d) => page(d, listOp, (v, at) => pullRequest(v, `${listOp} (${at})`)),
     );
-    const found = open.values.find((pr) => pr.head === request.head && pr.base === request.base);
+    const found = open.find((pr) => pr.head === request.head && pr.base === request.base);
     if (found) return this.withFullShas(r, found);
     const op = `POST pullrequest from ${request.head}`;
     const created = await this.call(
@@ -389,7 +385,7 @@ export class BitbucketProvider implements GitProvider {
       {
         list: async () =>
           (
-            await this.allPages(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
+            await this.listAll(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
               page(d, listOp, (v, at) => prComment(v, at, listOp)),
             )
           ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),

@@ -53,12 +53,13 @@ function batches<T>(items: T[], size: number): T[][] {
   return out.length > 0 ? out : [[]];
 }
 
-/** Gitsync's check run on the commit that is still running, if any. */
+/** Gitsync's check run on the commit that is still running, if any, on whichever page it is. */
 async function runningCheck(octokit: GitHubOctokit, target: Target, report: CheckReport): Promise<number | null> {
-  const { data } = await call(`list check runs ${report.name}`, () =>
-    octokit.rest.checks.listForRef({ ...target, ref: report.sha, check_name: report.name, filter: "latest", per_page: 100 }),
+  // paginate reads every page and hands back the runs of all of them as one list.
+  const runs = await call(`list check runs ${report.name}`, () =>
+    octokit.paginate(octokit.rest.checks.listForRef, { ...target, ref: report.sha, check_name: report.name, filter: "latest", per_page: 100 }),
   );
-  const running = read(CheckRunList, data, "check run list").check_runs.find((run) => run.status !== "completed");
+  const running = read(CheckRunList, { check_runs: runs }, "check run list").check_runs.find((run) => run.status !== "completed");
   return running?.id ?? null;
 }
 

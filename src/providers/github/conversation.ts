@@ -10,10 +10,13 @@ interface Target {
   repo: string;
 }
 
-/** The open pull request for head → base, or a new one. */
+/**
+ * The open pull request for head → base, or a new one. GitHub filters the list by head and
+ * base; every page is read all the same, so the answer never rests on where a page ends.
+ */
 export async function findOrOpenPullRequest(octokit: GitHubOctokit, target: Target, request: OpenPullRequest): Promise<PullRequestInfo> {
-  const { data } = await call(`list pull requests for ${request.head}`, () =>
-    octokit.rest.pulls.list({ ...target, state: "open", head: `${target.owner}:${request.head}`, base: request.base, per_page: 1 }),
+  const data = await call(`list pull requests for ${request.head}`, () =>
+    octokit.paginate(octokit.rest.pulls.list, { ...target, state: "open", head: `${target.owner}:${request.head}`, base: request.base, per_page: 100 }),
   );
   const existing = read(PullRequestList, data, "pull request list")[0];
   if (existing !== undefined) return mapPullRequest(existing);

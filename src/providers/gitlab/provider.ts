@@ -54,6 +54,8 @@ export const COMPARE_DIFF_LIMIT = 1000;
 export const HEAD_FRESH_MS = 5_000;
 /** Notes are listed 100 per page (GitLab's maximum). */
 export const NOTES_PER_PAGE = 100;
+/** Merge requests likewise. */
+const MERGE_REQUESTS_PER_PAGE = 100;
 
 /** Messages of GitLab's commit service when a file is not as the actions assumed. */
 const STALE_TREE = /already exists|does(?:n't| not) exist|has changed since|branch called .* already exists/i;
@@ -251,7 +253,8 @@ export class GitLabProvider implements GitProvider {
         state: "opened",
         sourceBranch: request.head,
         targetBranch: request.base,
-        maxPages: 1,
+        // gitbeaker follows every page's Link header; GitLab filters, so that is one page.
+        perPage: MERGE_REQUESTS_PER_PAGE,
       }),
       "merge requests",
     );

@@ -11,6 +11,8 @@
  * - comment: `upsertMarkedComment`, gitsync's one pull-request comment; the kit owns the marker.
  * - webhook: `webhookReceiver`, a provider's stateless delivery parser holding only the shared
  *   secret; API clients built without one refuse deliveries (`noWebhookReceiver`).
+ * - paging: `allPages`, every page of a list, whatever names the next one (a URL, a token, an
+ *   offset); an adapter never stops at a list's first page.
  * - schema: `parseWith`, zod validation of an API answer with errors naming the field; each
  *   adapter keeps its answers' schemas in its own `schema.ts`.
  */
@@ -19,6 +21,7 @@ export { markedComment, upsertMarkedComment, type CommentPrimitives } from "./co
 export { byPath, commonDirectory, folderOf, isUnder, normalizeDirectory } from "./paths.js";
 export { parseOwnerAndName, parseRepository } from "./repository.js";
 export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingCall, retryingFetch, type AnswerInfo, type FetchLike, type RetryOptions } from "./retry.js";
+export { allPages, type Page } from "./paging.js";
 export { parseWith } from "./schema.js";
 export { readTarGz } from "./tar.js";
 export { noWebhookReceiver, webhookReceiver } from "./webhook.js";

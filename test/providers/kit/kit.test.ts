@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { COMMENT_MARKER } from "../../../src/core/index.js";
 import {
+  allPages,
   changesUnder,
   diffTrees,
   isUnder,
@@ -185,5 +186,25 @@ describe("retryingFetch", () => {
     const refused = server([401, 404]);
     expect((await retryingFetch(refused.fetchImpl, { sleep })("http://x/")).status).toBe(401);
     expect(refused.seen).toHaveLength(1);
+  });
+});
+
+describe("allPages", () => {
+  const pages: Record<string, { values: number[]; next: string | null }> = {
+    first: { values: [1, 2], next: "second" },
+    second: { values: [3], next: "third" },
+    third: { values: [], next: null },
+  };
+
+  it("reads every page the one before names, in order", async () => {
+    const asked: string[] = [];
+    const read = async (name: string) => (asked.push(name), pages[name] as { values: number[]; next: string | null });
+    expect(await allPages("list", () => read("first"), read)).toEqual([1, 2, 3]);
+    expect(asked).toEqual(["first", "second", "third"]);
+  });
+
+  it("refuses a list that names the same next page twice instead of reading forever", async () => {
+    const loop = async () => ({ values: [1], next: "again" });
+    await expect(allPages("list", loop, loop)).rejects.toThrow(/same next page twice/);
   });
 });
