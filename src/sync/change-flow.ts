@@ -3,6 +3,7 @@ import { resourcePath } from "../catalog/serialize.js";
 import { locateFile, validateChange, type ConfigFile } from "../validation/index.js";
 import type { SyncDeps } from "./deps.js";
 import { applyPlan } from "./apply.js";
+import { queueFlush } from "./flush-job.js";
 import { conflictLabel, findConflicts, preserveConflicts, type Conflict } from "./conflicts.js";
 import { computePlan, type Plan } from "./plan.js";
 import { digestPlan, type PlanDigest } from "./plan-fingerprint.js";
@@ -199,7 +200,8 @@ export async function applyChange(
   if (input.planned.errors.length > 0) throw new Error("an invalid change cannot be applied");
   const logId = await deps.store.transaction(async (tx) => {
     await applyPlan(tx, input.tenant, input.planned.plan, input.actor, { outbox: input.outbox === true });
-    if (input.outbox !== true) await tx.putSyncState(input.tenant, { lastAppliedSha: input.sha });
+    if (input.outbox === true) await queueFlush(deps, input.tenant, tx);
+    else await tx.putSyncState(input.tenant, { lastAppliedSha: input.sha });
     return input.log(tx);
   });
   const kept = await preserveConflicts(deps, {

@@ -15,6 +15,7 @@ import { driftNow } from "./drift.js";
 import { GitPoller } from "./git-poller.js";
 import { ensureFirstCommit, type FirstCommitOutcome } from "./first-commit.js";
 import { SyncJobs } from "./jobs.js";
+import { flushRequest, queueFlush } from "./flush-job.js";
 
 /**
  * The sync engine as one object per server: every sync flow, serialised per tenant.
@@ -137,22 +138,13 @@ export class SyncService {
     if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs);
   }
 
-  /**
-   * Queues the flush inside the transaction that records the change (`tx`): the outbox row and
-   * the job that commits it exist together or not at all, so a crash after the write's answer
-   * cannot leave a change without the job that takes it to git.
-   */
-  async queueFlush(tenant: string, tx: Store): Promise<void> {
-    const git = await tx.getGitConnection(tenant);
-    if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs, tx);
+  /** Queues the flush inside the transaction that records the change (see flush-job.ts). */
+  queueFlush(tenant: string, tx: Store): Promise<void> {
+    return queueFlush(this.deps, tenant, tx);
   }
 
-  /**
-   * One waiting flush per tenant: writes during the window join it, so the window starts at
-   * the first unsynced write and a stream of edits still commits every `debounceMs`.
-   */
-  private async enqueueFlush(tenant: string, delayMs: number, within?: Store): Promise<void> {
-    await this.deps.jobs.enqueue({ kind: "outbound", tenant, lane: tenant, payload: {}, delayMs, coalesce: `outbound:${tenant}` }, within);
+  private async enqueueFlush(tenant: string, delayMs: number): Promise<void> {
+    await this.deps.jobs.enqueue(flushRequest(tenant, delayMs));
   }
 
   /** Tenants whose git connection points at this provider's repository. */
@@ -266,7 +258,6 @@ export class SyncService {
    */
   async reconcile(tenant?: string): Promise<ReconcileOutcome[]> {
     const slugs = tenant !== undefined ? [tenant] : (await this.deps.store.listTenants()).map((t) => t.slug);
-    if (tenant === undefined) await this.requeueFlushes();
     return mapBounded(slugs, this.pushConcurrency, async (slug) => {
       try {
         const outcome = await this.reconciler.tenant(slug);
@@ -278,18 +269,6 @@ export class SyncService {
         return { tenant: slug, status: "error" as const, head: null, inbound: null, drift: null, error: message };
       }
     });
-  }
-
-  /**
-   * App changes whose flush job is gone (a write path that queues it after its transaction,
-   * on an instance that died in between) get one again; a tenant whose flush waits already
-   * keeps that one (the flush coalesces).
-   */
-  private async requeueFlushes(): Promise<void> {
-    for (const tenant of await this.deps.store.outboxTenants()) {
-      const git = await this.deps.store.getGitConnection(tenant);
-      if (git.outbound === "direct") await this.enqueueFlush(tenant, git.debounceMs);
-    }
   }
 
   /** What differs between the tenant and its branch now (read afresh and recorded). */

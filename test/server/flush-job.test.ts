@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ada } from "../helpers/sync-world.js";
 import { modelsIn } from "./fixtures.js";
 import { client, startServer, type TestServer } from "./harness.js";
 
 /**
- * An app change and the job that takes it to git are stored together: a write whose job cannot
- * be stored is refused whole, and a change left without its job (a write path that queues it
- * after its transaction, on an instance that died in between) gets one at the next reconcile.
+ * An app change and the job that takes it to git are stored together: a write, a delete or a
+ * restore whose job cannot be stored is refused whole, never kept without the job.
  */
 
 let server: TestServer;
@@ -49,14 +47,27 @@ describe("the flush job of an app change", () => {
     await vi.waitFor(async () => expect(await server.app.store.pendingOutbox("demo")).toEqual([]), { timeout: 20_000, interval: 50 });
   });
 
-  it("is queued again by the reconcile when a change was left without one", async () => {
-    // Recorded the way a path that queues after its transaction leaves it when it dies in between.
-    await server.app.store.putResource("demo", { kind: "model", name: "orphan", body: model("orphan"), project: "flush-tests", actor: ada, outbox: true });
+  it("is stored in a restore's transaction too: a restore whose job cannot be stored changes nothing", async () => {
+    expect((await call("PUT", `${resources}/models/restorable`, { body: model("restorable") })).status).toBe(201);
+    await vi.waitFor(async () => expect(await server.app.store.pendingOutbox("demo")).toEqual([]), { timeout: 20_000, interval: 50 });
+    const history = (await call("GET", `${resources}/models/restorable/history`)).body;
+    const first = history.items.find((i: { direction: string }) => i.direction === "OUTBOUND").commitSha as string;
+    expect((await call("PUT", `${resources}/models/restorable`, { body: model("restorable", { primaryKey: "key" }) })).status).toBe(200);
+    await vi.waitFor(async () => expect(await server.app.store.pendingOutbox("demo")).toEqual([]), { timeout: 20_000, interval: 50 });
+    const body = { ref: first, resources: [{ kind: "models", name: "restorable" }] };
+
+    const refuse = vi.spyOn(server.app.sync.deps.jobs, "enqueue").mockRejectedValue(new Error("the job table is full"));
+    try {
+      expect((await call("POST", "/api/v1/tenants/demo/restore", { body, unchecked: true })).status).toBe(500);
+    } finally {
+      refuse.mockRestore();
+    }
+    expect((await call("GET", `${resources}/models/restorable`)).body.body.primaryKey).toBe("key");
+    expect(await server.app.store.pendingOutbox("demo")).toEqual([]);
+
     const before = (await outboundJobs()).length;
-    await server.app.sync.reconcile();
+    expect((await call("POST", "/api/v1/tenants/demo/restore", { body })).body.status).toBe("applied");
     expect((await outboundJobs()).length).toBe(before + 1);
     await vi.waitFor(async () => expect(await server.app.store.pendingOutbox("demo")).toEqual([]), { timeout: 20_000, interval: 50 });
-    const log = await call("GET", "/api/v1/tenants/demo/log?limit=5&direction=OUTBOUND");
-    expect(log.body.items[0]).toMatchObject({ status: "done", resources: ["model/orphan"] });
   });
 });

@@ -86,7 +86,7 @@ export const resourceHistoryRoutes: Route[] = [
       const input = deps.schemas.check<{ ref: string; resources?: { kind: string; name: string }[]; dryRun?: boolean }>("RestoreInput", body);
       const outcome = await deps.sync.locks.run(tenant.slug, () => restore(deps.sync.deps, { tenant: tenant.slug, ...input, actor: actorOf(principal) }));
       // Restored resources reach git like any app change: a commit, or pending changes.
-      if (outcome.status === "applied") await deps.sync.changed(tenant.slug);
+      if (outcome.status === "applied") await deps.sync.changed(tenant.slug, { flushQueued: true });
       return { status: 200, body: { ...outcome, plan: planView(outcome.plan) } };
     },
   },

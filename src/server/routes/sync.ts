@@ -109,8 +109,8 @@ export const syncRoutes: Route[] = [
       const outcome = await deps.sync.locks.run(tenant.slug, () =>
         deps.sync.imports.run({ tenant: tenant.slug, ...input, actor: actorOf(principal) }),
       );
-      // Imported resources go to the target's git like any app change.
-      if (outcome.status === "applied") await deps.sync.changed(tenant.slug);
+      // Imported resources go to the target's git like any app change (the flush was queued with them).
+      if (outcome.status === "applied") await deps.sync.changed(tenant.slug, { flushQueued: true });
       return { status: 200, body: outcome };
     },
   },
