@@ -6,9 +6,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
-    // A failed test runs once more before it counts: a few in-process sync tests stall now and
-    // then under load (four files at once on two cores) while waiting for the job queue.
-    retry: 1,
     hookTimeout: 60_000,
     // Forks keep native modules (better-sqlite3) isolated per file. Four at once on two cores:
     // most files spend their time waiting on child servers, git and browsers, not computing.
