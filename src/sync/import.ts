@@ -2,9 +2,9 @@ import type { Actor, Diagnostic, FileContent, GitConnection, GitProvider } from 
 import { GitsyncError } from "../core/index.js";
 import { occurrences } from "../validation/fields.js";
 import type { SyncDeps } from "./deps.js";
-import { applyChange, planChange, wholeTree, type PlannedChange } from "./change-flow.js";
+import { planChange, wholeTree, type PlannedChange } from "./change-flow.js";
+import { applyImported } from "./imported-change.js";
 import type { Plan } from "./plan.js";
-import { resourceLabel } from "./inbound.js";
 
 /**
  * IMPORT: a branch or commit of a tenant's repository (its own, or another tenant's: dev →
@@ -97,29 +97,16 @@ export class ImportSync {
     at: { git: GitConnection; provider: GitProvider; sha: string; files: FileContent[]; planned: PlannedChange },
   ): Promise<number> {
     const { git, provider, sha, files, planned } = at;
-    const plan = planned.plan;
-    const { logId } = await applyChange(this.deps, {
+    return applyImported(this.deps, {
       tenant: request.tenant,
       git,
       provider,
       sha,
-      outbox: true,
       actor: request.actor,
       planned,
-      log: async (tx) =>
-        (
-          await tx.appendSyncLog(request.tenant, {
-            direction: "IMPORT",
-            status: "done",
-            commitSha: sha,
-            branch: request.ref,
-            author: request.actor.name,
-            files: files.map((f) => f.path),
-            resources: plan.items.map(resourceLabel),
-          })
-        ).id,
+      branch: request.ref,
+      files: files.map((f) => f.path),
     });
-    return logId;
   }
 }
 

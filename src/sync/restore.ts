@@ -1,8 +1,8 @@
 import type { Actor, FileContent, GitConnection, GitProvider } from "../core/index.js";
 import { GitsyncError, NotFoundError } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
-import { applyChange, planChange, wholeTree, type ConfigChange } from "./change-flow.js";
-import { resourceLabel } from "./inbound.js";
+import { planChange, wholeTree, type ConfigChange } from "./change-flow.js";
+import { applyImported } from "./imported-change.js";
 import { planChangesTenant, type Plan } from "./plan.js";
 import { candidatePaths, findFile, requireCommit } from "./resource-file.js";
 
@@ -73,28 +73,16 @@ export async function restore(deps: SyncDeps, request: RestoreRequest): Promise<
   if (!planChangesTenant(planned.plan)) return { status: "unchanged", sha, plan: planned.plan, logId: null };
   if (request.dryRun) return { status: "planned", sha, plan: planned.plan, logId: null };
 
-  const labels = planned.plan.items.map(resourceLabel);
-  const { logId } = await applyChange(deps, {
+  const logId = await applyImported(deps, {
     tenant: request.tenant,
     git,
     provider,
     sha,
-    outbox: true,
     actor: request.actor,
     planned,
-    log: async (tx) =>
-      (
-        await tx.appendSyncLog(request.tenant, {
-          direction: "IMPORT",
-          status: "done",
-          commitSha: sha,
-          branch: git.branch,
-          author: request.actor.name,
-          files: change.files.map((f) => f.path),
-          resources: labels,
-          note: `restore of ${request.ref}`,
-        })
-      ).id,
+    branch: git.branch,
+    files: change.files.map((f) => f.path),
+    note: `restore of ${request.ref}`,
   });
   deps.log.info({ tenant: request.tenant, ref: request.ref, commit: sha, counts: planned.plan.counts, logId }, "restore");
   return { status: "applied", sha, plan: planned.plan, logId };
