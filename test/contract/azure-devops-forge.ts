@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { toBytes } from "./file-bytes.js";
 import { treeChanges } from "./tree-changes.js";
+import { ancestry, mergeBaseOf } from "./commit-graph.js";
 
 /**
  * The in-memory Azure DevOps repository behind the contract harness and the flow tests:
@@ -92,29 +93,11 @@ export class AzureForge {
   }
 
     ancestors(sha: string): Set<string> {
-    const seen = new Set<string>();
-    const queue = [sha];
-    while (queue.length > 0) {
-      const next = queue.pop() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(...this.commit(next).parents);
-    }
-    return seen;
+    return new Set(ancestry(sha, (c) => this.commit(c).parents));
   }
 
   mergeBase(a: string, b: string): string | null {
-    const ofA = this.ancestors(a);
-    const queue = [b];
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const next = queue.shift() as string;
-      if (ofA.has(next)) return next;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(...this.commit(next).parents);
-    }
-    return null;
+    return mergeBaseOf(a, b, (c) => this.commit(c).parents);
   }
 
   /**

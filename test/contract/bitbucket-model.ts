@@ -4,6 +4,7 @@ import { toBytes, type FileBytes } from "./file-bytes.js";
 import { treeChanges } from "./tree-changes.js";
 import type { WebhookRequest } from "../../src/core/index.js";
 import { signBitbucketBody } from "../../src/providers/bitbucket/index.js";
+import { ancestry, mergeBaseOf } from "./commit-graph.js";
 
 /**
  * An in-memory Bitbucket Cloud repository (commits with full file maps of bytes, branches, pull
@@ -107,22 +108,11 @@ export class BitbucketModel {
   }
 
   ancestors(sha: string): string[] {
-    const order: string[] = [];
-    const queue = [sha];
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const next = queue.shift() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      order.push(next);
-      queue.push(...(this.commits.get(next)?.parents ?? []));
-    }
-    return order;
+    return ancestry(sha, (c) => this.commits.get(c)?.parents ?? []);
   }
 
   mergeBase(a: string, b: string): string | undefined {
-    const fromA = new Set(this.ancestors(a));
-    return this.ancestors(b).find((sha) => fromA.has(sha));
+    return mergeBaseOf(a, b, (c) => this.commits.get(c)?.parents ?? []) ?? undefined;
   }
 
   nextPullId(): number {
