@@ -17,14 +17,26 @@ export class AdvisoryLocks {
   constructor(
     private readonly databaseUrl: string,
     private readonly connections: number,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
+  private open(): pg.Pool {
+    if (this.pool === null) {
+      this.pool = new pg.Pool({ connectionString: this.databaseUrl, max: this.connections });
+      // An idle connection the server closed is reported, not thrown at the process.
+      this.pool.on("error", this.onError);
+    }
+    return this.pool;
+  }
+
   async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    this.pool ??= new pg.Pool({ connectionString: this.databaseUrl, max: this.connections });
-    const client = await this.pool.connect();
+    const client = await this.open().connect();
     let broken = false;
     try {
-      await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [TENANT_SPACE, key]);
+      await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [TENANT_SPACE, key]).catch((error: unknown) => {
+        broken = true;
+        throw error;
+      });
       try {
         return await fn();
       } finally {

@@ -51,7 +51,7 @@ export class PgBossJobQueue implements JobQueue {
     });
     this.boss.on("error", (error) => options.onError?.(error));
     // One connection per tenant this instance works on at once, in requests and jobs.
-    this.locks = new AdvisoryLocks(options.databaseUrl, options.concurrency + LOCKS_FOR_REQUESTS);
+    this.locks = new AdvisoryLocks(options.databaseUrl, options.concurrency + LOCKS_FOR_REQUESTS, (error) => options.onError?.(error));
   }
 
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
