@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,13 +51,13 @@ describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL"
   });
 
   /** A tenant's chain of commits, each changing one model, pushed at once. */
-  function commitChain(slug: string): { before: string; after: string }[] {
+  function commitChain(slug: string, count = PUSHES): { before: string; after: string }[] {
     const clone = cloneTenant(dataDir, slug);
     const bare = join(dataDir, "repos", `${slug}.git`);
     const git = (args: string[]) => execFileSync("git", args, { cwd: clone, encoding: "utf8", env: { ...process.env, ...ADA } }).trim();
     const start = git(["rev-parse", "HEAD"]);
     const steps: { before: string; after: string }[] = [];
-    for (let i = 0; i < PUSHES; i += 1) {
+    for (let i = 0; i < count; i += 1) {
       const before = git(["rev-parse", "HEAD"]);
       mkdirSync(join(clone, "models"), { recursive: true });
       writeFileSync(join(clone, "models", "counter.yaml"), modelYaml("counter", `k${i}`));
@@ -96,6 +97,25 @@ describe.skipIf(backend.skipReason !== null)("three instances on one PostgreSQL"
     const depth = (await callBuilt(servers[0]!, "GET", "/metrics")).text;
     expect(depth).toContain('gitsync_job_queue_depth{kind="webhook"} 0');
   }, 900_000);
+
+  it("applies one tenant's pushes sent at once to two instances, each run in its request, one at a time and never backwards", async () => {
+    await createTenant(servers[0]!, "t-inline");
+    const chain = commitChain("t-inline", 30);
+    // All at once, alternating instances, as pushes from several people would arrive; each
+    // answer waits for the apply, which runs in the request under the tenant's lock.
+    const answers = await Promise.all(chain.map((step, i) => postLocalWebhook(servers[i % 2]!, "t-inline", step, randomUUID(), { wait: true })));
+    expect(answers.map((a) => a.status)).toEqual(chain.map(() => 200));
+    const log = await callBuilt(servers[2]!, "GET", "/api/v1/tenants/t-inline/log?limit=200&direction=INBOUND");
+    const entries = log.body.items as { commitSha: string | null; status: string }[];
+    expect(entries.filter((e) => e.status === "failed")).toEqual([]);
+    const applied = entries.filter((e) => e.status === "done").map((e) => e.commitSha);
+    // No commit applied twice, and the tenant ends at the newest whatever the arrival order.
+    expect(new Set(applied).size).toBe(applied.length);
+    const last = chain.at(-1)!.after;
+    expect(applied).toContain(last);
+    const model = await callBuilt(servers[1]!, "GET", "/api/v1/tenants/t-inline/resources/models/counter");
+    expect(model.body.body.primaryKey).toBe(`k${chain.length - 1}`);
+  }, 300_000);
 
   it("finishes the job of an instance killed in the middle of it on another, within the lease", async () => {
     await createTenant(servers[0]!, "heavy");

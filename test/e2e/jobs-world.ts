@@ -67,13 +67,15 @@ export function pushQuietly(
 }
 
 /** The local post-receive hook's delivery, signed as the hook signs it (without waiting for the result). */
-export async function postLocalWebhook(server: Server, slug: string, update: { before: string; after: string }, delivery = randomUUID()) {
+export async function postLocalWebhook(server: Server, slug: string, update: { before: string; after: string }, delivery = randomUUID(), options: { wait?: boolean } = {}) {
   const raw = JSON.stringify({ repository: slug, updates: [{ ...update, ref: "refs/heads/main" }] });
+  // `wait`: as the post-receive hook sends it, answered once the push is applied in the request.
+  const waiting: Record<string, string> = options.wait ? { "x-gitsync-wait": "1" } : {};
   const send = () =>
     callBuilt(server, "POST", "/webhooks/local", {
       raw,
       token: null,
-      headers: { "content-type": "application/json", "x-gitsync-signature": sign(HOOK_SECRET, raw), "x-gitsync-delivery": delivery },
+      headers: { "content-type": "application/json", "x-gitsync-signature": sign(HOOK_SECRET, raw), "x-gitsync-delivery": delivery, ...waiting },
     });
   // A kept-alive connection the server closed while idle fails the first write; a sender
   // delivers again, with the same delivery id.
