@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/index.js";
 import { commitFiles, pushAsync, runGit } from "../helpers/working-copy.js";
 import { modelsIn } from "./fixtures.js";
-import { client, startServer, type TestServer } from "./harness.js";
+import { serveAcmeWithClone } from "./acme-clone.js";
+import type { client, TestServer } from "./harness.js";
 
 /**
  * Merging respects the check, through the in-process server: each state of gitsync's check on
@@ -20,16 +19,7 @@ const git = (args: string[]): string => runGit(work, args, pat);
 const model = modelsIn("sales");
 
 beforeAll(async () => {
-  server = await startServer({ GITSYNC_DEMO: "false" });
-  call = client(server);
-  expect((await call("POST", "/api/v1/tenants", { body: { slug: "acme", name: "Acme" } })).status).toBe(201);
-  await call("POST", "/api/v1/tenants/acme/connections", { body: { name: "warehouse", type: "postgres" } });
-  const { hasToken: _ignored, ...fields } = (await call("GET", "/api/v1/tenants/acme/git")).body;
-  await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, debounceMs: 20 } });
-  expect((await call("PUT", "/api/v1/tenants/acme/resources/models/orders", { body: model("orders") })).status).toBe(201);
-  await server.app.sync.idle();
-  work = await mkdtemp(join(tmpdir(), "gitsync-gate-"));
-  runGit(tmpdir(), ["clone", "-q", join(server.dataDir, "repos", "acme.git"), work], pat);
+  ({ server, call, work } = await serveAcmeWithClone("gitsync-gate-", pat));
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/index.js";
 import { commitFiles, pushAsync, runGit } from "../helpers/working-copy.js";
 import { modelsIn } from "./fixtures.js";
-import { client, startServer, type TestServer } from "./harness.js";
+import { serveAcmeWithClone } from "./acme-clone.js";
+import type { client, TestServer } from "./harness.js";
 
 /**
  * The review pages' API through the in-process server: a local pull request's changed files as
@@ -28,16 +27,7 @@ async function settle(): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ GITSYNC_DEMO: "false" });
-  call = client(server);
-  expect((await call("POST", "/api/v1/tenants", { body: { slug: "acme", name: "Acme" } })).status).toBe(201);
-  await call("POST", "/api/v1/tenants/acme/connections", { body: { name: "warehouse", type: "postgres" } });
-  const { hasToken: _ignored, ...fields } = (await call("GET", "/api/v1/tenants/acme/git")).body;
-  await call("PUT", "/api/v1/tenants/acme/git", { body: { ...fields, debounceMs: 20 } });
-  expect((await call("PUT", "/api/v1/tenants/acme/resources/models/orders", { body: model("orders") })).status).toBe(201);
-  work = await mkdtemp(join(tmpdir(), "gitsync-review-"));
-  await server.app.sync.idle();
-  runGit(tmpdir(), ["clone", "-q", join(server.dataDir, "repos", "acme.git"), work], pat);
+  ({ server, call, work } = await serveAcmeWithClone("gitsync-review-", pat));
   await settle();
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitRemoteProvider } from "../../../src/providers/git/index.js";
 import type { ContractHarness } from "../../contract/harness.js";
-import { git, seedBranch, snapshotOf } from "../local/harness.js";
+import { commitInfoOf, git, seedBranch, snapshotOf } from "../local/harness.js";
 import { startHttpGitServer, type HttpGitServer } from "./git-servers.js";
 
 export const GIT_WEBHOOK_SECRET = "git-provider-webhook-secret";
@@ -64,15 +64,7 @@ export async function createGitHarness(): Promise<ContractHarness> {
       };
     },
     requestCount: () => 0,
-    async commitInfo(sha) {
-      const [an, ae, cn, ce, parents, ...message] = git(gitDir, ["log", "-1", "--format=%an%x00%ae%x00%cn%x00%ce%x00%P%x00%B", sha]).split("\0");
-      return {
-        author: { name: an ?? "", email: ae ?? "" },
-        committer: { name: cn ?? "", email: ce ?? "" },
-        parents: (parents ?? "").split(" ").filter(Boolean),
-        message: message.join("\0"),
-      };
-    },
+    commitInfo: async (sha) => commitInfoOf(gitDir, sha),
     async cleanup() {
       await rm(data, { recursive: true, force: true });
     },

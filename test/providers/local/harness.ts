@@ -22,6 +22,17 @@ export function git(gitDir: string, args: string[], input?: string | Buffer): st
   }).toString("utf8");
 }
 
+/** Author, committer, parents and message of a commit in a bare repository. */
+export function commitInfoOf(gitDir: string, sha: string) {
+  const [an, ae, cn, ce, parents, ...message] = git(gitDir, ["log", "-1", "--format=%an%x00%ae%x00%cn%x00%ce%x00%P%x00%B", sha]).split("\0");
+  return {
+    author: { name: an ?? "", email: ae ?? "" },
+    committer: { name: cn ?? "", email: ce ?? "" },
+    parents: (parents ?? "").split(" ").filter(Boolean),
+    message: message.join("\0"),
+  };
+}
+
 /** Makes `branch` hold exactly `files` as a new root commit, without the provider. */
 export function seedBranch(gitDir: string, branch: string, files: Record<string, string | Uint8Array>, message = "seed"): string {
   const index = join(gitDir, `seed-index-${randomUUID()}`);
@@ -123,15 +134,7 @@ export async function createLocalHarness(options: Partial<Omit<LocalProviderOpti
       };
     },
     requestCount: () => 0,
-    async commitInfo(sha) {
-      const [an, ae, cn, ce, parents, ...message] = git(gitDir, ["log", "-1", "--format=%an%x00%ae%x00%cn%x00%ce%x00%P%x00%B", sha]).split("\0");
-      return {
-        author: { name: an ?? "", email: ae ?? "" },
-        committer: { name: cn ?? "", email: ce ?? "" },
-        parents: (parents ?? "").split(" ").filter(Boolean),
-        message: message.join("\0"),
-      };
-    },
+    commitInfo: async (sha) => commitInfoOf(gitDir, sha),
     async checks(sha) {
       return (await reviews.listLocalChecks(repo.repository, sha)).map((c) => ({
         name: c.name,
