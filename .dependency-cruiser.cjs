@@ -1,8 +1,8 @@
 /**
  * The layers' boundaries (dependency-cruiser): core imports nothing outside core; an adapter
  * (src/providers/<name>/) never imports another (the kit and core are shared); sync never
- * imports providers or the server; the browser code imports only core's types; nothing under src
- * imports tests; no import cycles.
+ * imports providers or the server; the API's shapes (src/api) import only core; the browser code
+ * imports only core's and the API's types; nothing under src imports tests; no import cycles.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -29,18 +29,25 @@ module.exports = {
       to: { path: "^src/(providers|server)/" },
     },
     {
+      name: "api-shapes-know-only-core",
+      comment: "the API's shapes are read by the server, the CLI and the browser's type check: they depend on core alone",
+      severity: "error",
+      from: { path: "^src/api/" },
+      to: { path: "^src/", pathNot: ["^src/api/", "^src/core/"] },
+    },
+    {
       name: "web-imports-only-core",
-      comment: "the browser code is shipped as is: it may share core's types, never server code",
+      comment: "the browser code is shipped as is: it may share core's and the API's types, never server code",
       severity: "error",
       from: { path: "^src/web/", pathNot: "^src/web/build\\.ts$" },
-      to: { path: "^src/", pathNot: ["^src/web/", "^src/core/"] },
+      to: { path: "^src/", pathNot: ["^src/web/", "^src/core/", "^src/api/"] },
     },
     {
       name: "web-imports-only-types",
-      comment: "what the browser loads is its own modules: anything from core is a type, erased at build",
+      comment: "what the browser loads is its own modules: anything from core or the API's shapes is a type, erased at build",
       severity: "error",
       from: { path: "^src/web/", pathNot: "^src/web/build\\.ts$" },
-      to: { path: "^src/core/", dependencyTypesNot: ["type-only"] },
+      to: { path: "^src/(core|api)/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "no-tests-in-src",

@@ -1,3 +1,4 @@
+import type { ImportOutcome, PlanItem } from "../api/sync.js";
 import type { Diagnostic } from "../core/types.js";
 import { printJson, runRemote, shortSha, UsageError, type Io } from "./api-client.js";
 
@@ -14,24 +15,6 @@ Imports a branch or commit into the tenant: same-name resources are replaced, in
   --source TENANT    the tenant whose repository holds REF (default: the tenant itself)
   --prune            archive the tenant's resources that REF does not have
   --dry-run          show what would change, change nothing`;
-
-export interface PlanItem {
-  action: "create" | "update" | "delete" | "archive" | "keep";
-  kind: string;
-  name: string;
-  project: string | null;
-  fields?: string[];
-  restored?: boolean;
-}
-
-interface ImportOutcome {
-  status: "planned" | "applied" | "invalid" | "missing-connections";
-  sha: string;
-  logId?: number | null;
-  plan?: { items: PlanItem[]; counts: Record<string, number> };
-  diagnostics?: Diagnostic[];
-  missing?: string[];
-}
 
 export function run(argv: string[], io: Io = process): Promise<number> {
   const own = {

@@ -1,4 +1,4 @@
-import type { Job } from "../core/jobs.js";
+import type { Job, JobList } from "../api/jobs.js";
 import { printJson, runRemote, UsageError, type Io } from "./api-client.js";
 
 /** `gitsync jobs [list [--state S]] | retry ID`: the tenant's background jobs, and retrying a failed one. */
@@ -27,7 +27,7 @@ export function run(argv: string[], io: Io = process): Promise<number> {
     if (typeof values.state === "string") query.set("state", values.state);
     if (typeof values.limit === "string") query.set("limit", values.limit);
     const suffix = query.size > 0 ? `?${query.toString()}` : "";
-    const { items } = await client.request<{ items: Job[] }>("GET", client.tenantPath(tenant, `/jobs${suffix}`));
+    const { items } = await client.request<JobList>("GET", client.tenantPath(tenant, `/jobs${suffix}`));
     if (json) printJson(io, { tenant, items });
     else io.stdout.write(describe(tenant, items));
     return 0;

@@ -1,6 +1,7 @@
+import type { RestoreOutcome } from "../api/review.js";
 import type { Diagnostic } from "../core/types.js";
 import { ApiError, printJson, runRemote, shortSha, UsageError, type Io } from "./api-client.js";
-import { formatDiagnostic, formatPlan, type PlanItem } from "./import.js";
+import { formatDiagnostic, formatPlan } from "./import.js";
 
 /**
  * `gitsync restore <tenant> --ref <sha>`: the tenant, or some resources, as they were at a
@@ -15,13 +16,6 @@ Restores the tenant (or only the named resources) as it was at a commit of its b
   --ref REF               the commit or branch to restore from (required)
   --resource KIND/NAME    only this resource, e.g. models/orders (repeatable)
   --dry-run               show the plan, change nothing`;
-
-interface RestoreOutcome {
-  status: "planned" | "applied" | "unchanged";
-  sha: string;
-  logId: number | null;
-  plan: { items: PlanItem[]; counts: Record<string, number> };
-}
 
 /** A leading positional is the tenant, as `gitsync restore acme --ref ...` reads. */
 function tenantFirst(argv: string[]): string[] {

@@ -1,4 +1,4 @@
-import type { Diagnostic, SyncLogEntry } from "../core/types.js";
+import type { ResyncOutcome } from "../api/sync.js";
 import { printJson, runRemote, shortSha, UsageError, type Io } from "./api-client.js";
 import { formatDiagnostic } from "./import.js";
 
@@ -13,7 +13,6 @@ A full resync:
   to-git      rebuild the branch from the tenant (one commit of every difference)
   from-git    rebuild the tenant from the branch (deletions follow the connection's policy)`;
 
-type ResyncOutcome = { status: "done" | "invalid"; entry: SyncLogEntry; diagnostics?: Diagnostic[] };
 
 export function run(argv: string[], io: Io = process): Promise<number> {
   return runRemote("resync", usage, argv, io, { direction: { type: "string" } }, async ({ client, tenant, json }, values) => {

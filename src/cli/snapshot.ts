@@ -1,4 +1,4 @@
-import type { SyncLogEntry } from "../core/types.js";
+import type { SyncLogEntry } from "../api/log.js";
 import { printJson, runRemote, shortSha, type Io } from "./api-client.js";
 
 /**

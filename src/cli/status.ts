@@ -1,4 +1,6 @@
-import type { GitConnection, SyncLogEntry } from "../core/types.js";
+import type { SyncLogEntry, SyncLogPage } from "../api/log.js";
+import type { Project, ProjectList } from "../api/resources.js";
+import type { TenantStatus } from "../api/sync.js";
 import { printJson, runRemote, shortSha, type Io } from "./api-client.js";
 
 /** `gitsync status`: the tenant's git connection, what waits to be committed, per-project pending changes and the latest sync log. */
@@ -10,26 +12,12 @@ waiting to be committed, pending changes per project and the last 5 sync log ent
 
 const LOG_ENTRIES = 5;
 
-interface TenantStatus {
-  git: GitConnection & { hasToken?: boolean };
-  lastAppliedSha: string | null;
-  lastCommittedSha: string | null;
-  lastCommitAt: string | null;
-  waiting: number;
-}
-
-interface Project {
-  name: string | null;
-  resources: number;
-  pendingChanges: { created: number; updated: number; deleted: number };
-}
-
 export function run(argv: string[], io: Io = process): Promise<number> {
   return runRemote("status", usage, argv, io, {}, async ({ client, tenant, json }) => {
     const [status, projects, log] = await Promise.all([
       client.request<TenantStatus>("GET", client.tenantPath(tenant, "/status")),
-      client.request<{ items: Project[]; pendingError?: string | null }>("GET", client.tenantPath(tenant, "/projects")),
-      client.request<{ items: SyncLogEntry[]; next: number | null }>("GET", client.tenantPath(tenant, `/log?limit=${LOG_ENTRIES}`)),
+      client.request<ProjectList>("GET", client.tenantPath(tenant, "/projects")),
+      client.request<SyncLogPage>("GET", client.tenantPath(tenant, `/log?limit=${LOG_ENTRIES}`)),
     ]);
     const recent = log.items.slice(0, LOG_ENTRIES);
     if (json) printJson(io, { tenant, ...status, projects: projects.items, pendingError: projects.pendingError ?? null, log: recent });

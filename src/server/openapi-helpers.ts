@@ -1,8 +1,10 @@
-/** Small builders for the OpenAPI document, shared by its parts. */
+import type { TObject, TSchema } from "@sinclair/typebox";
+import { ref } from "../api/kit.js";
 
-export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** Small builders for the OpenAPI document's paths, shared by its parts; the shapes are in src/api. */
+
+export { ref };
 export const json = (schema: object) => ({ "application/json": { schema } });
-export const nullable = (type: string) => ({ type: [type, "null"] });
 
 export function ok(description: string, schema: object, headers?: object) {
   return { description, content: json(schema), ...(headers ? { headers } : {}) };
@@ -11,7 +13,17 @@ export function ok(description: string, schema: object, headers?: object) {
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
 
-export const body = (name: string, required = true) => ({ required, content: json(ref(name)) });
+/** A query's fields as OpenAPI parameters: the request's shape, one optional parameter per property. */
+export const queryParameters = (shape: TObject) =>
+  Object.entries(shape.properties).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: false,
+    ...(typeof schema.description === "string" ? { description: schema.description } : {}),
+    schema,
+  }));
+
+export const body = (schema: TSchema, required = true) => ({ required, content: json(ref(schema)) });
 
 export const param = (name: string, description: string, schema: object = { type: "string" }) => ({
   name,

@@ -1,6 +1,8 @@
+import type { Static, TObject, TSchema } from "@sinclair/typebox";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { componentSchemas } from "../api/components.js";
+import { componentName } from "../api/kit.js";
 import { GitsyncError } from "../core/errors.js";
-import { openapi, type SchemaName } from "./openapi.js";
 
 export interface FieldError {
   field: string;
@@ -10,8 +12,9 @@ export interface FieldError {
 const API_ID = "gitsync-api";
 
 /**
- * Request and response checking against the OpenAPI document's own schemas, so what the API
- * accepts is what it documents. One instance per server (ajv caches compiled validators).
+ * Request checking against the API's shapes (src/api), the same schemas the OpenAPI document
+ * lists, so what the API accepts is what it documents and what the route's type says. One
+ * instance per server (ajv caches compiled validators).
  */
 export class ApiSchemas {
   readonly #ajv: Ajv2020;
@@ -22,14 +25,15 @@ export class ApiSchemas {
     // accepts it while `$ref: #/components/schemas/X` still resolves inside the document.
     this.#ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true });
     this.#ajv.addKeyword("components");
-    this.#ajv.addSchema({ $id: API_ID, components: openapi.components }, API_ID);
+    this.#ajv.addSchema({ $id: API_ID, components: { schemas: componentSchemas } }, API_ID);
   }
 
-  validator(name: SchemaName): ValidateFunction {
+  validator(shape: TSchema): ValidateFunction {
+    const name = componentName(shape);
     let fn = this.#compiled.get(name);
     if (!fn) {
       const found = this.#ajv.getSchema(`${API_ID}#/components/schemas/${name}`);
-      if (!found) throw new Error(`no schema ${name} in the OpenAPI document`);
+      if (!found) throw new Error(`no API shape ${name}`);
       fn = found;
       this.#compiled.set(name, fn);
     }
@@ -37,22 +41,35 @@ export class ApiSchemas {
   }
 
   /** Field errors for `value` against `name`, empty when valid. Messages never quote values. */
-  errors(name: SchemaName, value: unknown): FieldError[] {
-    const fn = this.validator(name);
+  errors(shape: TSchema, value: unknown): FieldError[] {
+    const fn = this.validator(shape);
     return fn(value) ? [] : (fn.errors ?? []).map(fieldError);
   }
 
-  /** Throws a 400 naming each bad field. */
-  check<T>(name: SchemaName, value: unknown, where = "body"): T {
+  /** The value as its shape's type, or a 400 naming each bad field. */
+  check<T extends TSchema>(shape: T, value: unknown, where = "body"): Static<T> {
     if (value === undefined) {
       throw new GitsyncError("bad_request", `request ${where} is required`, { fields: [] });
     }
-    const fields = this.errors(name, value);
+    const fields = this.errors(shape, value);
     if (fields.length > 0) {
       const first = fields[0]!;
       throw new GitsyncError("bad_request", `invalid request ${where}: ${first.field} ${first.message}`, { fields });
     }
-    return value as T;
+    return value;
+  }
+
+  /**
+   * A query string checked against its shape. Query values are text: those the shape declares
+   * as integers are read as numbers first, so the schema judges them as it would in a body.
+   */
+  checkQuery<T extends TObject>(shape: T, query: URLSearchParams): Static<T> {
+    const value: Record<string, string | number> = {};
+    for (const [key, text] of query) {
+      const type = (shape.properties[key] as { type?: unknown } | undefined)?.type;
+      value[key] = type === "integer" && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+    }
+    return this.check(shape, value, "query");
   }
 }
 

@@ -401,5 +401,21 @@ describe("sync log", () => {
       expect((await call("GET", `/api/v1/tenants/demo/log?${query}`)).status, query).toBe(400);
     }
   });
+
+  it("judges every query by its documented shape, naming the field", async () => {
+    const cases = [
+      ["/log?limit=201", "limit"],
+      ["/jobs?limit=0", "limit"],
+      ["/jobs?limit=ten", "limit"],
+      ["/jobs?state=lost", "state"],
+      ["/drift?recorded=yes", "recorded"],
+    ] as const;
+    for (const [path, field] of cases) {
+      const answer = await call("GET", `/api/v1/tenants/demo${path}`);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error.details.fields.map((f: { field: string }) => f.field), path).toContain(field);
+    }
+    expect((await call("GET", "/api/v1/tenants/demo/jobs?limit=3&state=done")).status).toBe(200);
+  });
 });
 

@@ -1,4 +1,5 @@
 import { ConflictError, GitsyncError, NotFoundError } from "../../core/errors.js";
+import * as api from "../../api/shapes.js";
 import type { ConnectionInput, Store } from "../../core/store.js";
 import type { Connection } from "../../core/types.js";
 import { applyMergePatch, requirePatchObject } from "../merge-patch.js";
@@ -7,14 +8,10 @@ import type { Reply, Route } from "../router.js";
 import { etagOf, expectedFrom, ifMatchVersion, param, requireTenant } from "./common.js";
 import { assertRemovable } from "./resource-validation.js";
 
-/** The store's input as the API receives it: the name may come from the path, no version in the body. */
-type ConnectionBody = Omit<ConnectionInput, "name" | "expectedVersion"> & { name?: string };
-
-type ExportItem = Pick<Connection, "name" | "type" | "role" | "host" | "port" | "database" | "username">;
 
 const base = "/api/v1/tenants/{tenant}/connections";
 
-function fields(body: ConnectionBody): Omit<ConnectionInput, "name"> {
+function fields(body: Omit<api.ConnectionUpdate, "name">): Omit<ConnectionInput, "name"> {
   return {
     type: body.type,
     role: body.role ?? null,
@@ -47,7 +44,7 @@ async function saveConnection(
   body: unknown,
   expectedVersion: number | undefined,
 ): Promise<Connection> {
-  const input = schemas.check<ConnectionBody>("ConnectionUpdate", withoutReadOnly(body));
+  const input = schemas.check(api.ConnectionUpdate, withoutReadOnly(body));
   if (input.name !== undefined && input.name !== name) {
     throw new GitsyncError("bad_request", `body name ${input.name} differs from the path's ${name}`, {
       fields: [{ field: "name", message: "must match the path" }],
@@ -57,11 +54,11 @@ async function saveConnection(
 }
 
 function withEtag(status: number, connection: Connection): Reply {
-  return { status, body: connection, headers: { etag: etagOf(connection.version) } };
+  return { status, body: connection satisfies api.Connection, headers: { etag: etagOf(connection.version) } };
 }
 
 /** What leaves the tenant: the fields of a connection, never its credentials or state. */
-function exportItem(connection: Connection): ExportItem {
+function exportItem(connection: Connection): api.ConnectionExportItem {
   const { name, type, role, host, port, database, username } = connection;
   return { name, type, role, host, port, database, username };
 }
@@ -73,7 +70,7 @@ export const connectionRoutes: Route[] = [
     access: "viewer",
     handler: async ({ params }, { store }) => {
       const tenant = await requireTenant(store, params.tenant);
-      return { status: 200, body: { items: await store.listConnections(tenant.slug) } };
+      return { status: 200, body: { items: await store.listConnections(tenant.slug) } satisfies api.ConnectionList };
     },
   },
   {
@@ -82,7 +79,7 @@ export const connectionRoutes: Route[] = [
     access: "editor",
     handler: async ({ params, body }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
-      const input = schemas.check<ConnectionBody & { name: string }>("ConnectionInput", withoutReadOnly(body));
+      const input = schemas.check(api.ConnectionInput, withoutReadOnly(body));
       if (await store.getConnection(tenant.slug, input.name)) {
         throw new ConflictError(`connection ${input.name} exists`, { name: input.name });
       }
@@ -96,7 +93,7 @@ export const connectionRoutes: Route[] = [
     handler: async ({ params }, { store }) => {
       const tenant = await requireTenant(store, params.tenant);
       const connections = await store.listConnections(tenant.slug);
-      return { status: 200, body: { connections: connections.map(exportItem) } };
+      return { status: 200, body: { connections: connections.map(exportItem) } satisfies api.ConnectionExport };
     },
   },
   {
@@ -105,7 +102,7 @@ export const connectionRoutes: Route[] = [
     access: "editor",
     handler: async ({ params, body }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
-      const input = schemas.check<{ connections: ExportItem[] }>("ConnectionExport", body);
+      const input = schemas.check(api.ConnectionExport, body);
       const names = input.connections.map((c) => c.name);
       const duplicate = names.find((n, i) => names.indexOf(n) !== i);
       if (duplicate !== undefined) {
@@ -123,7 +120,7 @@ export const connectionRoutes: Route[] = [
         }
         return { created, updated };
       });
-      return { status: 200, body: result };
+      return { status: 200, body: result satisfies api.ConnectionImportResult };
     },
   },
   {

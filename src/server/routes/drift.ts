@@ -1,4 +1,5 @@
-import { GitsyncError, NotFoundError } from "../../core/errors.js";
+import * as api from "../../api/shapes.js";
+import { NotFoundError } from "../../core/errors.js";
 import type { Route } from "../router.js";
 import { requireTenant } from "./common.js";
 
@@ -10,14 +11,11 @@ export const driftRoutes: Route[] = [
     access: "viewer",
     handler: async ({ params, query }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
-      const recorded = query.get("recorded");
-      if (recorded !== null && recorded !== "true" && recorded !== "false") {
-        throw new GitsyncError("bad_request", "recorded must be true or false", { field: "recorded" });
-      }
-      if (recorded !== "true") return { status: 200, body: await deps.sync.drift(tenant.slug) };
+      const { recorded } = deps.schemas.checkQuery(api.DriftQuery, query);
+      if (recorded !== "true") return { status: 200, body: (await deps.sync.drift(tenant.slug)) satisfies api.TenantDrift };
       const drift = await deps.store.getDrift(tenant.slug);
       if (drift === null) throw new NotFoundError(`no drift recorded for tenant ${tenant.slug} yet`, { tenant: tenant.slug });
-      return { status: 200, body: drift };
+      return { status: 200, body: drift satisfies api.TenantDrift };
     },
   },
 ];

@@ -1,12 +1,9 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import { isValidBranchName } from "../../core/refs.js";
-import { DEFAULT_GIT_CONNECTION, type GitConnection, type JsonObject } from "../../core/types.js";
+import { DEFAULT_GIT_CONNECTION, DEFAULT_GIT_REMOTE, type GitConnection, type JsonObject } from "../../core/types.js";
 import type { ApiSchemas, FieldError } from "../schemas.js";
 import { normalizeRemote, remoteErrors } from "./git-remote-input.js";
-
-/** What a request may carry: the connection, its write-only token, and `hasToken` as a GET shows it. */
-type GitInput = Partial<GitConnection> &
-  Pick<GitConnection, "provider"> & { token?: string | null; hasToken?: boolean; webhookSecret?: string | null; hasWebhookSecret?: boolean };
 
 const REPOSITORY: Partial<Record<GitConnection["provider"], { pattern: RegExp; form: string }>> = {
   github: { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, form: "owner/name" },
@@ -57,9 +54,9 @@ export interface GitWrite {
  * normalised the way the store keeps it.
  */
 export function gitWrite(schemas: ApiSchemas, tenant: string, body: unknown): GitWrite {
-  const input = schemas.check<GitInput>("GitConnectionInput", body);
-  const { token, hasToken: _readOnly, webhookSecret, hasWebhookSecret: _shown, ...given } = input;
-  let connection: GitConnection = { ...DEFAULT_GIT_CONNECTION, ...given };
+  const input = schemas.check(api.GitConnectionInput, body);
+  const { token, hasToken: _readOnly, webhookSecret, hasWebhookSecret: _shown, remote, ...given } = input;
+  let connection: GitConnection = { ...DEFAULT_GIT_CONNECTION, ...given, ...(remote ? { remote: { ...DEFAULT_GIT_REMOTE, ...remote } } : {}) };
   const fields = semanticErrors(connection);
   if (fields.length > 0) {
     throw new GitsyncError("bad_request", `invalid git connection: ${fields[0]!.field} ${fields[0]!.message}`, { fields });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import type { Store } from "../../core/store.js";
 import type { JsonObject } from "../../core/types.js";
@@ -41,7 +42,7 @@ function checkIfMatch(header: string | string[] | undefined, current: string): v
 
 async function reply(store: Store, tenant: string): Promise<Reply> {
   const view = await gitConnectionView(store, tenant);
-  return { status: 200, body: view, headers: { etag: gitEtag(view) } };
+  return { status: 200, body: view satisfies api.GitConnection, headers: { etag: gitEtag(view) } };
 }
 
 type GitView = Awaited<ReturnType<typeof gitConnectionView>>;

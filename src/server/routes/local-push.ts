@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import { checkLines } from "../../sync/push-report.js";
 import type { Route } from "../router.js";
@@ -17,11 +18,11 @@ export const localPushCheckRoutes: Route[] = [
       const local = deps.registry.forWebhook("local");
       if (!local) throw new GitsyncError("not_found", "local webhooks are not configured", { provider: "local" });
       const parsed = await deps.registry.local.parsePushCheck({ headers: req.headers, rawBody: body as Buffer });
-      if (!parsed) return { status: 200, body: { accepted: true, lines: [] } };
+      if (!parsed) return { status: 200, body: { accepted: true, lines: [] } satisfies api.PushAnswer };
       const results = await deps.sync.checkPush(parsed.event, parsed.view);
       const accepted = results.every((r) => r.check.verdict !== "refused");
       const lines = results.flatMap((r) => checkLines(r.tenant, parsed.event.branch, r.check));
-      return { status: 200, body: { accepted, lines } };
+      return { status: 200, body: { accepted, lines } satisfies api.PushAnswer };
     },
   },
 ];

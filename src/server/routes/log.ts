@@ -1,17 +1,9 @@
+import * as api from "../../api/shapes.js";
 import { NotFoundError } from "../../core/errors.js";
-import type { SyncLogQuery } from "../../core/store.js";
 import type { SyncLogEntry } from "../../core/types.js";
 import type { Route } from "../router.js";
 import { param, requireTenant } from "./common.js";
 
-export const DEFAULT_LOG_LIMIT = 50;
-
-/** Query strings are text; numbers are turned into numbers so the schema can judge them. */
-function queryObject(query: URLSearchParams): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [key, value] of query) out[key] = /^\d{1,15}$/.test(value) ? Number(value) : value;
-  return out;
-}
 
 /** What a commit's sync log entry means for it, in the words of a check. */
 function verdictOf(entry: SyncLogEntry): string {
@@ -34,11 +26,11 @@ export const logRoutes: Route[] = [
     access: "viewer",
     handler: async ({ params, query }, { store, schemas }) => {
       const tenant = await requireTenant(store, params.tenant);
-      const parsed = schemas.check<Partial<SyncLogQuery>>("SyncLogQuery", queryObject(query), "query");
-      const limit = parsed.limit ?? DEFAULT_LOG_LIMIT;
+      const parsed = schemas.checkQuery(api.SyncLogQuery, query);
+      const limit = parsed.limit ?? api.DEFAULT_LOG_LIMIT;
       const items = await store.listSyncLog(tenant.slug, { ...parsed, limit });
       const last = items.at(-1);
-      return { status: 200, body: { items, next: items.length === limit && last ? last.id : null } };
+      return { status: 200, body: { items, next: items.length === limit && last ? last.id : null } satisfies api.SyncLogPage };
     },
   },
   {
@@ -50,7 +42,7 @@ export const logRoutes: Route[] = [
       const raw = param(params, "id");
       const entry = /^\d{1,15}$/.test(raw) ? await store.getSyncLog(tenant.slug, Number(raw)) : null;
       if (!entry) throw new NotFoundError(`no sync log entry ${raw} in tenant ${tenant.slug}`, { id: raw });
-      return { status: 200, body: entry };
+      return { status: 200, body: entry satisfies api.SyncLogEntry };
     },
   },
   {

@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import { isServerAdmin } from "../auth.js";
 import type { Route } from "../router.js";
@@ -17,7 +18,7 @@ export const meRoutes: Route[] = [
           user: { name: user.name, email: user.email, role: user.role },
           token: { label: token.label, role: token.role, serverWide: token.serverWide, tenants: token.tenants },
           admin: isServerAdmin(token, user),
-        },
+        } satisfies api.Me,
       };
     },
   },

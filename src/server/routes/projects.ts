@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import type { Route } from "../router.js";
 import { requireTenant } from "./common.js";
@@ -32,7 +33,7 @@ export const projectRoutes: Route[] = [
           pendingChanges: { created: p?.created ?? 0, updated: p?.updated ?? 0, deleted: p?.deleted ?? 0 },
         };
       });
-      return { status: 200, body: { items, pendingError } };
+      return { status: 200, body: { items, pendingError } satisfies api.ProjectList };
     },
   },
 ];

@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError, NotFoundError } from "../../core/errors.js";
 import type { LocalPullRequest } from "../../core/local-review.js";
 import { actorOf } from "../auth.js";
@@ -42,7 +43,7 @@ export const pullRoutes: Route[] = [
     access: "viewer",
     handler: async ({ params }, deps) => {
       const { repository } = await localRepository(deps, params.tenant);
-      return { status: 200, body: { items: await deps.store.listLocalPulls(repository) } };
+      return { status: 200, body: { items: await deps.store.listLocalPulls(repository) } satisfies api.LocalPullList };
     },
   },
   {
@@ -51,7 +52,7 @@ export const pullRoutes: Route[] = [
     access: "editor",
     handler: async ({ params, body }, deps) => {
       const { tenant, repository, branch } = await localRepository(deps, params.tenant);
-      const input = deps.schemas.check<{ head: string; base?: string; title?: string }>("PullInput", body);
+      const input = deps.schemas.check(api.PullInput, body);
       const target = input.base ?? branch;
       const info = await deps.registry.local.openPullRequest({
         repository,
@@ -64,7 +65,7 @@ export const pullRoutes: Route[] = [
         await deps.sync.checks.evaluate(tenant, { number: info.number, headSha: info.headSha, base: target, baseSha: null });
       }
       const pull = await requirePull(deps, repository, { n: String(info.number) });
-      return { status: 201, body: { pull } };
+      return { status: 201, body: { pull } satisfies api.LocalPullOne };
     },
   },
   {
@@ -109,7 +110,7 @@ export const pullRoutes: Route[] = [
       await deps.registry.local.mergePullRequest(repository, pull.number, actorOf(principal));
       const merged = await requirePull(deps, repository, params);
       deps.log.info({ tenant: params.tenant, pull: pull.number, head: pull.head, base: pull.base, commit: merged.mergeCommitSha }, "merge");
-      return { status: 200, body: { pull: merged } };
+      return { status: 200, body: { pull: merged } satisfies api.LocalPullOne };
     },
   },
 ];

@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import type { Kind } from "../../catalog/kind.js";
 import { GitsyncError, NotFoundError } from "../../core/errors.js";
 import { RESOURCE_NAME } from "../../core/types.js";
@@ -62,7 +63,7 @@ export const resourceHistoryRoutes: Route[] = [
       const waiting = outbox.some((o) => o.kind === kind.id && o.name === name);
       const pending = waiting && resource ? { author: resource.updatedBy, at: resource.updatedAt } : null;
       const items = buildHistory({ log, label, pending, commits });
-      return { status: 200, body: { kind: kind.folder, name, paths, branch: git.branch, head, items } };
+      return { status: 200, body: { kind: kind.folder, name, paths, branch: git.branch, head, items } satisfies api.ResourceHistory };
     },
   },
   {
@@ -73,7 +74,7 @@ export const resourceHistoryRoutes: Route[] = [
       const { tenant, kind, name } = await target(deps, params);
       const { git, provider } = await tenantGit(deps, tenant);
       const ref = query.get("ref") || git.branch;
-      return { status: 200, body: await readResourceFile(provider, git, { ref, kind, name }) };
+      return { status: 200, body: (await readResourceFile(provider, git, { ref, kind, name })) satisfies api.ResourceFile };
     },
   },
   {
@@ -83,11 +84,11 @@ export const resourceHistoryRoutes: Route[] = [
     handler: async ({ params, body, principal }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
-      const input = deps.schemas.check<{ ref: string; resources?: { kind: string; name: string }[]; dryRun?: boolean }>("RestoreInput", body);
+      const input = deps.schemas.check(api.RestoreInput, body);
       const outcome = await deps.sync.locks.run(tenant.slug, () => restore(deps.sync.deps, { tenant: tenant.slug, ...input, actor: actorOf(principal) }));
       // Restored resources reach git like any app change: a commit, or pending changes.
       if (outcome.status === "applied") await deps.sync.changed(tenant.slug, { flushQueued: true });
-      return { status: 200, body: { ...outcome, plan: planView(outcome.plan) } };
+      return { status: 200, body: { ...outcome, plan: planView(outcome.plan) } satisfies api.RestoreOutcome };
     },
   },
 ];

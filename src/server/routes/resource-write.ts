@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import type { Kind } from "../../catalog/kind.js";
 import { GitsyncError } from "../../core/errors.js";
 import type { JsonObject, JsonValue, Resource } from "../../core/types.js";
@@ -14,7 +15,7 @@ const isObject = (value: JsonValue | undefined): value is JsonObject =>
  * fields are the server's own and are ignored, but it must be this resource.
  */
 export function contentOf(deps: ApiDeps, kind: Kind, name: string, input: JsonObject): JsonObject {
-  if (deps.schemas.errors("Resource", input).length > 0) return input;
+  if (deps.schemas.errors(api.Resource, input).length > 0) return input;
   if (input.kind !== kind.id || input.name !== name) {
     throw new GitsyncError("bad_request", `the body is the ${String(input.kind)} ${String(input.name)}, not the ${kind.id} ${name} of the path`, {
       fields: [{ field: input.kind !== kind.id ? "kind" : "name", message: "must match the path" }],

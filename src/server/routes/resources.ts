@@ -1,6 +1,7 @@
+import * as api from "../../api/shapes.js";
 import type { Kind } from "../../catalog/kind.js";
 import { GitsyncError, NotFoundError } from "../../core/errors.js";
-import { RESOURCE_NAME, type JsonObject, type Resource } from "../../core/types.js";
+import { RESOURCE_NAME, type Resource } from "../../core/types.js";
 import { actorOf } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import type { Reply, Route } from "../router.js";
@@ -34,7 +35,7 @@ function requireName(params: Record<string, string>): string {
 
 const withEtag = (status: number, kind: Kind, resource: Resource): Reply => ({
   status,
-  body: publicResource(kind, resource),
+  body: publicResource(kind, resource) satisfies api.Resource,
   headers: { etag: etagOf(resource.version) },
 });
 
@@ -61,7 +62,7 @@ export const resourceRoutes: Route[] = [
       const items = (
         await deps.store.listResources(tenant.slug, kind.id, { includeArchived: truthy(query.get("includeArchived")) })
       ).filter((r) => project === null || r.project === project);
-      return { status: 200, body: { items: items.map((r) => publicResource(kind, r)) } };
+      return { status: 200, body: { items: items.map((r) => publicResource(kind, r)) } satisfies api.ResourceList };
     },
   },
   {
@@ -85,7 +86,7 @@ export const resourceRoutes: Route[] = [
     access: "editor",
     handler: async ({ params, body, req, principal }, deps) => {
       const { tenant, kind, name, live } = await writeTarget(deps, params);
-      const input = deps.schemas.check<JsonObject>("ResourceBody", body);
+      const input = deps.schemas.check(api.ResourceBody, body);
 
       let expectedVersion: number | null | undefined;
       if (req.headers["if-none-match"] !== undefined) {

@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError, NotFoundError, type ErrorCode } from "../../core/errors.js";
 import type { SyncLogEntry } from "../../core/types.js";
 import { actorOf, roleIn } from "../auth.js";
@@ -45,6 +46,7 @@ export const syncRoutes: Route[] = [
         deps.store.listSyncLog(tenant.slug, { limit: 1, direction: "OUTBOUND", status: "done" }),
         deps.store.listSyncLog(tenant.slug, { limit: 1, direction: "INBOUND" }),
       ]);
+      const poll = deps.sync.poller.status(tenant.slug);
       return {
         status: 200,
         body: {
@@ -56,8 +58,8 @@ export const syncRoutes: Route[] = [
           lastPush: lastPushView(lastInbound[0]),
           integrity: deps.sync.integrity.report(tenant.slug),
           // Provider git: the last poll of the server (when, what head, why it failed).
-          ...(deps.sync.poller.status(tenant.slug) ? { poll: deps.sync.poller.status(tenant.slug) } : {}),
-        },
+          ...(poll ? { poll } : {}),
+        } satisfies api.TenantStatus,
       };
     },
   },
@@ -68,7 +70,7 @@ export const syncRoutes: Route[] = [
     handler: async ({ params }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
       const outcome = await deps.sync.locks.run(tenant.slug, () => deps.sync.outbound.flush(tenant.slug));
-      return { status: 200, body: outcome };
+      return { status: 200, body: outcome satisfies api.SyncNowOutcome };
     },
   },
   {
@@ -79,7 +81,7 @@ export const syncRoutes: Route[] = [
       const tenant = await requireTenant(deps.store, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
       const entry = await deps.sync.snapshots.start(tenant.slug, actorOf(principal));
-      return { status: 202, body: entry, headers: { location: `/api/v1/tenants/${tenant.slug}/snapshots/${entry.id}` } };
+      return { status: 202, body: entry satisfies api.SyncLogEntry, headers: { location: `/api/v1/tenants/${tenant.slug}/snapshots/${entry.id}` } };
     },
   },
   {
@@ -91,7 +93,7 @@ export const syncRoutes: Route[] = [
       const id = positiveInt(params, "id");
       const entry: SyncLogEntry | null = await deps.store.getSyncLog(tenant.slug, id);
       if (!entry || entry.direction !== "SNAPSHOT") throw new NotFoundError(`no snapshot ${id}`, { id });
-      return { status: 200, body: entry };
+      return { status: 200, body: entry satisfies api.SyncLogEntry };
     },
   },
   {
@@ -101,7 +103,7 @@ export const syncRoutes: Route[] = [
     handler: async ({ params, body, principal }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
-      const input = deps.schemas.check<{ ref: string; source?: string; prune?: boolean; dryRun?: boolean }>("ImportInput", body);
+      const input = deps.schemas.check(api.ImportInput, body);
       // Importing reads the source tenant: a token that cannot read it learns nothing of it.
       if (input.source !== undefined && roleIn(principal.token, principal.user, input.source) === null) {
         throw new NotFoundError(`no tenant ${input.source}`, { tenant: input.source });
@@ -111,7 +113,7 @@ export const syncRoutes: Route[] = [
       );
       // Imported resources go to the target's git like any app change (the flush was queued with them).
       if (outcome.status === "applied") await deps.sync.changed(tenant.slug, { flushQueued: true });
-      return { status: 200, body: outcome };
+      return { status: 200, body: outcome satisfies api.ImportOutcome };
     },
   },
   {
@@ -121,9 +123,9 @@ export const syncRoutes: Route[] = [
     handler: async ({ params, body, principal }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
-      const { direction } = deps.schemas.check<{ direction: "to-git" | "from-git" }>("ResyncInput", body);
+      const { direction } = deps.schemas.check(api.ResyncInput, body);
       const outcome = await deps.sync.locks.run(tenant.slug, () => deps.sync.resync.run(tenant.slug, direction, actorOf(principal)));
-      return { status: 200, body: outcome };
+      return { status: 200, body: outcome satisfies api.ResyncOutcome };
     },
   },
   {
@@ -132,7 +134,7 @@ export const syncRoutes: Route[] = [
     access: "admin",
     handler: async ({ params }, deps) => {
       const tenant = await requireTenant(deps.store, params.tenant);
-      return { status: 200, body: { results: await testConnection(deps, tenant.slug) } };
+      return { status: 200, body: { results: await testConnection(deps, tenant.slug) } satisfies api.GitTestResults };
     },
   },
 ];

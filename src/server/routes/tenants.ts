@@ -1,11 +1,7 @@
+import * as api from "../../api/shapes.js";
 import { ConflictError, GitsyncError } from "../../core/errors.js";
 import { roleIn } from "../auth.js";
 import type { Route } from "../router.js";
-
-interface TenantInput {
-  slug: string;
-  name: string;
-}
 
 export const tenantRoutes: Route[] = [
   {
@@ -20,7 +16,7 @@ export const tenantRoutes: Route[] = [
         const role = roleIn(principal.token, principal.user, tenant.slug);
         if (role !== null) items.push({ ...tenant, role });
       }
-      return { status: 200, body: { items } };
+      return { status: 200, body: { items } satisfies api.TenantList };
     },
   },
   {
@@ -28,13 +24,13 @@ export const tenantRoutes: Route[] = [
     path: "/api/v1/tenants",
     access: "admin",
     handler: async ({ body }, { store, schemas, sync }) => {
-      const input = schemas.check<TenantInput>("TenantInput", body);
+      const input = schemas.check(api.TenantInput, body);
       if (await store.getTenant(input.slug)) throw new ConflictError(`tenant ${input.slug} exists`, { slug: input.slug });
       const tenant = await store.createTenant(input);
       // Its repository and branch exist when the answer comes: a clone works at once. A failure
       // is in the log and the sync log; the tenant stands, and its first write commits anyway.
       await sync.initialise(tenant.slug).catch(() => undefined);
-      return { status: 201, body: tenant };
+      return { status: 201, body: tenant satisfies api.Tenant };
     },
   },
 ];

@@ -1,23 +1,14 @@
 import { randomBytes } from "node:crypto";
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import type { Store } from "../../core/store.js";
 import type { Role, User } from "../../core/types.js";
 import type { Route } from "../router.js";
 
-interface TokenInput {
-  label: string;
-  role?: Role;
-  /** Roles per tenant slug: the token reaches only these tenants (unless `admin`). */
-  tenants?: Record<string, Role>;
-  /** A server admin: every tenant, tokens, creating tenants. */
-  admin?: boolean;
-  user?: { name: string; email: string };
-}
-
 const RANKED: readonly Role[] = ["viewer", "editor", "admin"];
 
 /** The token's role and reach from the request, or a 400 naming the field that makes it ambiguous. */
-function reachOf(input: TokenInput): { role: Role; serverWide: boolean; tenants?: Record<string, Role> } {
+function reachOf(input: api.TokenInput): { role: Role; serverWide: boolean; tenants?: Record<string, Role> } {
   const fields = (field: string, message: string) => ({ fields: [{ field, message }] });
   if (input.admin === true) {
     if (input.role !== undefined && input.role !== "admin") {
@@ -44,7 +35,7 @@ export function newTokenSecret(): string {
 }
 
 /** The person a new token acts for: an existing user by email, else a new one with the token's role. */
-async function userFor(store: Store, wanted: TokenInput["user"], role: Role, caller: User): Promise<User> {
+async function userFor(store: Store, wanted: api.TokenInput["user"], role: Role, caller: User): Promise<User> {
   if (!wanted) return caller;
   const existing = (await store.listUsers()).find((u) => u.email.toLowerCase() === wanted.email.toLowerCase());
   return existing ?? store.createUser({ name: wanted.name, email: wanted.email, role });
@@ -55,7 +46,7 @@ export const tokenRoutes: Route[] = [
     method: "GET",
     path: "/api/v1/tokens",
     access: "admin",
-    handler: async (_request, { store }) => ({ status: 200, body: { items: await store.listTokens() } }),
+    handler: async (_request, { store }) => ({ status: 200, body: { items: await store.listTokens() } satisfies api.TokenList }),
   },
   {
     method: "POST",
@@ -63,12 +54,12 @@ export const tokenRoutes: Route[] = [
     access: "admin",
     handler: async ({ body, principal }, { store, schemas }) => {
       if (!principal) throw new GitsyncError("unauthorized", "a token is required");
-      const input = schemas.check<TokenInput>("TokenInput", body);
+      const input = schemas.check(api.TokenInput, body);
       const reach = reachOf(input);
       const user = await userFor(store, input.user, reach.role, principal.user);
       const secret = newTokenSecret();
       const token = await store.createToken({ userId: user.id, label: input.label, secret, ...reach });
-      return { status: 201, body: { token, secret } };
+      return { status: 201, body: { token, secret } satisfies api.TokenCreated };
     },
   },
   {

@@ -1,3 +1,4 @@
+import * as api from "../../api/shapes.js";
 import { GitsyncError } from "../../core/errors.js";
 import type { ProviderName } from "../../core/types.js";
 import type { InboundOutcome } from "../../sync/inbound.js";
@@ -37,7 +38,7 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-d
     });
     if (!event) {
       count("ignored");
-      return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } };
+      return { status: 202, body: { accepted: false, reason: "event not handled by gitsync" } satisfies api.WebhookAccepted };
     }
     count("accepted");
     // The local post-receive hook waits for the result, to print it to the pusher.
@@ -50,7 +51,7 @@ export const webhookRoutes: Route[] = (["gitlab", "bitbucket", "local", "azure-d
       // Done and recorded: the safety net has nothing left to guard.
       if (job !== null) await deps.sync.deps.jobs.discard(job);
       const lines = results.flatMap((r) => resultLines(r.tenant, r.outcome as InboundOutcome));
-      return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } };
+      return { status: 200, body: { accepted: true, delivery: event.deliveryId, lines } satisfies api.PushAnswer };
     }
     // Stored (delivery and job) before the answer: a crash after the 202 loses nothing.
     const { duplicate, job } = await deps.sync.receive(event);
