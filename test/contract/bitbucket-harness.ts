@@ -291,6 +291,7 @@ export class BitbucketHarness implements ContractHarness {
       case "publishCheck": {
         if (step.shortSha === true) this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
         this.route("POST", R.status, (m, _q, body) => this.postStatus(m[1] as string, body));
+        if (step.status !== "completed") return;
         this.route("PUT", R.report, (m, _q, body) => this.putReport(m[1] as string, m[2] as string, body));
         const batches = Math.ceil(Math.min(step.annotations, 1000) / 100);
         for (let i = 0; i < batches; i++) this.route("POST", R.annotations, (m, _q, body) => this.postAnnotations(m[1] as string, m[2] as string, body));

@@ -359,6 +359,9 @@ export class BitbucketProvider implements GitProvider {
     const url = report.detailsUrl ?? `${this.webUrl}/${r.workspace}/${r.repo_slug}/commits/${report.sha}`;
     const statusOp = `POST build status on ${report.sha}`;
     await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);
+    // The build status alone shows a check running; the report holds the verdict, so it is
+    // written once, with the verdict, rather than once pending and again when done.
+    if (report.status !== "completed") return { id: CHECK_KEY };
 
     const dropped = Math.max(0, report.annotations.length - MAX_ANNOTATIONS);
     // The note on dropped annotations must survive the report's details limit, so the summary
