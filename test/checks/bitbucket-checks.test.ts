@@ -22,12 +22,14 @@ describe("pull request checks on Bitbucket", () => {
     return parsed as PullRequestEvent;
   }
 
-  /** The requests a full evaluation makes (the payload carries the base, so no ref is resolved). */
+  /**
+   * The requests a full evaluation makes (the payload carries the base, so no ref is resolved;
+   * the diffstat names the head in full, so its short hash is not looked up).
+   */
   function expectEvaluation(id: number, head: string, files: string[], annotations: number, commentExists: boolean): void {
     s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress", shortSha: true });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
     s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
-    // The head's full hash, looked up for the first status, serves the second one too.
     s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
     s.forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
   }
@@ -129,7 +131,7 @@ describe("pull request checks on Bitbucket", () => {
     const { id, headSha } = s.forge.openPullRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
     const listResources = vi.spyOn(s.world.store, "listResources");
     s.forge.expect({ op: "changedFiles", base: s.seed, head: headSha, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed", shortSha: true });
+    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
     s.forge.expect({ op: "upsertComment", pullRequest: id, existing: false });
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });

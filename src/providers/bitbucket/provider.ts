@@ -22,6 +22,7 @@ import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS
 import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead } from "./mappers.js";
+import { FullShas, srcLinkCommit } from "./full-shas.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { bitbucketWebhookReceiver } from "./webhook.js";
 import { allPages, changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment, type Page } from "../kit/index.js";
@@ -122,7 +123,7 @@ export class BitbucketProvider implements GitProvider {
   private readonly webhooks: WebhookReceiver;
   private readonly webUrl: string;
   private readonly readConcurrency: number;
-  private lastExpanded: { key: string; sha: string } | null = null;
+  private readonly fullShas = new FullShas();
 
   constructor(options: BitbucketProviderOptions) {
     this.client = createClient(options);
@@ -173,12 +174,13 @@ export class BitbucketProvider implements GitProvider {
     return this.call(op, () => this.client.api.repositories.getCommit({ ...r, commit: hash }), (d) => commitHash(d, op));
   }
 
-  /** A check is posted twice on one head (in progress, then done): one look-up serves both. */
+  /** A check's head: known from its diff or an earlier status of the same check, else looked up. */
   private async checkSha(r: Repo, hash: string): Promise<string> {
-    const key = `${r.workspace}/${r.repo_slug}@${hash}`;
-    if (this.lastExpanded?.key === key) return this.lastExpanded.sha;
+    const repository = `${r.workspace}/${r.repo_slug}`;
+    const known = this.fullShas.get(repository, hash);
+    if (known !== undefined) return known;
     const sha = await this.fullSha(r, hash);
-    this.lastExpanded = { key, sha };
+    this.fullShas.learn(repository, hash, sha);
     return sha;
   }
 
@@ -233,10 +235,17 @@ export class BitbucketProvider implements GitProvider {
     const r = splitRepository(repo);
     const op = `GET diffstat ${head}..${base}`;
     // topic=true: from the merge base to head (`git diff base...head`), as the pull request shows it.
-    const files = await this.listAll(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
+    const entries = await this.listAll(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
-    return changesUnder(files, path);
+    // A pull request's check names its head by the webhook's short hash; the new side of any
+    // entry links to the head in full, which spares the check its look-up.
+    const linked = entries.map((e) => srcLinkCommit(e.newLink)).find((sha) => sha !== null);
+    if (linked) this.fullShas.learn(`${r.workspace}/${r.repo_slug}`, head, linked);
+    return changesUnder(
+      entries.map((e) => e.change),
+      path,
+    );
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

@@ -129,6 +129,27 @@ describe("BitbucketProvider", () => {
     expect([h.model.statuses.has(short), h.model.reports.has(short)]).toEqual([false, false]);
   });
 
+  it("takes a pull request head's full hash from its diffstat, and looks it up when no entry names it", async () => {
+    const h = new BitbucketHarness();
+    const main = await h.seed({ "a.yaml": "a\n", "b.yaml": "b\n" });
+    const edited = h.model.addCommit([main], { "a.yaml": "a2\n", "b.yaml": "b\n" }, "Edit a", "Ada <ada@example.com>");
+    const removed = h.model.addCommit([main], { "a.yaml": "a\n" }, "Remove b", "Ada <ada@example.com>");
+    const running = (sha: string) => ({ ...h.repo, sha: sha.slice(0, 12), ref: "feature", name: "gitsync", title: "Checking", summary: "", status: "in_progress" as const, annotations: [] });
+
+    h.expect({ op: "changedFiles", base: main, head: edited, path: "" });
+    expect(await h.provider.changedFiles(h.repo, main.slice(0, 12), edited.slice(0, 12), "")).toEqual([{ path: "a.yaml", status: "modified" }]);
+    h.expect({ op: "publishCheck", sha: edited, annotations: 0, status: "in_progress" });
+    await h.provider.publishCheck(running(edited));
+    expect(h.model.statuses.get(edited)?.get("gitsync")?.state).toBe("INPROGRESS");
+
+    // A deletion has no new side: nothing names the head in full, so it is looked up.
+    h.expect({ op: "changedFiles", base: main, head: removed, path: "" });
+    expect(await h.provider.changedFiles(h.repo, main.slice(0, 12), removed.slice(0, 12), "")).toEqual([{ path: "b.yaml", status: "deleted" }]);
+    h.expect({ op: "publishCheck", sha: removed, annotations: 0, status: "in_progress", shortSha: true });
+    await h.provider.publishCheck(running(removed));
+    expect(h.model.statuses.get(removed)?.get("gitsync")?.state).toBe("INPROGRESS");
+  });
+
   it("adds the marker to a comment and cuts it to Bitbucket's limit", async () => {
     const h = new BitbucketHarness();
     await h.seed({ "a.yaml": "a\n" });
