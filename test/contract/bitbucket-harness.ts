@@ -298,7 +298,10 @@ export class BitbucketHarness implements ContractHarness {
         return;
       }
       case "upsertComment":
-        for (let i = 0; i < pageCount((this.model.comments.get(step.pullRequest) ?? []).length, 100); i++) {
+        // A kept id is updated first; only one that is gone leads to the list.
+        if (step.kept === "id" || step.kept === "gone") this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));
+        if (step.kept === "id") return;
+        for (let i = 0; step.kept !== "none" && i < pageCount((this.model.comments.get(step.pullRequest) ?? []).length, 100); i++) {
           this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
         }
         if (step.existing) this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));

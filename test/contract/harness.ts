@@ -28,7 +28,11 @@ export type ContractStep =
   | { op: "getPullRequest"; number: number }
   /** `shortSha`: the caller names the commit by a webhook's short hash (Bitbucket expands it first). */
   | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed"; shortSha?: boolean }
-  | { op: "upsertComment"; pullRequest: number; existing: boolean }
+  /**
+   * `kept` (providers with `upsertKeptComment`): the caller passed the id it kept ("id"), knew
+   * there was none ("none"), or passed an id whose comment is gone ("gone": looked for again).
+   */
+  | { op: "upsertComment"; pullRequest: number; existing: boolean; kept?: "id" | "none" | "gone" }
   /** The next request of the following step first fails with this status, then succeeds. */
   | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number }
   /**

@@ -76,7 +76,7 @@ export interface PrComment {
   deleted: boolean;
 }
 
-export function prComment(data: unknown, at: string, context: string): PrComment {
-  const comment = read(CommentAnswer, data, `${context} (${at})`);
+export function prComment(data: unknown, context: string): PrComment {
+  const comment = read(CommentAnswer, data, context);
   return { id: comment.id, raw: comment.content?.raw ?? "", deleted: comment.deleted === true };
 }

@@ -25,7 +25,18 @@ import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, sr
 import { FullShas, srcLinkCommit } from "./full-shas.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { bitbucketWebhookReceiver } from "./webhook.js";
-import { allPages, changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment, type Page } from "../kit/index.js";
+import {
+  allPages,
+  changesUnder,
+  isUnder,
+  noWebhookReceiver,
+  normalizeDirectory,
+  parseOwnerAndName,
+  upsertKeptComment,
+  upsertMarkedComment,
+  type KeptCommentPrimitives,
+  type Page,
+} from "../kit/index.js";
 
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
@@ -388,25 +399,37 @@ export class BitbucketProvider implements GitProvider {
     return { id: CHECK_KEY };
   }
 
-  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
-    const r = splitRepository(repo);
-    const ids = { ...r, pull_request_id: pullRequest };
+  /** gitsync's comment on a pull request: the conversation listed, a comment created or updated. */
+  private commentPrimitives(repo: RepoRef, pullRequest: number): KeptCommentPrimitives<number> {
+    const ids = { ...splitRepository(repo), pull_request_id: pullRequest };
     const listOp = `GET comments of pullrequest ${pullRequest}`;
+    const createOp = `POST comment on pullrequest ${pullRequest}`;
     const content = (raw: string) => ({ type: "pullrequest_comment", content: { raw } });
-    await upsertMarkedComment(
-      {
-        list: async () =>
-          (
-            await this.listAll(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
-              page(d, listOp, (v, at) => prComment(v, at, listOp)),
-            )
-          ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),
-        create: (raw) => this.call(`POST comment on pullrequest ${pullRequest}`, () => this.client.api.repositories.createPullRequestComment({ ...ids, _body: content(raw) }), () => undefined),
-        update: (id, raw) => this.call(`PUT comment ${id}`, () => this.client.api.repositories.updatePullRequestComment({ ...ids, comment_id: id, _body: content(raw) }), () => undefined),
+    return {
+      list: async () =>
+        (
+          await this.listAll(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
+            page(d, listOp, (v, at) => prComment(v, `${listOp} (${at})`)),
+          )
+        ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),
+      create: (raw) => this.call(createOp, () => this.client.api.repositories.createPullRequestComment({ ...ids, _body: content(raw) }), (d) => prComment(d, createOp).id),
+      // A comment deleted in the pull request is gone: 404, or (Bitbucket keeps deleted comments) marked deleted.
+      update: async (id, raw) => {
+        const op = `PUT comment ${id}`;
+        const updated = await this.maybe(op, () => this.client.api.repositories.updatePullRequestComment({ ...ids, comment_id: id, _body: content(raw) }), (d) => prComment(d, op));
+        return updated !== null && !updated.deleted;
       },
-      body,
-      BITBUCKET_CAPABILITIES.maxCommentLength,
-    );
+    };
+  }
+
+  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
+    await upsertMarkedComment(this.commentPrimitives(repo, pullRequest), body, BITBUCKET_CAPABILITIES.maxCommentLength);
+  }
+
+  async upsertKeptComment(repo: RepoRef, pullRequest: number, body: string, known?: string | null): Promise<string> {
+    // An id that is not Bitbucket's (a number) is treated as not kept: the comment is looked for.
+    const id = typeof known === "string" ? (/^\d+$/.test(known) ? Number(known) : undefined) : known;
+    return String(await upsertKeptComment(this.commentPrimitives(repo, pullRequest), body, BITBUCKET_CAPABILITIES.maxCommentLength, id));
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {

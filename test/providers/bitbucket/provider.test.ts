@@ -163,6 +163,25 @@ describe("BitbucketProvider", () => {
     expect(body).toContain("(cut:");
   });
 
+  it("updates a kept comment without listing, and makes one again once it was deleted", async () => {
+    const h = new BitbucketHarness();
+    await h.seed({ "a.yaml": "a\n" });
+    h.model.branches.set("demo/k", h.model.branches.get("main") as string);
+    h.model.pulls.set(1, { id: 1, title: "k", description: "", source: "demo/k", destination: "main", state: "OPEN" });
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: false, kept: "none" });
+    const id = await h.provider.upsertKeptComment(h.repo, 1, "Plan: 1 created", null);
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: true, kept: "id" });
+    expect(await h.provider.upsertKeptComment(h.repo, 1, "Plan: 2 created", id)).toBe(id);
+    expect(await h.comments(1)).toEqual([`${COMMENT_MARKER}\nPlan: 2 created`]);
+
+    // Bitbucket keeps a deleted comment, marked deleted: editing it shows nothing, so one is made again.
+    for (const comment of h.model.comments.get(1) ?? []) comment.deleted = true;
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: false, kept: "gone" });
+    const again = await h.provider.upsertKeptComment(h.repo, 1, "Plan: 3 created", id);
+    expect(again).not.toBe(id);
+    expect(await h.comments(1)).toEqual([`${COMMENT_MARKER}\nPlan: 3 created`]);
+  });
+
   it("expands the 12-character hashes of a merged pull request to full shas", async () => {
     const h = new BitbucketHarness();
     const main = await h.seed({ "a.yaml": "a\n" });
