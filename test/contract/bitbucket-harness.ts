@@ -123,6 +123,10 @@ export class BitbucketHarness implements ContractHarness {
     return this.count;
   }
 
+  webhookSha(sha: string): string {
+    return sha.slice(0, 12);
+  }
+
   async emptyRepository(): Promise<void> {
     this.model.branches.clear();
   }

@@ -95,6 +95,8 @@ export interface ContractHarness {
   head(branch: string): Promise<string | null>;
   /** A push webhook for `branch` moving `before` → `after`, signed correctly or not. */
   pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest;
+  /** How a pull request webhook names a commit, where not by its full sha (Bitbucket: its first 12 characters). */
+  webhookSha?(sha: string): string;
   /** Hosted providers: number of HTTP requests made since the last `seed`/reset. Local: 0. */
   requestCount(): number;
   /** Optional observers: when a harness has them, the suite asserts through them too. */
