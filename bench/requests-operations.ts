@@ -85,9 +85,27 @@ async function snapshot(s: Session, head: string, resources: number): Promise<nu
   ]);
 }
 
-/** A PR check: the PR's own changes, a check in progress, the changed files, the verdict, the comment. */
-async function prCheck(s: Session, base: string, head: string, pr: number, files: string[], annotationCount: number): Promise<number> {
+/**
+ * gitsync's comment as the engine posts it: by the id kept from the pull request's previous
+ * check where the provider takes one (none yet on a pull request just opened), else by listing.
+ */
+async function comment(s: Session, pr: number, kept: Map<number, string>, body: string): Promise<Call> {
   const { provider, repo } = s.h;
+  const upsertKept = provider.upsertKeptComment?.bind(provider);
+  if (upsertKept !== undefined) {
+    const known = kept.get(pr) ?? null;
+    const step: Step = { op: "upsertComment", pullRequest: pr, existing: known !== null, kept: known === null ? "none" : "id" };
+    return [step, async () => kept.set(pr, await upsertKept(repo, pr, body, known))];
+  }
+  const existing = ((await s.h.comments?.(pr)) ?? []).length > 0;
+  return [{ op: "upsertComment", pullRequest: pr, existing }, () => provider.upsertComment(repo, pr, body)];
+}
+
+/** A PR check: the PR's own changes, a check in progress, the changed files, the verdict, the comment. */
+async function prCheck(s: Session, fullBase: string, fullHead: string, pr: number, files: string[], annotationCount: number, kept: Map<number, string>): Promise<number> {
+  const { provider, repo } = s.h;
+  // The commits as the pull request's webhook names them, which is what the engine is given.
+  const [base, head] = [fullBase, fullHead].map((sha) => s.h.webhookSha?.(sha) ?? sha) as [string, string];
   const report = { ...repo, sha: head, name: "gitsync", title: "t", summary: "s", pullRequest: pr, ref: "feature" };
   const calls: Call[] = [
     [{ op: "changedFiles", base, head, path: PATH }, () => provider.changedFiles(repo, base, head, PATH)],
@@ -98,10 +116,7 @@ async function prCheck(s: Session, base: string, head: string, pr: number, files
       () => provider.publishCheck({ ...report, status: "completed", conclusion: "failure", annotations: findings(annotationCount, files) }),
     ],
   ];
-  if (provider.capabilities.summaryComment) {
-    const existing = ((await s.h.comments?.(pr)) ?? []).length > 0;
-    calls.push([{ op: "upsertComment", pullRequest: pr, existing }, () => provider.upsertComment(repo, pr, `<!-- gitsync -->\nPlan with ${annotationCount} findings`)]);
-  }
+  if (provider.capabilities.summaryComment) calls.push(await comment(s, pr, kept, `<!-- gitsync -->\nPlan with ${annotationCount} findings`));
   return s.count(calls);
 }
 
@@ -143,8 +158,10 @@ export async function measure(s: Session, resources: number): Promise<number[]> 
   s.h.expect({ op: "openPullRequest", head: "feature", base: "main", existing: false });
   const pr = await s.h.provider.openPullRequest({ ...s.h.repo, head: "feature", base: "main", title: "Feature", body: "" });
   const paths = three.map((c) => c.path);
-  const checkSmall = await prCheck(s, head, feature.sha, pr.number, paths, 3);
-  const checkLarge = await prCheck(s, head, feature.sha, pr.number, paths, 120);
+  // The first check is the pull request's opening one; the second, a later one, finds the comment's id kept.
+  const kept = new Map<number, string>();
+  const checkSmall = await prCheck(s, head, feature.sha, pr.number, paths, 3, kept);
+  const checkLarge = await prCheck(s, head, feature.sha, pr.number, paths, 120, kept);
   const pushed = await commit(s, "main", head, upserts(1000, "many", 1));
   const apply = await pushApply(s, head, pushed.sha, upserts(1000, "many").map((c) => c.path));
   return [one.requests, many.requests, write, snap, checkSmall, checkLarge, apply];

@@ -250,6 +250,16 @@ export interface GitProvider extends WebhookReceiver {
    * unchanged comment is left alone (the kit's `upsertMarkedComment`).
    */
   upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void>;
+  /**
+   * Optional: `upsertComment` for a caller that keeps the id it returns. `known` is that id
+   * from the pull request's previous call, or null when the caller knows gitsync has no comment
+   * there (the pull request was just opened); either spares listing the conversation. A kept
+   * comment that is gone (deleted since) is looked for by its marker and made again, as
+   * `upsertComment` does; so is one when `known` is left out. A kept comment is written even
+   * when its text is unchanged (one request, where the list would have been one). Returns the
+   * comment's id.
+   */
+  upsertKeptComment?(repo: RepoRef, pullRequest: number, body: string, known?: string | null): Promise<string>;
 
   /** Optional: whether the credentials may push to `branch`, found out without writing anything. */
   checkPushAccess?(repo: RepoRef, branch: string): Promise<PushAccess>;

@@ -113,6 +113,11 @@ export interface CheckedPlan {
   updatedAt: string;
 }
 
+/** gitsync's comment on a pull request as kept: its id, or null while one is being created. */
+export interface KeptComment {
+  commentId: string | null;
+}
+
 export interface SyncLogQuery {
   limit: number;
   /** Entries with an id lower than this (paging backwards from the newest). */
@@ -187,6 +192,15 @@ export interface Store extends LocalReviewStore {
   putCheckedPlan(tenant: string, plan: Omit<CheckedPlan, "updatedAt">): Promise<CheckedPlan>;
   listCheckedPlans(tenant: string): Promise<CheckedPlan[]>;
   deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void>;
+
+  /**
+   * gitsync's comment on a pull request, kept so that a check can update it without listing
+   * the conversation: null when none is kept; `commentId` null while one is being created (its
+   * outcome unknown, so the next check lists).
+   */
+  getPullRequestComment(tenant: string, pullRequest: number): Promise<KeptComment | null>;
+  putPullRequestComment(tenant: string, pullRequest: number, commentId: string | null): Promise<void>;
+  deletePullRequestComment(tenant: string, pullRequest: number): Promise<void>;
 
   /** What the last reconcile or drift request found between the tenant and its branch. */
   putDrift(tenant: string, drift: TenantDrift): Promise<void>;

@@ -6,6 +6,7 @@ import type {
   ConnectionInput,
   CreateTokenInput,
   DeleteResourceInput,
+  KeptComment,
   PutResourceInput,
   ReferenceExtractor,
   Referrer,
@@ -24,6 +25,7 @@ import * as git from "./queries/git-connections.js";
 import * as checks from "./queries/local-checks.js";
 import * as pulls from "./queries/local-pulls.js";
 import * as outbox from "./queries/outbox.js";
+import * as comments from "./queries/pull-request-comments.js";
 import * as references from "./queries/references.js";
 import * as resources from "./queries/resources.js";
 import * as syncLog from "./queries/sync-log.js";
@@ -169,6 +171,16 @@ export class KyselyStore implements Store {
   }
   deleteCheckedPlan(tenant: string, pullRequest: number): Promise<void> {
     return checkedPlans.deleteCheckedPlan(this.cx, tenant, pullRequest);
+  }
+
+  getPullRequestComment(tenant: string, pullRequest: number): Promise<KeptComment | null> {
+    return comments.getPullRequestComment(this.cx, tenant, pullRequest);
+  }
+  putPullRequestComment(tenant: string, pullRequest: number, commentId: string | null): Promise<void> {
+    return comments.putPullRequestComment(this.cx, tenant, pullRequest, commentId);
+  }
+  deletePullRequestComment(tenant: string, pullRequest: number): Promise<void> {
+    return comments.deletePullRequestComment(this.cx, tenant, pullRequest);
   }
 
   putDrift(tenant: string, value: TenantDrift): Promise<void> {

@@ -211,6 +211,14 @@ export interface CheckedPlansTable {
   updated_at: string;
 }
 
+export interface PullRequestCommentsTable {
+  tenant: string;
+  pull_request: number;
+  /** Null while a comment is being created. */
+  comment_id: string | null;
+  updated_at: string;
+}
+
 export interface TenantDriftTable {
   tenant: string;
   head: string | null;
@@ -237,6 +245,7 @@ export interface Database {
   local_checks: LocalChecksTable;
   local_comments: LocalCommentsTable;
   checked_plans: CheckedPlansTable;
+  pull_request_comments: PullRequestCommentsTable;
   tenant_drift: TenantDriftTable;
   jobs: JobsTable;
 }

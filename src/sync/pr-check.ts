@@ -1,10 +1,10 @@
-import type { CheckConclusion, Diagnostic, GitConnection, GitProvider, RepoRef } from "../core/index.js";
-import { COMMENT_MARKER } from "../core/index.js";
+import type { CheckConclusion, CheckReport, Diagnostic, GitConnection, GitProvider } from "../core/index.js";
 import type { SyncDeps } from "./deps.js";
 import { diffPaths, planChange, readPaths, type PlannedChange } from "./change-flow.js";
 import { conflictLabel } from "./conflicts.js";
 import type { Plan } from "./plan.js";
 import { renderPlanMarkdown, truncateMarkdown } from "./plan-markdown.js";
+import { postComment } from "./pr-comment.js";
 import { CHECK_NAME, diagnosticsToAnnotations } from "./verdict.js";
 
 /**
@@ -26,6 +26,26 @@ export interface PullRequestTarget {
   checkName?: string;
   /** False when the caller posts one comment for several tenants itself (default true). */
   comment?: boolean;
+  /** The pull request's opening event: gitsync has no comment on it yet. */
+  opened?: boolean;
+}
+
+/** One evaluation's context: where its check and comment go. */
+interface CheckRun {
+  tenant: string;
+  provider: GitProvider;
+  git: GitConnection;
+  /** The pull request and tenant (see `newest`). */
+  key: string;
+  pr: PullRequestTarget;
+  name: string;
+}
+
+interface Verdict {
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  annotations: ReturnType<typeof diagnosticsToAnnotations>;
 }
 
 const SUPERSEDED = "Superseded by a newer commit";
@@ -62,16 +82,15 @@ export class PullRequestCheck {
 
   private async run(tenant: string, git: GitConnection, key: string, pr: PullRequestTarget): Promise<CheckOutcome> {
     const provider = await this.deps.providers(tenant, git);
-    const repo: RepoRef = { repository: git.repository };
-    const name = pr.checkName ?? CHECK_NAME;
+    const at: CheckRun = { tenant, provider, git, key, pr, name: pr.checkName ?? CHECK_NAME };
 
-    const baseSha = pr.baseSha ?? (await provider.resolveRef(repo, pr.base));
+    const baseSha = pr.baseSha ?? (await provider.resolveRef({ repository: git.repository }, pr.base));
     const paths = baseSha === null ? { wanted: [], deletedPaths: [] } : await diffPaths(this.deps, provider, git, baseSha, pr.headSha);
 
     // No config file changed: answer at once, without reading the tenant.
     if (paths.wanted.length === 0 && paths.deletedPaths.length === 0) {
       const summary = `No configuration file under \`${git.path || "/"}\` changed: nothing for gitsync to check.`;
-      const published = await this.publish(provider, git, key, pr, name, "neutral", "No configuration changes", summary, []);
+      const published = await this.publish(at, { conclusion: "neutral", title: "No configuration changes", summary, annotations: [] });
       return { conclusion: "neutral", diagnostics: [], plan: null, title: "No configuration changes", summary, published };
     }
 
@@ -79,96 +98,43 @@ export class PullRequestCheck {
     if (this.newest.get(key) !== pr.headSha) {
       return { conclusion: "neutral", diagnostics: [], plan: null, title: SUPERSEDED, summary: "", published: false };
     }
-    await provider.publishCheck({
-      repository: git.repository,
-      sha: pr.headSha,
-      name,
-      status: "in_progress",
-      title: "Checking configuration",
-      summary: `Validating ${paths.wanted.length + paths.deletedPaths.length} changed configuration file(s).`,
-      annotations: [],
-      pullRequest: pr.number,
-      ...(pr.head === undefined ? {} : { ref: pr.head }),
-    });
+    const files = paths.wanted.length + paths.deletedPaths.length;
+    await provider.publishCheck(checkReport(at, { status: "in_progress", title: "Checking configuration", summary: `Validating ${files} changed configuration file(s).`, annotations: [] }));
     const change = await readPaths(provider, git, pr.headSha, paths);
     // The inbound flow with apply turned off: the merge runs this same planning.
     const planned = await planChange(this.deps, tenant, git, change);
     const { title, summary, conclusion } = describeCheck(tenant, planned);
-    const annotations = diagnosticsToAnnotations(planned.diagnostics);
-    const published = await this.publish(provider, git, key, pr, name, conclusion, title, summary, annotations, true);
+    const published = await this.publish(at, { conclusion, title, summary, annotations: diagnosticsToAnnotations(planned.diagnostics) }, true);
     if (published) {
       await this.deps.store.putCheckedPlan(tenant, { pullRequest: pr.number, headSha: pr.headSha, ...planned.digest });
     }
     return { conclusion, diagnostics: planned.diagnostics, plan: planned.plan, title, summary, published, fingerprint: planned.digest.fingerprint };
   }
 
-  private async publish(
-    provider: GitProvider,
-    git: GitConnection,
-    key: string,
-    pr: PullRequestTarget,
-    name: string,
-    conclusion: CheckConclusion,
-    title: string,
-    summary: string,
-    annotations: ReturnType<typeof diagnosticsToAnnotations>,
-    started = false,
-  ): Promise<boolean> {
-    const caps = provider.capabilities;
+  private async publish(at: CheckRun, verdict: Verdict, started = false): Promise<boolean> {
+    const { provider, key, pr } = at;
     if (this.newest.get(key) !== pr.headSha) {
       // Superseded after its check was started: close it instead of leaving it running, and
       // leave the comment to the newer head.
       if (started) {
-        await provider.publishCheck({
-          repository: git.repository,
-          sha: pr.headSha,
-          name,
-          status: "completed",
-          conclusion: "neutral",
-          title: SUPERSEDED,
-          summary: "A newer commit was pushed to this pull request while this one was checked; its check is the one that counts.",
-          annotations: [],
-          pullRequest: pr.number,
-      ...(pr.head === undefined ? {} : { ref: pr.head }),
-        });
+        const summary = "A newer commit was pushed to this pull request while this one was checked; its check is the one that counts.";
+        await provider.publishCheck(checkReport(at, { status: "completed", conclusion: "neutral", title: SUPERSEDED, summary, annotations: [] }));
       }
       return false;
     }
-    await provider.publishCheck({
-      repository: git.repository,
-      sha: pr.headSha,
-      name,
-      status: "completed",
-      conclusion,
-      title,
-      summary: truncateMarkdown(summary, caps.maxSummaryLength),
-      annotations,
-      pullRequest: pr.number,
-      ...(pr.head === undefined ? {} : { ref: pr.head }),
-    });
-    if (pr.comment !== false && this.newest.get(key) === pr.headSha) await postComment(provider, git, pr.number, [{ title, summary }]);
+    const { conclusion, title, summary, annotations } = verdict;
+    await provider.publishCheck(checkReport(at, { status: "completed", conclusion, title, summary: truncateMarkdown(summary, provider.capabilities.maxSummaryLength), annotations }));
+    if (pr.comment !== false && this.newest.get(key) === pr.headSha) {
+      await postComment(this.deps.store, at.tenant, provider, at.git, pr, [{ title, summary }]);
+    }
     return true;
   }
 }
 
-/**
- * Providers whose pull request page does not show a check's summary get it as gitsync's one
- * comment (found by its hidden marker); several tenants of one repository share it, a section
- * each, so they never overwrite one another.
- */
-export async function postComment(
-  provider: GitProvider,
-  git: GitConnection,
-  pullRequest: number,
-  sections: { title: string; summary: string }[],
-): Promise<void> {
-  if (!provider.capabilities.summaryComment || sections.length === 0) return;
-  const body = sections.map((s) => `**${s.title}**\n\n${s.summary}`).join("\n\n---\n\n");
-  await provider.upsertComment(
-    { repository: git.repository },
-    pullRequest,
-    truncateMarkdown(`${COMMENT_MARKER}\n${body}`, provider.capabilities.maxCommentLength),
-  );
+/** The check of one evaluation, on the pull request's head, named after its source branch when known. */
+function checkReport(at: CheckRun, fields: Pick<CheckReport, "status" | "conclusion" | "title" | "summary" | "annotations">): CheckReport {
+  const { git, pr, name } = at;
+  return { repository: git.repository, sha: pr.headSha, name, pullRequest: pr.number, ...(pr.head === undefined ? {} : { ref: pr.head }), ...fields };
 }
 
 function describeCheck(tenant: string, planned: PlannedChange): { title: string; summary: string; conclusion: CheckConclusion } {

@@ -5,7 +5,8 @@ import { ImportSync } from "./import.js";
 import { TenantIntegrity } from "./integrity/index.js";
 import { InboundSync, type InboundCheck, type InboundOutcome } from "./inbound.js";
 import { OutboundSync } from "./outbound.js";
-import { postComment, PullRequestCheck, type CheckOutcome } from "./pr-check.js";
+import { PullRequestCheck, type CheckOutcome } from "./pr-check.js";
+import { postComment } from "./pr-comment.js";
 import { Resync } from "./resync.js";
 import { SnapshotSync } from "./snapshot.js";
 import { CHECK_NAME } from "./verdict.js";
@@ -294,6 +295,8 @@ export class SyncService {
     const tenants = (await this.tenantsFor(event.provider, event.repository)).filter((t) => t.git.branch === event.base);
     // A closed pull request will not be merged: its checked plan has nothing left to compare.
     if (event.action === "closed") for (const { tenant } of tenants) await this.deps.store.deleteCheckedPlan(tenant, event.number);
+    // Closed or merged, it gets no more checks: the comment's id is not needed any more.
+    if (event.action === "closed" || event.action === "merged") for (const { tenant } of tenants) await this.deps.store.deletePullRequestComment(tenant, event.number);
     if (!["opened", "updated", "reopened", "rerequested"].includes(event.action)) return [];
     const shared = tenants.length > 1;
     const results: { tenant: string; outcome: CheckOutcome }[] = [];
@@ -304,6 +307,7 @@ export class SyncService {
         head: event.head,
         base: event.base,
         baseSha: event.baseSha,
+        opened: event.action === "opened",
         // Several tenants in one repository: one check each, named after the tenant, and one
         // comment with a section each.
         ...(shared ? { checkName: `${CHECK_NAME}/${tenant}`, comment: false } : {}),
@@ -313,7 +317,7 @@ export class SyncService {
     const first = tenants[0];
     if (shared && first && results.every((r) => r.outcome.published)) {
       const provider = await this.deps.providers(first.tenant, first.git);
-      await postComment(provider, first.git, event.number, results.map((r) => r.outcome));
+      await postComment(this.deps.store, first.tenant, provider, first.git, { number: event.number, opened: event.action === "opened" }, results.map((r) => r.outcome));
     }
     return results;
   }

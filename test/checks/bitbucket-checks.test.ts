@@ -13,6 +13,13 @@ import { ada } from "../helpers/sync-world.js";
 
 const WEB = "https://bitbucket.org/acme/config/commits/";
 
+/** How a check reaches gitsync's comment (see the contract harness's `upsertComment` step). */
+type Comment = { existing: boolean; kept?: "id" | "none" | "gone" };
+/** A pull request just opened has no comment yet: it is made without listing the conversation. */
+const FIRST: Comment = { existing: false, kept: "none" };
+/** A later check updates the comment whose id the first one kept. */
+const KEPT: Comment = { existing: true, kept: "id" };
+
 describe("pull request checks on Bitbucket", () => {
   const s = useForgeScenario(() => new BitbucketFlowForge());
 
@@ -22,14 +29,16 @@ describe("pull request checks on Bitbucket", () => {
     return parsed as PullRequestEvent;
   }
 
-  /** The requests a full evaluation makes (the payload carries the base, so no ref is resolved). */
-  function expectEvaluation(id: number, head: string, files: string[], annotations: number, commentExists: boolean): void {
+  /**
+   * The requests a full evaluation makes (the payload carries the base, so no ref is resolved;
+   * the diffstat names the head in full, so its short hash is not looked up).
+   */
+  function expectEvaluation(id: number, head: string, files: string[], annotations: number, comment: Comment): void {
     s.forge.expect({ op: "changedFiles", base: s.seed, head, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress", shortSha: true });
+    s.forge.expect({ op: "publishCheck", sha: head, annotations: 0, status: "in_progress" });
     s.forge.expect({ op: "readFiles", sha: head, path: "", paths: files });
-    // The head's full hash, looked up for the first status, serves the second one too.
     s.forge.expect({ op: "publishCheck", sha: head, annotations, status: "completed" });
-    s.forge.expect({ op: "upsertComment", pullRequest: id, existing: commentExists });
+    s.forge.expect({ op: "upsertComment", pullRequest: id, ...comment });
   }
 
   const on = (sha: string, suffix: string, method: string, from = s.mark) =>
@@ -43,7 +52,7 @@ describe("pull request checks on Bitbucket", () => {
   it("fails a pull request with 120 findings annotated at their lines (2 requests), then updates the one comment in place", async () => {
     const broken = jobDependingOn(120);
     const { id, headSha } = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": broken.yaml }, ada);
-    expectEvaluation(id, headSha, ["jobs/load.yaml"], 120, false);
+    expectEvaluation(id, headSha, ["jobs/load.yaml"], 120, FIRST);
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "add-load-job", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure", published: true });
 
@@ -51,8 +60,9 @@ describe("pull request checks on Bitbucket", () => {
       { type: "build", key: "gitsync", state: "INPROGRESS", name: "gitsync", description: "Checking configuration", url: WEB + headSha, refname: "add-load-job" },
       { type: "build", key: "gitsync", state: "FAILED", name: "gitsync", description: "120 error(s) in the configuration", url: WEB + headSha, refname: "add-load-job" },
     ]);
-    const [pending, failed] = reports(headSha);
-    expect(pending).toEqual({ title: "gitsync", details: "Validating 1 changed configuration file(s).", report_type: "BUG", reporter: "gitsync", result: "PENDING" });
+    // The running check is its build status; the report is written once, with the verdict.
+    const [failed, ...more] = reports(headSha);
+    expect(more).toEqual([]);
     expect(failed).toMatchObject({ title: "gitsync", report_type: "BUG", reporter: "gitsync", result: "FAILED" });
     expect(String(failed?.details).length).toBeLessThanOrEqual(2000);
     expect(String(failed?.details)).toMatch(/^### gitsync: tenant `acme`\n\n\*\*120 error\(s\)\*\* must be fixed/);
@@ -81,7 +91,7 @@ describe("pull request checks on Bitbucket", () => {
     // A push fixes it: the same comment is updated (PUT), never a second POST.
     s.mark = s.recorder.mark();
     const fixed = s.forge.openPullRequest("add-load-job", { "jobs/load.yaml": validJob }, ada);
-    expectEvaluation(id, fixed.headSha, ["jobs/load.yaml"], 0, true);
+    expectEvaluation(id, fixed.headSha, ["jobs/load.yaml"], 0, KEPT);
     const [update] = await s.world.service.handleEvent(await event({ action: "updated", id, source: "add-load-job", target: "main", headSha: fixed.headSha }));
     expect(update?.outcome).toMatchObject({ conclusion: "success", published: true });
     expect(statuses(fixed.headSha).at(-1)).toEqual({
@@ -101,12 +111,18 @@ describe("pull request checks on Bitbucket", () => {
     expect(raw(writes[0])).toContain("| create | job | `load` |  |");
     expect(await s.forge.harness.comments(id)).toEqual([raw(writes[0])]);
     reportCount("bitbucket", "fixing push (updated, comment edited)", s.recorder.since(s.mark).length);
+    expect(await s.world.store.getPullRequestComment("acme", id)).toEqual({ commentId: String(ours?.id) });
+
+    // Merged, the pull request gets no more checks: its comment's id is not kept.
+    const merged = { ...(await event({ action: "updated", id, source: "add-load-job", target: "main", headSha: fixed.headSha })), action: "merged" as const };
+    expect(await s.world.service.handleEvent(merged)).toEqual([]);
+    expect(await s.world.store.getPullRequestComment("acme", id)).toBeNull();
   });
 
   it("annotates at most 1,000 findings (10 requests) and keeps the comment within 32,000 characters", async () => {
     const broken = jobDependingOn(1050);
     const { id, headSha } = s.forge.openPullRequest("huge", { "jobs/load.yaml": broken.yaml }, ada);
-    expectEvaluation(id, headSha, ["jobs/load.yaml"], 1050, false);
+    expectEvaluation(id, headSha, ["jobs/load.yaml"], 1050, FIRST);
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "huge", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
 
@@ -128,8 +144,8 @@ describe("pull request checks on Bitbucket", () => {
     const { id, headSha } = s.forge.openPullRequest("docs", { "README.md": "# Configuration of acme\n" }, ada);
     const listResources = vi.spyOn(s.world.store, "listResources");
     s.forge.expect({ op: "changedFiles", base: s.seed, head: headSha, path: "" });
-    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed", shortSha: true });
-    s.forge.expect({ op: "upsertComment", pullRequest: id, existing: false });
+    s.forge.expect({ op: "publishCheck", sha: headSha, annotations: 0, status: "completed" });
+    s.forge.expect({ op: "upsertComment", pullRequest: id, ...FIRST });
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "docs", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "neutral", plan: null });
     expect(listResources).not.toHaveBeenCalled();
@@ -166,7 +182,8 @@ describe("pull request checks on Bitbucket", () => {
 
     // The older evaluation reads its diff, then finds itself superseded: nothing more.
     s.forge.expect({ op: "changedFiles", base: s.seed, head: first.headSha, path: "" });
-    expectEvaluation(first.id, second.headSha, ["jobs/load.yaml"], 0, false);
+    // The newer head's event is an update: no comment is kept yet, so the conversation is listed.
+    expectEvaluation(first.id, second.headSha, ["jobs/load.yaml"], 0, { existing: false });
 
     // The older evaluation is still reading the diff when the newer push is evaluated in full.
     const outcomes = await evaluateOverlapping(s, older, newer, (r) => r.url.pathname.includes(`/diffstat/${first.headSha.slice(0, 12)}..`));
@@ -191,7 +208,7 @@ describe("pull request checks on Bitbucket", () => {
       },
       ada,
     );
-    expectEvaluation(id, headSha, ["cluster-definitions/spark-small.yaml", "connections/warehouse.yaml"], 2, false);
+    expectEvaluation(id, headSha, ["cluster-definitions/spark-small.yaml", "connections/warehouse.yaml"], 2, FIRST);
     const [result] = await s.world.service.handleEvent(await event({ action: "opened", id, source: "leak", target: "main", headSha }));
     expect(result?.outcome).toMatchObject({ conclusion: "failure" });
     expect(annotationRequests(headSha).flat()).toEqual([

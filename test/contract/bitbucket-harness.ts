@@ -123,6 +123,10 @@ export class BitbucketHarness implements ContractHarness {
     return this.count;
   }
 
+  webhookSha(sha: string): string {
+    return sha.slice(0, 12);
+  }
+
   async emptyRepository(): Promise<void> {
     this.model.branches.clear();
   }
@@ -291,13 +295,17 @@ export class BitbucketHarness implements ContractHarness {
       case "publishCheck": {
         if (step.shortSha === true) this.route("GET", R.commit, (m) => this.getCommit(m[1] as string));
         this.route("POST", R.status, (m, _q, body) => this.postStatus(m[1] as string, body));
+        if (step.status !== "completed") return;
         this.route("PUT", R.report, (m, _q, body) => this.putReport(m[1] as string, m[2] as string, body));
         const batches = Math.ceil(Math.min(step.annotations, 1000) / 100);
         for (let i = 0; i < batches; i++) this.route("POST", R.annotations, (m, _q, body) => this.postAnnotations(m[1] as string, m[2] as string, body));
         return;
       }
       case "upsertComment":
-        for (let i = 0; i < pageCount((this.model.comments.get(step.pullRequest) ?? []).length, 100); i++) {
+        // A kept id is updated first; only one that is gone leads to the list.
+        if (step.kept === "id" || step.kept === "gone") this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));
+        if (step.kept === "id") return;
+        for (let i = 0; step.kept !== "none" && i < pageCount((this.model.comments.get(step.pullRequest) ?? []).length, 100); i++) {
           this.route("GET", R.comments, (m, q) => this.listComments(Number(m[1]), q));
         }
         if (step.existing) this.route("PUT", R.comment, (m, _q, body) => this.putComment(Number(m[1]), Number(m[2]), body));

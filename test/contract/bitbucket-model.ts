@@ -187,17 +187,19 @@ export class BitbucketModel {
     return entries.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
+  /** The entries of a diffstat from `base` to `head`: each side links to its file at that side's full hash. */
   diffstat(base: string, head: string): Record<string, any>[] {
     const from = this.commits.get(base)?.files ?? {};
     const to = this.commits.get(head)?.files ?? {};
+    const src = (sha: string, path: string) => `${this.apiUrl}/src/${sha}/${path.split("/").map(encodeURIComponent).join("/")}`;
     return treeChanges(new Map(Object.entries(from)), new Map(Object.entries(to))).map((c) => {
       const e = fixture("diffstat-entry");
       e.status = c.status;
       const old = c.previous ?? c.path;
       if (c.status === "added") e.old = null;
-      else Object.assign(e.old, { path: old, escaped_path: old });
+      else Object.assign(e.old, { path: old, escaped_path: old, links: { self: { href: src(base, old) } } });
       if (c.status === "removed") e.new = null;
-      else Object.assign(e.new, { path: c.path, escaped_path: c.path });
+      else Object.assign(e.new, { path: c.path, escaped_path: c.path, links: { self: { href: src(head, c.path) } } });
       return e;
     });
   }

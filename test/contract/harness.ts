@@ -28,7 +28,11 @@ export type ContractStep =
   | { op: "getPullRequest"; number: number }
   /** `shortSha`: the caller names the commit by a webhook's short hash (Bitbucket expands it first). */
   | { op: "publishCheck"; sha: string; annotations: number; status: "in_progress" | "completed"; shortSha?: boolean }
-  | { op: "upsertComment"; pullRequest: number; existing: boolean }
+  /**
+   * `kept` (providers with `upsertKeptComment`): the caller passed the id it kept ("id"), knew
+   * there was none ("none"), or passed an id whose comment is gone ("gone": looked for again).
+   */
+  | { op: "upsertComment"; pullRequest: number; existing: boolean; kept?: "id" | "none" | "gone" }
   /** The next request of the following step first fails with this status, then succeeds. */
   | { op: "transientFailure"; status: 502 | 429; retryAfterSeconds?: number }
   /**
@@ -91,6 +95,8 @@ export interface ContractHarness {
   head(branch: string): Promise<string | null>;
   /** A push webhook for `branch` moving `before` → `after`, signed correctly or not. */
   pushWebhook(input: { branch: string; before: string; after: string; validSignature: boolean }): WebhookRequest;
+  /** How a pull request webhook names a commit, where not by its full sha (Bitbucket: its first 12 characters). */
+  webhookSha?(sha: string): string;
   /** Hosted providers: number of HTTP requests made since the last `seed`/reset. Local: 0. */
   requestCount(): number;
   /** Optional observers: when a harness has them, the suite asserts through them too. */

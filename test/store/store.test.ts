@@ -532,6 +532,20 @@ describe.each(backends)("Store on $name", (backend) => {
         expect((await store.listCheckedPlans(other)).map((p) => p.headSha)).toEqual(["c1"]);
       });
 
+      it("keeps gitsync's comment id per pull request and tenant, marked unknown while one is made", async () => {
+        const t = await newTenant();
+        const other = await newTenant();
+        expect(await store.getPullRequestComment(t, 1)).toBeNull();
+        await store.putPullRequestComment(t, 1, null);
+        expect(await store.getPullRequestComment(t, 1)).toEqual({ commentId: null });
+        await store.putPullRequestComment(t, 1, "4711");
+        await store.putPullRequestComment(other, 1, "12");
+        expect(await store.getPullRequestComment(t, 1)).toEqual({ commentId: "4711" });
+        await store.transaction(async (tx) => tx.deletePullRequestComment(t, 1));
+        expect(await store.getPullRequestComment(t, 1)).toBeNull();
+        expect(await store.getPullRequestComment(other, 1)).toEqual({ commentId: "12" });
+      });
+
       it("keeps a sync log entry's note apart from its error", async () => {
         const t = await newTenant();
         const entry = await store.appendSyncLog(t, { direction: "INBOUND", status: "done", note: "branch main was reset" });

@@ -3,7 +3,7 @@ import type { CheckAnnotation, CheckReport } from "../../core/index.js";
 /**
  * A gitsync check on Bitbucket Cloud is two things: a build status (shown on the commit and the
  * pull request, key `gitsync`) and a Code Insights report of the same key holding the summary
- * and the line annotations.
+ * and the line annotations. While the check runs there is only the build status.
  */
 
 export const CHECK_KEY = "gitsync";
@@ -29,8 +29,9 @@ export function buildStatusBody(report: CheckReport, url: string) {
   return report.ref === undefined ? body : { ...body, refname: report.ref };
 }
 
+/** The report of a finished check: a running one is shown by its build status alone. */
 export function reportBody(report: CheckReport) {
-  const result = report.status !== "completed" ? "PENDING" : report.conclusion === "failure" ? "FAILED" : "PASSED";
+  const result = report.conclusion === "failure" ? "FAILED" : "PASSED";
   const note = "\n… (cut: the full summary is longer than Bitbucket allows)";
   const body: Record<string, unknown> = {
     title: report.name,

@@ -38,7 +38,8 @@ export function srcEntry(data: unknown, at: string, context: string): SrcEntry {
 
 const DIFFSTAT_STATUS: Record<string, ChangedFileStatus> = { added: "added", modified: "modified", removed: "deleted", renamed: "renamed" };
 
-export function diffstatEntry(data: unknown, at: string, context: string): ChangedFile {
+/** A diffstat entry: the change, and the link to its new side (at the diff's head commit), if any. */
+export function diffstatEntry(data: unknown, at: string, context: string): { change: ChangedFile; newLink: string | null } {
   const entry = read(DiffstatAnswer, data, `${context} (${at})`);
   const oldPath = entry.old?.path ?? null;
   const newPath = entry.new?.path ?? null;
@@ -50,7 +51,7 @@ export function diffstatEntry(data: unknown, at: string, context: string): Chang
   }
   const file: ChangedFile = { path, status: mapped };
   if (mapped === "renamed" && oldPath !== null && oldPath !== path) file.previousPath = oldPath;
-  return file;
+  return { change: file, newLink: entry.new?.links?.self?.href ?? null };
 }
 
 const PR_STATE: Record<string, PullRequestInfo["state"]> = { OPEN: "open", MERGED: "merged", DECLINED: "closed", SUPERSEDED: "closed" };
@@ -75,7 +76,7 @@ export interface PrComment {
   deleted: boolean;
 }
 
-export function prComment(data: unknown, at: string, context: string): PrComment {
-  const comment = read(CommentAnswer, data, `${context} (${at})`);
+export function prComment(data: unknown, context: string): PrComment {
+  const comment = read(CommentAnswer, data, context);
   return { id: comment.id, raw: comment.content?.raw ?? "", deleted: comment.deleted === true };
 }

@@ -22,9 +22,21 @@ import { ANNOTATIONS_PER_REQUEST, CHECK_KEY, MAX_ANNOTATIONS, MAX_REPORT_DETAILS
 import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead } from "./mappers.js";
+import { FullShas, srcLinkCommit } from "./full-shas.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { bitbucketWebhookReceiver } from "./webhook.js";
-import { allPages, changesUnder, isUnder, noWebhookReceiver, normalizeDirectory, parseOwnerAndName, upsertMarkedComment, type Page } from "../kit/index.js";
+import {
+  allPages,
+  changesUnder,
+  isUnder,
+  noWebhookReceiver,
+  normalizeDirectory,
+  parseOwnerAndName,
+  upsertKeptComment,
+  upsertMarkedComment,
+  type KeptCommentPrimitives,
+  type Page,
+} from "../kit/index.js";
 
 export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
   // POST /src with a new branch name and `parents` creates the branch with the commit.
@@ -122,7 +134,7 @@ export class BitbucketProvider implements GitProvider {
   private readonly webhooks: WebhookReceiver;
   private readonly webUrl: string;
   private readonly readConcurrency: number;
-  private lastExpanded: { key: string; sha: string } | null = null;
+  private readonly fullShas = new FullShas();
 
   constructor(options: BitbucketProviderOptions) {
     this.client = createClient(options);
@@ -173,12 +185,13 @@ export class BitbucketProvider implements GitProvider {
     return this.call(op, () => this.client.api.repositories.getCommit({ ...r, commit: hash }), (d) => commitHash(d, op));
   }
 
-  /** A check is posted twice on one head (in progress, then done): one look-up serves both. */
+  /** A check's head: known from its diff or an earlier status of the same check, else looked up. */
   private async checkSha(r: Repo, hash: string): Promise<string> {
-    const key = `${r.workspace}/${r.repo_slug}@${hash}`;
-    if (this.lastExpanded?.key === key) return this.lastExpanded.sha;
+    const repository = `${r.workspace}/${r.repo_slug}`;
+    const known = this.fullShas.get(repository, hash);
+    if (known !== undefined) return known;
     const sha = await this.fullSha(r, hash);
-    this.lastExpanded = { key, sha };
+    this.fullShas.learn(repository, hash, sha);
     return sha;
   }
 
@@ -233,10 +246,17 @@ export class BitbucketProvider implements GitProvider {
     const r = splitRepository(repo);
     const op = `GET diffstat ${head}..${base}`;
     // topic=true: from the merge base to head (`git diff base...head`), as the pull request shows it.
-    const files = await this.listAll(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
+    const entries = await this.listAll(op, () => this.client.api.repositories.listDiffStats({ ...r, spec: `${head}..${base}`, topic: true }), (d) =>
       page(d, op, (v, at) => diffstatEntry(v, at, op)),
     );
-    return changesUnder(files, path);
+    // A pull request's check names its head by the webhook's short hash; the new side of any
+    // entry links to the head in full, which spares the check its look-up.
+    const linked = entries.map((e) => srcLinkCommit(e.newLink)).find((sha) => sha !== null);
+    if (linked) this.fullShas.learn(`${r.workspace}/${r.repo_slug}`, head, linked);
+    return changesUnder(
+      entries.map((e) => e.change),
+      path,
+    );
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
@@ -359,6 +379,9 @@ export class BitbucketProvider implements GitProvider {
     const url = report.detailsUrl ?? `${this.webUrl}/${r.workspace}/${r.repo_slug}/commits/${report.sha}`;
     const statusOp = `POST build status on ${report.sha}`;
     await this.call(statusOp, () => this.client.api.repositories.createCommitBuildStatus({ ...r, commit: report.sha, _body: buildStatusBody(report, url) }), () => null);
+    // The build status alone shows a check running; the report holds the verdict, so it is
+    // written once, with the verdict, rather than once pending and again when done.
+    if (report.status !== "completed") return { id: CHECK_KEY };
 
     const dropped = Math.max(0, report.annotations.length - MAX_ANNOTATIONS);
     // The note on dropped annotations must survive the report's details limit, so the summary
@@ -376,25 +399,37 @@ export class BitbucketProvider implements GitProvider {
     return { id: CHECK_KEY };
   }
 
-  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
-    const r = splitRepository(repo);
-    const ids = { ...r, pull_request_id: pullRequest };
+  /** gitsync's comment on a pull request: the conversation listed, a comment created or updated. */
+  private commentPrimitives(repo: RepoRef, pullRequest: number): KeptCommentPrimitives<number> {
+    const ids = { ...splitRepository(repo), pull_request_id: pullRequest };
     const listOp = `GET comments of pullrequest ${pullRequest}`;
+    const createOp = `POST comment on pullrequest ${pullRequest}`;
     const content = (raw: string) => ({ type: "pullrequest_comment", content: { raw } });
-    await upsertMarkedComment(
-      {
-        list: async () =>
-          (
-            await this.listAll(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
-              page(d, listOp, (v, at) => prComment(v, at, listOp)),
-            )
-          ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),
-        create: (raw) => this.call(`POST comment on pullrequest ${pullRequest}`, () => this.client.api.repositories.createPullRequestComment({ ...ids, _body: content(raw) }), () => undefined),
-        update: (id, raw) => this.call(`PUT comment ${id}`, () => this.client.api.repositories.updatePullRequestComment({ ...ids, comment_id: id, _body: content(raw) }), () => undefined),
+    return {
+      list: async () =>
+        (
+          await this.listAll(listOp, () => this.client.api.repositories.listPullRequestComments({ ...ids, pagelen: 100 }), (d) =>
+            page(d, listOp, (v, at) => prComment(v, `${listOp} (${at})`)),
+          )
+        ).map((c) => ({ id: c.id, body: c.raw, ignore: c.deleted })),
+      create: (raw) => this.call(createOp, () => this.client.api.repositories.createPullRequestComment({ ...ids, _body: content(raw) }), (d) => prComment(d, createOp).id),
+      // A comment deleted in the pull request is gone: 404, or (Bitbucket keeps deleted comments) marked deleted.
+      update: async (id, raw) => {
+        const op = `PUT comment ${id}`;
+        const updated = await this.maybe(op, () => this.client.api.repositories.updatePullRequestComment({ ...ids, comment_id: id, _body: content(raw) }), (d) => prComment(d, op));
+        return updated !== null && !updated.deleted;
       },
-      body,
-      BITBUCKET_CAPABILITIES.maxCommentLength,
-    );
+    };
+  }
+
+  async upsertComment(repo: RepoRef, pullRequest: number, body: string): Promise<void> {
+    await upsertMarkedComment(this.commentPrimitives(repo, pullRequest), body, BITBUCKET_CAPABILITIES.maxCommentLength);
+  }
+
+  async upsertKeptComment(repo: RepoRef, pullRequest: number, body: string, known?: string | null): Promise<string> {
+    // An id that is not Bitbucket's (a number) is treated as not kept: the comment is looked for.
+    const id = typeof known === "string" ? (/^\d+$/.test(known) ? Number(known) : undefined) : known;
+    return String(await upsertKeptComment(this.commentPrimitives(repo, pullRequest), body, BITBUCKET_CAPABILITIES.maxCommentLength, id));
   }
 
   async parseWebhook(request: WebhookRequest): Promise<ProviderEvent | null> {

@@ -15,10 +15,11 @@ export const PageAnswer = z.object({ values: z.array(z.unknown()), next: z.strin
 
 export const SrcEntryAnswer = z.object({ path: z.string(), type: z.enum(["commit_file", "commit_directory", "commit_link"]) });
 
+const link = z.object({ href: z.string() });
 export const DiffstatAnswer = z.object({
   status: z.string(),
   old: z.object({ path: z.string().nullish() }).nullish(),
-  new: z.object({ path: z.string().nullish() }).nullish(),
+  new: z.object({ path: z.string().nullish(), links: z.object({ self: link.nullish() }).nullish() }).nullish(),
 });
 
 export const PullRequestAnswer = z.object({

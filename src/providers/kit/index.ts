@@ -9,6 +9,7 @@
  * - retry: `retryingFetch` (and `retryingCall` for other HTTP clients), the HTTP retry with Retry-After and backoff (p-retry), and its rule.
  * - tar: `readTarGz`, a repository archive (GitHub tarball, GitLab archive) as path → bytes.
  * - comment: `upsertMarkedComment`, gitsync's one pull-request comment; the kit owns the marker.
+ *   `upsertKeptComment` does the same by a kept id, without listing the conversation.
  * - webhook: `webhookReceiver`, a provider's stateless delivery parser holding only the shared
  *   secret; API clients built without one refuse deliveries (`noWebhookReceiver`).
  * - paging: `allPages`, every page of a list, whatever names the next one (a URL, a token, an
@@ -17,7 +18,7 @@
  *   adapter keeps its answers' schemas in its own `schema.ts`.
  */
 export { changesUnder, diffTrees } from "./changes.js";
-export { markedComment, upsertMarkedComment, type CommentPrimitives } from "./comment.js";
+export { markedComment, upsertKeptComment, upsertMarkedComment, type CommentPrimitives, type KeptCommentPrimitives } from "./comment.js";
 export { byPath, commonDirectory, folderOf, isUnder, normalizeDirectory } from "./paths.js";
 export { parseOwnerAndName, parseRepository } from "./repository.js";
 export { DEFAULT_RETRY, isRetryable, retryAfterMs, retryingCall, retryingFetch, type AnswerInfo, type FetchLike, type RetryOptions } from "./retry.js";

@@ -7,6 +7,7 @@ import { checkedPlansMigration } from "./0004-checked-plans.js";
 import { driftMigration } from "./0005-drift.js";
 import { gitRemoteMigration } from "./0006-git-remote.js";
 import { jobsMigration } from "./0007-jobs.js";
+import { pullRequestCommentsMigration } from "./0008-pull-request-comments.js";
 
 /**
  * Migrations live in code, not in a folder Kysely scans, so they ship inside the build and
@@ -24,6 +25,7 @@ export class StoreMigrations implements MigrationProvider {
       "0005-drift": driftMigration(),
       "0006-git-remote": gitRemoteMigration(),
       "0007-jobs": jobsMigration(this.dialect),
+      "0008-pull-request-comments": pullRequestCommentsMigration(),
     };
   }
 }

@@ -129,6 +129,27 @@ describe("BitbucketProvider", () => {
     expect([h.model.statuses.has(short), h.model.reports.has(short)]).toEqual([false, false]);
   });
 
+  it("takes a pull request head's full hash from its diffstat, and looks it up when no entry names it", async () => {
+    const h = new BitbucketHarness();
+    const main = await h.seed({ "a.yaml": "a\n", "b.yaml": "b\n" });
+    const edited = h.model.addCommit([main], { "a.yaml": "a2\n", "b.yaml": "b\n" }, "Edit a", "Ada <ada@example.com>");
+    const removed = h.model.addCommit([main], { "a.yaml": "a\n" }, "Remove b", "Ada <ada@example.com>");
+    const running = (sha: string) => ({ ...h.repo, sha: sha.slice(0, 12), ref: "feature", name: "gitsync", title: "Checking", summary: "", status: "in_progress" as const, annotations: [] });
+
+    h.expect({ op: "changedFiles", base: main, head: edited, path: "" });
+    expect(await h.provider.changedFiles(h.repo, main.slice(0, 12), edited.slice(0, 12), "")).toEqual([{ path: "a.yaml", status: "modified" }]);
+    h.expect({ op: "publishCheck", sha: edited, annotations: 0, status: "in_progress" });
+    await h.provider.publishCheck(running(edited));
+    expect(h.model.statuses.get(edited)?.get("gitsync")?.state).toBe("INPROGRESS");
+
+    // A deletion has no new side: nothing names the head in full, so it is looked up.
+    h.expect({ op: "changedFiles", base: main, head: removed, path: "" });
+    expect(await h.provider.changedFiles(h.repo, main.slice(0, 12), removed.slice(0, 12), "")).toEqual([{ path: "b.yaml", status: "deleted" }]);
+    h.expect({ op: "publishCheck", sha: removed, annotations: 0, status: "in_progress", shortSha: true });
+    await h.provider.publishCheck(running(removed));
+    expect(h.model.statuses.get(removed)?.get("gitsync")?.state).toBe("INPROGRESS");
+  });
+
   it("adds the marker to a comment and cuts it to Bitbucket's limit", async () => {
     const h = new BitbucketHarness();
     await h.seed({ "a.yaml": "a\n" });
@@ -140,6 +161,25 @@ describe("BitbucketProvider", () => {
     expect(body?.startsWith(COMMENT_MARKER)).toBe(true);
     expect(body?.length).toBe(32_000);
     expect(body).toContain("(cut:");
+  });
+
+  it("updates a kept comment without listing, and makes one again once it was deleted", async () => {
+    const h = new BitbucketHarness();
+    await h.seed({ "a.yaml": "a\n" });
+    h.model.branches.set("demo/k", h.model.branches.get("main") as string);
+    h.model.pulls.set(1, { id: 1, title: "k", description: "", source: "demo/k", destination: "main", state: "OPEN" });
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: false, kept: "none" });
+    const id = await h.provider.upsertKeptComment(h.repo, 1, "Plan: 1 created", null);
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: true, kept: "id" });
+    expect(await h.provider.upsertKeptComment(h.repo, 1, "Plan: 2 created", id)).toBe(id);
+    expect(await h.comments(1)).toEqual([`${COMMENT_MARKER}\nPlan: 2 created`]);
+
+    // Bitbucket keeps a deleted comment, marked deleted: editing it shows nothing, so one is made again.
+    for (const comment of h.model.comments.get(1) ?? []) comment.deleted = true;
+    h.expect({ op: "upsertComment", pullRequest: 1, existing: false, kept: "gone" });
+    const again = await h.provider.upsertKeptComment(h.repo, 1, "Plan: 3 created", id);
+    expect(again).not.toBe(id);
+    expect(await h.comments(1)).toEqual([`${COMMENT_MARKER}\nPlan: 3 created`]);
   });
 
   it("expands the 12-character hashes of a merged pull request to full shas", async () => {

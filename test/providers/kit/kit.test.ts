@@ -13,6 +13,7 @@ import {
   parseWith,
   readTarGz,
   retryingFetch,
+  upsertKeptComment,
   upsertMarkedComment,
 } from "../../../src/providers/kit/index.js";
 
@@ -109,25 +110,51 @@ describe("parseWith", () => {
   });
 });
 
-describe("upsertMarkedComment", () => {
-  function forge(initial: { id: number; body: string; ignore?: boolean }[]) {
-    const comments = [...initial];
-    const calls: string[] = [];
-    return {
-      comments,
-      calls,
-      primitives: {
-        list: async () => (calls.push("list"), comments.map((c) => ({ ...c }))),
-        create: async (body: string) => void (calls.push("create"), comments.push({ id: comments.length + 1, body })),
-        update: async (id: number, body: string) => {
-          calls.push(`update ${id}`);
-          const found = comments.find((c) => c.id === id);
-          if (found) found.body = body;
-        },
+/** A pull request's comments, and what the kit asked of them; an update of a missing id answers false. */
+function forge(initial: { id: number; body: string; ignore?: boolean }[]) {
+  const comments = [...initial];
+  const calls: string[] = [];
+  return {
+    comments,
+    calls,
+    primitives: {
+      list: async () => (calls.push("list"), comments.map((c) => ({ ...c }))),
+      create: async (body: string) => {
+        calls.push("create");
+        comments.push({ id: comments.length + 1, body });
+        return comments.length;
       },
-    };
-  }
+      update: async (id: number, body: string) => {
+        calls.push(`update ${id}`);
+        const found = comments.find((c) => c.id === id);
+        if (found) found.body = body;
+        return found !== undefined;
+      },
+    },
+  };
+}
 
+describe("upsertKeptComment", () => {
+  it("updates the kept comment, or makes the first one, without listing", async () => {
+    const f = forge([{ id: 1, body: "a person's comment" }]);
+    const id = await upsertKeptComment(f.primitives, "first", 1000, null);
+    expect(await upsertKeptComment(f.primitives, "second", 1000, id)).toBe(id);
+    expect(f.calls).toEqual(["create", "update 2"]);
+    expect(f.comments[1]?.body).toBe(`${COMMENT_MARKER}\nsecond`);
+  });
+
+  it("looks for the marked comment when the kept one is gone or none was kept, and never makes a second", async () => {
+    const f = forge([{ id: 1, body: `${COMMENT_MARKER}\nold` }]);
+    expect(await upsertKeptComment(f.primitives, "found", 1000)).toBe(1);
+    expect(await upsertKeptComment(f.primitives, "again", 1000, 9)).toBe(1);
+    expect(f.calls).toEqual(["list", "update 1", "update 9", "list", "update 1"]);
+    f.comments.splice(0);
+    expect(await upsertKeptComment(f.primitives, "made again", 1000, 1)).toBe(1);
+    expect(f.comments).toEqual([{ id: 1, body: `${COMMENT_MARKER}\nmade again` }]);
+  });
+});
+
+describe("upsertMarkedComment", () => {
   it("creates the comment once, then updates the marked one, skipping ignored ones", async () => {
     const f = forge([{ id: 1, body: "a person's comment" }, { id: 2, body: `${COMMENT_MARKER}\nold`, ignore: true }]);
     await upsertMarkedComment(f.primitives, "first", 1000);
