@@ -30,12 +30,11 @@ async function loadStatus(ctx, tenant) {
 
 /** @param {Project["pendingChanges"]} p */
 function pendingTotal(p) {
-  return typeof p === "number" ? p : p.created + p.updated + p.deleted;
+  return p.created + p.updated + p.deleted;
 }
 
 /** @param {Project["pendingChanges"]} p */
 function pendingWords(p) {
-  if (typeof p === "number") return plural(p, "pending change");
   return `Pending changes: ${p.created} created, ${p.updated} updated, ${p.deleted} deleted`;
 }
 
