@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFilesFromDiff } from "../../../src/providers/kit/index.js";
+import { gitDiff } from "../../contract/git-diff.js";
 
 /**
  * Files rebuilt from a diff, held to the blob ids of its `index` lines. The diffs are the real
- * git's (a temporary repository), so the reader meets git's own quoting, markers and headers.
+ * git's (a temporary repository), so the reader meets git's own quoting, markers and headers;
+ * the fake forges' diffs (test/contract/git-diff.ts) must read the same.
  */
 
 const ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" };
@@ -110,5 +112,16 @@ describe("newFilesFromDiff", () => {
   it("re-encoded as UTF-8, a Latin-1 file no longer matches its id", () => {
     const reencoded = Buffer.from(diff("-U1000000", "config/latin1.yaml").toString("latin1"), "utf8");
     expect(newFilesFromDiff(reencoded).size).toBe(0);
+  });
+
+  it("reads the fake forges' diffs as it reads git's", () => {
+    const paths = Object.keys({ ...BEFORE, ...AFTER });
+    for (const context of [1_000_000, 2]) {
+      const fake = gitDiff(BEFORE, AFTER, paths, { context });
+      const real = newFilesFromDiff(diff(`-U${context}`));
+      expect(newFilesFromDiff(fake.text)).toEqual(real);
+      expect([...fake.whole].sort()).toEqual([...real.keys()].sort());
+    }
+    expect(newFilesFromDiff(gitDiff(BEFORE, AFTER, paths, { context: 1_000_000, indexLines: false }).text).size).toBe(0);
   });
 });
