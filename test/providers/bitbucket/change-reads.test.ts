@@ -152,6 +152,6 @@ describe("Bitbucket reads of a listed change", () => {
     const head = headWith(h, main, added);
     const { files, requests } = await listThenRead(h, main, head, Object.keys(added));
     expect([requests, h.diffs.served]).toEqual([20, 20]);
-    expect(files.map((f) => [f.path, f.content.toString("utf8")])).toEqual(Object.entries(added));
+    expect(files.map((f) => [f.path, Buffer.from(f.content).toString("utf8")])).toEqual(Object.entries(added));
   });
 });
