@@ -9,7 +9,7 @@ import type { GitHubOctokit } from "./github/index.js";
 
 const GITHUB_WORDS = new Set(["repos", "git", "refs", "commits", "trees", "blobs", "ref", "tarball", "compare", "pulls", "issues", "comments", "check-runs", "installation", "app", "installations", "access_tokens"]);
 const GITLAB_WORDS = new Set(["api", "v4", "projects", "repository", "branches", "commits", "files", "raw", "compare", "archive", "archive.tar.gz", "archive.zip", "merge_base", "merge_requests", "notes", "statuses", "tree", "refs", "diff", "user"]);
-const BITBUCKET_WORDS = new Set(["2.0", "repositories", "src", "refs", "branches", "tags", "commit", "commits", "statuses", "build", "pullrequests", "comments", "diffstat", "merge-base", "reports", "annotations", "user"]);
+const BITBUCKET_WORDS = new Set(["2.0", "repositories", "src", "refs", "branches", "tags", "commit", "commits", "statuses", "build", "pullrequests", "comments", "diffstat", "diff", "merge-base", "reports", "annotations", "user"]);
 
 /** A fetch that counts each request it makes (a retry is a request of its own). */
 export function countingFetch(provider: "gitlab" | "bitbucket", metrics: Metrics, base?: typeof fetch): typeof fetch {

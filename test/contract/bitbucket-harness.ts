@@ -1,6 +1,7 @@
 import nock from "nock";
 import { BitbucketProvider } from "../../src/providers/bitbucket/index.js";
 import type { RepoRef, WebhookRequest } from "../../src/core/index.js";
+import { BitbucketDiffs } from "./bitbucket-diffs.js";
 import { BitbucketModel, fixture, signedDelivery, type ModelPull } from "./bitbucket-model.js";
 import { textMap, toBytes, type FileBytes } from "./file-bytes.js";
 import type { CheckInfo, ContractHarness, ContractStep } from "./harness.js";
@@ -69,6 +70,7 @@ const R = {
   listing: new RegExp(`^/src/(${HEX})/(.*)$`),
   src: /^\/src$/,
   diffstat: new RegExp(`^/diffstat/(${HEX})\\.\\.(${HEX})$`),
+  diff: new RegExp(`^/diff/(${HEX})\\.\\.(${HEX})$`),
   mergeBase: new RegExp(`^/merge-base/(${HEX})\\.\\.(${HEX})$`),
   pulls: /^\/pullrequests$/,
   pull: /^\/pullrequests\/(\d+)$/,
@@ -98,6 +100,8 @@ export class BitbucketHarness implements ContractHarness {
   readonly repo: RepoRef = { repository: `${WORKSPACE}/${SLUG}` };
   readonly http = true;
   readonly model = new BitbucketModel(API_URL, WEB_URL);
+  /** Diffs and the reads of a listed change; its settings make diffs fall short of git's. */
+  readonly diffs = new BitbucketDiffs(this.model);
   private count = 0;
   private failNext: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
   /** A pending `failure` step, and whether the step it hit registers nothing more. */
@@ -247,7 +251,9 @@ export class BitbucketHarness implements ContractHarness {
         const dir = step.path.replace(/^\/+|\/+$/g, "");
         let count: number;
         if (step.paths) {
-          count = new Set(step.paths.filter((p) => dir === "" || p.startsWith(`${dir}/`))).size;
+          const reads = this.diffs.reads(step.sha, [...new Set(step.paths.filter((p) => dir === "" || p.startsWith(`${dir}/`)))]);
+          for (let i = 0; i < reads.diffs.length; i++) this.route("GET", R.diff, (m, q) => this.diffs.reply(m[1] as string, m[2] as string, q));
+          count = reads.raw.length;
         } else {
           const entries = this.model.listing(step.sha, dir);
           const pages = Math.max(1, Math.ceil((entries?.length ?? 0) / LISTING_PAGE));
@@ -258,6 +264,7 @@ export class BitbucketHarness implements ContractHarness {
         return;
       }
       case "changedFiles": {
+        this.diffs.listed(step.head, step.base);
         const changes = this.diffstatValues(step.head, step.base, new URLSearchParams())?.length ?? 0;
         for (let i = 0; i < pageCount(changes, PAGE_SIZES.diffstat.default); i++) this.route("GET", R.diffstat, (m, q) => this.getDiffstat(m[1] as string, m[2] as string, q));
         return;

@@ -23,12 +23,14 @@ import { createClient, type BitbucketClient } from "./client.js";
 import { httpStatus, toGitsyncError } from "./http.js";
 import { branchHead, commitHash, diffstatEntry, page, prComment, pullRequest, srcEntry, tagHead } from "./mappers.js";
 import { FullShas, srcLinkCommit } from "./full-shas.js";
+import { KnownChanges } from "./change-reads.js";
 import { DEFAULT_WEB_URL, type BitbucketProviderOptions } from "./options.js";
 import { bitbucketWebhookReceiver } from "./webhook.js";
 import {
   allPages,
   changesUnder,
   isUnder,
+  newFilesFromDiff,
   noWebhookReceiver,
   normalizeDirectory,
   parseOwnerAndName,
@@ -52,6 +54,8 @@ export const BITBUCKET_CAPABILITIES: ProviderCapabilities = {
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 const LISTING_PAGE = 100;
+/** More lines of context than a configuration file has: each changed file's hunk then holds all of it. */
+const DIFF_CONTEXT = 1_000_000;
 
 interface Repo {
   workspace: string;
@@ -80,6 +84,14 @@ function repoUrl(r: Repo): string {
 function fileBytes(data: unknown, context: string): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   throw new GitsyncError("provider_error", `bitbucket ${context}: unexpected response: expected the raw file content as bytes`, { provider: "bitbucket" });
+}
+
+/** The files found, in the order asked for; a path not found is left out. */
+function inOrder(paths: string[], found: ReadonlyMap<string, Buffer>): FileContent[] {
+  return paths.flatMap((path) => {
+    const content = found.get(path);
+    return content === undefined ? [] : [{ path, content }];
+  });
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
@@ -135,6 +147,7 @@ export class BitbucketProvider implements GitProvider {
   private readonly webUrl: string;
   private readonly readConcurrency: number;
   private readonly fullShas = new FullShas();
+  private readonly knownChanges = new KnownChanges();
 
   constructor(options: BitbucketProviderOptions) {
     this.client = createClient(options);
@@ -215,31 +228,66 @@ export class BitbucketProvider implements GitProvider {
   }
 
   /**
+   * The new side of a change's files from one diff request, checked file by file (see
+   * ./change-reads.ts): `renames=false` gives a renamed file whole, as an addition, with its
+   * index line; `binary=false` leaves binary content out (it is read raw). The client's named
+   * route types `path` as one value, so the request goes like a raw read, as bytes. A diff that
+   * fails (too large, refused) is no answer: its files are read raw, which surfaces any real
+   * error; only a refused token stops at once.
+   */
+  private async readFromDiff(r: Repo, spec: string, paths: string[]): Promise<Map<string, Buffer>> {
+    const op = `GET diff ${spec}`;
+    const url = `${repoUrl(r)}/diff/${encodeURIComponent(spec)}`;
+    const query = { context: DIFF_CONTEXT, path: paths, topic: true, renames: false, binary: false };
+    try {
+      return await this.call(op, () => this.client.api.request({ method: "GET", url, ...query, request: { fetch: this.client.rawFetch } }), (d) => newFilesFromDiff(fileBytes(d, op)));
+    } catch (err) {
+      if (err instanceof GitsyncError && (err.code === "unauthorized" || err.code === "forbidden")) throw err;
+      return new Map();
+    }
+  }
+
+  /** Files read raw, one request each (at most `readConcurrency` at once); those that do not exist are left out. */
+  private async readEach(r: Repo, sha: string, paths: string[]): Promise<Map<string, Buffer>> {
+    const contents = await mapLimit(paths, this.readConcurrency, (p) => this.readRaw(r, sha, p));
+    return new Map(paths.flatMap((p, i) => (contents[i] ? [[p, contents[i]] as const] : [])));
+  }
+
+  /** Named files at a commit: a change's from its diff where its diffstat is known, the rest raw. */
+  private async readNamed(r: Repo, sha: string, wanted: string[]): Promise<Map<string, Buffer>> {
+    const plan = this.knownChanges.plan(`${r.workspace}/${r.repo_slug}`, sha, wanted);
+    const fromDiffs = await mapLimit(plan.diffs, this.readConcurrency, (d) => this.readFromDiff(r, d.spec, d.paths));
+    const found = new Map(fromDiffs.flatMap((files) => [...files]));
+    const unread = [...plan.raw, ...plan.diffs.flatMap((d) => d.paths.filter((p) => !found.has(p)))];
+    for (const [path, content] of await this.readEach(r, sha, unread)) found.set(path, content);
+    return found;
+  }
+
+  /**
    * Bitbucket's REST API has no archive of a commit (the web site's download links are not part
-   * of it), so: the recursive src listing (100 entries a page), then one raw GET per file.
+   * of it), so: the recursive src listing (100 entries a page), then one raw GET per file. Named
+   * files that a diffstat just listed as changed come from its diff instead (`readNamed`).
    */
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
     const r = splitRepository(repo);
     const dir = normalizeDirectory(path);
-    let wanted: string[];
     if (paths) {
-      wanted = [...new Set(paths)].filter((p) => isUnder(p, dir));
-    } else {
-      const op = `GET src listing ${dir || "/"}`;
-      const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${dir ? `${encodePath(dir)}/` : ""}`;
-      let entries: { path: string; type: string }[];
-      try {
-        entries = await this.listAll(op, () => this.client.api.request({ method: "GET", url, max_depth: 100, pagelen: LISTING_PAGE }), (d) =>
-          page(d, op, (v, at) => srcEntry(v, at, op)),
-        );
-      } catch (err) {
-        if (err instanceof GitsyncError && err.code === "not_found") return [];
-        throw err;
-      }
-      wanted = entries.filter((e) => e.type === "commit_file").map((e) => e.path);
+      const wanted = [...new Set(paths)].filter((p) => isUnder(p, dir));
+      return inOrder(wanted, await this.readNamed(r, sha, wanted));
     }
-    const contents = await mapLimit(wanted, this.readConcurrency, (p) => this.readRaw(r, sha, p));
-    return wanted.flatMap((p, i) => (contents[i] === null || contents[i] === undefined ? [] : [{ path: p, content: contents[i] }]));
+    const op = `GET src listing ${dir || "/"}`;
+    const url = `${repoUrl(r)}/src/${encodeURIComponent(sha)}/${dir ? `${encodePath(dir)}/` : ""}`;
+    let entries: { path: string; type: string }[];
+    try {
+      entries = await this.listAll(op, () => this.client.api.request({ method: "GET", url, max_depth: 100, pagelen: LISTING_PAGE }), (d) =>
+        page(d, op, (v, at) => srcEntry(v, at, op)),
+      );
+    } catch (err) {
+      if (err instanceof GitsyncError && err.code === "not_found") return [];
+      throw err;
+    }
+    const files = entries.filter((e) => e.type === "commit_file").map((e) => e.path);
+    return inOrder(files, await this.readEach(r, sha, files));
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
@@ -253,6 +301,9 @@ export class BitbucketProvider implements GitProvider {
     // entry links to the head in full, which spares the check its look-up.
     const linked = entries.map((e) => srcLinkCommit(e.newLink)).find((sha) => sha !== null);
     if (linked) this.fullShas.learn(`${r.workspace}/${r.repo_slug}`, head, linked);
+    // The reads that follow (the changed files at the head) may then come from the diff.
+    const heads = linked?.toLowerCase().startsWith(head.toLowerCase()) ? [head, linked] : [head];
+    this.knownChanges.learn(`${r.workspace}/${r.repo_slug}`, heads, base, entries.map((e) => e.change));
     return changesUnder(
       entries.map((e) => e.change),
       path,

@@ -16,8 +16,11 @@
  *   offset); an adapter never stops at a list's first page.
  * - schema: `parseWith`, zod validation of an API answer with errors naming the field; each
  *   adapter keeps its answers' schemas in its own `schema.ts`.
+ * - diff-files: `newFilesFromDiff`, changed files rebuilt from a forge's raw git diff, each
+ *   kept only when its bytes hash to the blob id of its `index` line.
  */
 export { changesUnder, diffTrees } from "./changes.js";
+export { newFilesFromDiff } from "./diff-files.js";
 export { markedComment, upsertKeptComment, upsertMarkedComment, type CommentPrimitives, type KeptCommentPrimitives } from "./comment.js";
 export { byPath, commonDirectory, folderOf, isUnder, normalizeDirectory } from "./paths.js";
 export { parseOwnerAndName, parseRepository } from "./repository.js";
