@@ -52,6 +52,8 @@ async function buildInto(dir: string): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The line above and below the start banner (src/server/banner.ts). */
+const BANNER_RULE = `${"-".repeat(72)}\n`;
 
 /**
  * The folder holding a build of the current sources (`<dir>/dist/src/cli/main.js`). Builds it
@@ -144,7 +146,9 @@ export async function serveBuilt(options: ServeOptions = {}): Promise<BuiltServe
     const timer = setTimeout(() => reject(new Error(`gitsync serve did not start in 60 s:\n${output}`)), 60_000);
     const poll = setInterval(() => {
       const found = /gitsync listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (found) {
+      // The start ends with the banner on stderr, printed after the listening line on stdout:
+      // the two pipes can be read in either order, so wait for the banner's closing rule too.
+      if (found && streams.stderr.split(BANNER_RULE).length > 2) {
         clearInterval(poll);
         clearTimeout(timer);
         resolve(found[1]!.replace(/\/$/, ""));
