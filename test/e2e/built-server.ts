@@ -45,7 +45,11 @@ async function buildInto(dir: string): Promise<void> {
   symlinkSync(join(root, "src"), join(dir, "src"));
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   const node = (args: string[]) => exec(process.execPath, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
-  await node([join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", join(dir, "dist")]);
+  // The same JavaScript as `npm run build`'s tsc, without checking types (`npm run typecheck`
+  // does) or reading the dependencies' declarations: with isolatedModules each file compiles on
+  // its own, so this takes a fraction of the time the whole program does.
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  await node([tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", join(dir, "dist"), "--noCheck", "--noResolve"]);
   await node([join(dir, "dist", "src", "catalog", "precompile.js")]);
   await node([join(dir, "dist", "src", "cli", "bundle.js")]);
   await node([join(dir, "dist", "src", "web", "build.js")]);
