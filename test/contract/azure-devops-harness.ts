@@ -24,6 +24,8 @@ export class AzureDevOpsHarness implements ContractHarness {
   /** The REST answers; cleanup fails the test when it saw a request the reference does not allow. */
   readonly replies: AzureReplies;
   #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** Retry waits, recorded instead of slept: a Retry-After of seconds costs no time. */
+  readonly retryWaits: number[] = [];
   /** A pending `failure` step, and whether the step it hit registers nothing more. */
   #refusal: 401 | 503 | null = null;
   #muted = false;
@@ -34,7 +36,7 @@ export class AzureDevOpsHarness implements ContractHarness {
   /** `baseUrl`: an Azure DevOps Server collection URL (a loopback stand-in); Services otherwise. */
   constructor(baseUrl: string | null = null) {
     this.apiPath = baseUrl === null ? API : `${new URL(baseUrl).pathname.replace(/\/+$/, "")}/Data%20Platform/_apis/git/repositories/config/`;
-    this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, baseUrl, retry: { minDelayMs: 5 } });
+    this.provider = new AzureDevOpsProvider({ token: TOKEN, webhook: WEBHOOK, baseUrl, retry: { minDelayMs: 5, sleep: async (ms) => void this.retryWaits.push(ms) } });
     this.replies = new AzureReplies(this.forge, this.apiPath);
   }
 

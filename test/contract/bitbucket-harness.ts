@@ -108,11 +108,14 @@ export class BitbucketHarness implements ContractHarness {
   private refusal: 401 | 503 | null = null;
   private muted = false;
 
+  /** Retry waits, recorded instead of slept: a Retry-After of seconds costs no time. */
+  readonly retryWaits: number[] = [];
+
   constructor(options: { retryMinDelayMs?: number } = {}) {
     this.provider = new BitbucketProvider({
       auth: { token: TOKEN },
       webhookSecret: WEBHOOK_SECRET,
-      retry: { minDelayMs: options.retryMinDelayMs ?? 1 },
+      retry: { minDelayMs: options.retryMinDelayMs ?? 1, sleep: async (ms) => void this.retryWaits.push(ms) },
     });
   }
 

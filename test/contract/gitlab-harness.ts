@@ -75,12 +75,14 @@ export class GitLabHarness implements ContractHarness {
   readonly forge = new GitLabForge();
   #count = 0;
   #failure: { status: 502 | 429; retryAfterSeconds?: number } | null = null;
+  /** Retry waits, recorded instead of slept: a Retry-After of seconds costs no time. */
+  readonly retryWaits: number[] = [];
   /** A pending `failure` step, and whether the step it hit registers nothing more. */
   #refusal: 401 | 503 | null = null;
   #muted = false;
 
   constructor() {
-    this.provider = new GitLabProvider({ host: HOST, token: TOKEN, webhookSecret: SECRET, retry: { baseDelayMs: 5 } });
+    this.provider = new GitLabProvider({ host: HOST, token: TOKEN, webhookSecret: SECRET, retry: { baseDelayMs: 5, sleep: async (ms) => void this.retryWaits.push(ms) } });
   }
 
   async seed(files: Record<string, FileBytes>): Promise<string> {

@@ -68,6 +68,11 @@ export interface ContractHarness {
    */
   readonly http?: boolean;
   /**
+   * The waits the provider's retry asked for (milliseconds), where the harness records them
+   * instead of sleeping; omitted where the provider waits for real.
+   */
+  readonly retryWaits?: readonly number[];
+  /**
    * Branch `main` holding exactly `files` (path → text, stored as UTF-8, or raw bytes); returns
    * its head sha. Not counted.
    */

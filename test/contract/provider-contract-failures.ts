@@ -6,7 +6,8 @@ import type { ContractHarness } from "./harness.js";
  * Contract cases for a forge that refuses or is down: a revoked token is a clear, typed error
  * at once (no retries), and an outage that outlasts the retries ends in a typed error too,
  * never a hang. Registered inside `runProviderContract`'s describe, hosted providers only.
- * The harnesses' retry delays are milliseconds, so no case waits real seconds.
+ * The harnesses record retry waits instead of sleeping (GitHub's scales them to milliseconds),
+ * so no case waits real seconds.
  */
 
 async function failure(promise: Promise<unknown>): Promise<GitsyncError> {
