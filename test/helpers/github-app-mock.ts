@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import type { WebhookDefinition } from "@octokit/webhooks-examples";
 import nock from "nock";
@@ -6,6 +5,7 @@ import installationFixture from "../../fixtures/github/api/installation.json" wi
 import tokenFixture from "../../fixtures/github/api/installation-token.json" with { type: "json" };
 import type { ForgeCheckRun } from "../contract/github-forge.js";
 import type { GitHubHarness } from "../contract/github-harness.js";
+import { testAppKey } from "./rsa-key.js";
 
 /**
  * What a GitHub App test needs beyond the provider harness: the installation lookup and token
@@ -23,10 +23,9 @@ const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
 type Body = Record<string, unknown>;
 type Reply = [number, nock.Body, Record<string, string>];
 
-/** One RSA key for the whole test file: Probot signs its App JWTs with it. */
+/** The RSA key Probot signs its App JWTs with. */
 export function appPrivateKey(): string {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return testAppKey();
 }
 
 function parse(body: unknown): Body {

@@ -1,6 +1,7 @@
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callBuilt, serveBuilt, type BuiltServer } from "../e2e/built-server.js";
+import { testAppKey } from "../helpers/rsa-key.js";
 import { peakMemory, upload } from "./attack-http.js";
 
 /*
@@ -57,7 +58,7 @@ describe("the GitHub webhook body limit with an App configured", () => {
   let server: BuiltServer;
   const webhookSecret = "github-hook-secret";
   beforeAll(async () => {
-    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    const pem = testAppKey();
     server = await serveBuilt({ env: { APP_ID: "1234", PRIVATE_KEY: pem, WEBHOOK_SECRET: webhookSecret } });
     expect(server.output()).toContain(`"github":"app"`);
   }, 300_000);

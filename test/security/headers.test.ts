@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callBuilt, serveBuilt, type BuiltServer } from "../e2e/built-server.js";
+import { testAppKey } from "../helpers/rsa-key.js";
 import { CHROMIUM, skipReason } from "../web/browser.js";
 
 /*
@@ -66,7 +67,7 @@ describe("security headers of the built server", () => {
   it.skipIf(skipReason() !== null)("lets an admin's browser use the import page under that policy, with no violation", async () => {
     const profile = await mkdtemp(join(tmpdir(), "gitsync-sec-chromium-"));
     const pemFile = join(profile, "app.pem");
-    writeFileSync(pemFile, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString());
+    writeFileSync(pemFile, testAppKey());
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,

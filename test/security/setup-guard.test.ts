@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -9,6 +8,7 @@ import type { Store } from "../../src/core/store.js";
 import { errorBody } from "../../src/server/http.js";
 import { checkAppSettings, checkSetupAccess } from "../../src/server/setup-guard.js";
 import { openStore } from "../../src/store/index.js";
+import { testAppKey } from "../helpers/rsa-key.js";
 
 /** A server whose only answer is whether checkSetupAccess lets the request in. */
 async function gate(store: Store): Promise<{ url: string; server: Server }> {
@@ -59,7 +59,7 @@ describe("who may reach the setup pages", () => {
 });
 
 describe("App settings checked before they are written", () => {
-  const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const pem = testAppKey();
 
   it("accepts what Probot's import and manifest flows write", () => {
     expect(() => checkAppSettings({ APP_ID: "12345", PRIVATE_KEY: `"${pem}"`, WEBHOOK_SECRET: "s" })).not.toThrow();

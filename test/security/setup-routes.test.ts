@@ -1,10 +1,11 @@
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callBuilt, serveBuilt, type BuiltServer } from "../e2e/built-server.js";
+import { testAppKey } from "../helpers/rsa-key.js";
 
 /*
  * The attacker reaches a default install (no GitHub App configured) and tries Probot's setup
@@ -12,7 +13,7 @@ import { callBuilt, serveBuilt, type BuiltServer } from "../e2e/built-server.js"
  */
 
 const attackerSecret = "attacker-webhook-secret";
-const pemOf = () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const pemOf = testAppKey;
 const importBody = (pem: string, secret = attackerSecret) => ({ appId: "4242", pem, webhook_secret: secret });
 
 const ATTACKS: { method: string; path: string; body?: unknown }[] = [

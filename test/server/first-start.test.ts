@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { buildApp } from "../../src/server/app.js";
 import { loadConfig } from "../../src/server/config.js";
 import { validateResource } from "../../src/validation/index.js";
+import { testAppKey } from "../helpers/rsa-key.js";
 import { ADMIN_TOKEN, client, startServer, type TestServer } from "./harness.js";
 
 const running: TestServer[] = [];
@@ -204,8 +205,7 @@ describe("GitHub through Probot", () => {
     expect(html).toContain("manifest");
     expect(html).toContain("pull_requests");
     expect((await fetch(`${server.url}/probot/static/primer.css`, { headers: admin })).status).toBe(200);
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    const pem = testAppKey();
     const imported = await fetch(`${server.url}/probot/import`, {
       method: "POST",
       headers: { ...admin, "content-type": "application/json" },
@@ -217,8 +217,7 @@ describe("GitHub through Probot", () => {
   });
 
   it("with an App configured receives signed webhooks at /api/github/webhooks", async () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    const pem = testAppKey();
     const received: string[] = [];
     const server = await start({ APP_ID: "12345", PRIVATE_KEY: pem, WEBHOOK_SECRET: "hook-secret-abc" }, await tempDir(), {
       githubApp: (app: { onAny(fn: (event: { name: string }) => void): void }) => app.onAny((event) => void received.push(event.name)),
