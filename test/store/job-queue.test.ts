@@ -3,8 +3,8 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Job, JobHandler, JobQueue, Store } from "../../src/core/index.js";
 import { openStore } from "../../src/store/index.js";
-import { openJobQueue, SqliteJobQueue } from "../../src/store/jobs/index.js";
-import { olderInLane } from "../../src/store/jobs/pgboss-rows.js";
+import { openJobQueue, type PgBossJobQueue, SqliteJobQueue } from "../../src/store/jobs/index.js";
+import { bury, olderInLane } from "../../src/store/jobs/pgboss-rows.js";
 import { handleOf } from "../../src/store/jobs/sqlite-queue.js";
 import { postgresBackend, sqliteBackend, type Backend } from "./backends.js";
 
@@ -184,6 +184,54 @@ describe.each(backends)("job queue on $name", (backend) => {
       } finally {
         await second.stop();
       }
+    });
+
+    it.skipIf(backend.name !== "postgres")("takes over at once a job whose instance died, however long its lease", async () => {
+      const db = handleOf(store)!;
+      const lane = newLane();
+      const q = open(1) as PgBossJobQueue;
+      const id = await q.enqueue({ kind: "webhook", tenant: null, lane, payload: {} });
+      // What a killed instance leaves: the job fetched a minute ago, its lane lock gone with the
+      // process, and an hour before pg-boss's own expiry would hand it out again.
+      await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 minute', expire_in = interval '1 hour'
+        WHERE id = ${id}::uuid`.execute(db);
+      const ran: string[] = [];
+      await q.start({ run: async (job) => void ran.push(job.id), failed: async () => ({ retryInMs: null, message: "no" }) });
+      await until(() => ran.includes(id), "the taken-over job to run", 15_000);
+      await until(async () => (await q.get(id))?.state === "done", "the job to be done");
+      expect(ran).toEqual([id]);
+      expect((await q.get(id))?.attempts).toBe(2);
+    });
+
+    it.skipIf(backend.name !== "postgres")("never takes over a job that is still running, and a fetch taken over writes nothing", async () => {
+      const db = handleOf(store)!;
+      const lane = newLane();
+      const q = open(1) as PgBossJobQueue;
+      let finish = () => {};
+      const running = new Promise<void>((resolve) => (finish = resolve));
+      const ran: string[] = [];
+      const run = async (job: Job) => {
+        ran.push(job.id);
+        await running;
+      };
+      await q.start({ run, failed: async () => ({ retryInMs: null, message: "no" }) });
+      const id = await q.enqueue({ kind: "webhook", tenant: null, lane, payload: {} });
+      await until(async () => (await q.get(id))?.state === "running", "the job to start");
+      await sql`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = ${id}::uuid`.execute(db);
+      const other = openJobQueue(store, { databaseUrl: location.databaseUrl, concurrency: 1, leaseSeconds: 30 }) as PgBossJobQueue;
+      try {
+        expect(await other.takeOver()).toBe(0);
+      } finally {
+        await other.stop();
+      }
+      finish();
+      await until(async () => (await q.get(id))?.state === "done", "the job to be done");
+      expect(ran).toEqual([id]);
+      // A claim on an older fetch of the job changes nothing.
+      const { retry_count } = (await sql<{ retry_count: number }>`SELECT retry_count FROM pgboss.job WHERE id = ${id}::uuid`.execute(db)).rows[0]!;
+      await sql`UPDATE pgboss.job SET state = 'active', retry_count = retry_count + 1 WHERE id = ${id}::uuid`.execute(db);
+      await bury(db, { id, retryCount: retry_count }, "too late");
+      expect((await q.get(id))?.state).toBe("running");
     });
 
     it.skipIf(backend.name !== "postgres")("orders jobs created in the same millisecond by their full creation time", async () => {

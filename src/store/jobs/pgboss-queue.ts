@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import PgBoss from "pg-boss";
 import type { Job, JobHandler, JobQueue, JobRequest, JobState } from "../../core/jobs.js";
 import type { Store } from "../../core/store.js";
@@ -6,6 +6,7 @@ import type { Database } from "../schema.js";
 import { handleOf } from "./sqlite-queue.js";
 import * as rows from "./pgboss-rows.js";
 import { AdvisoryLocks } from "./advisory-locks.js";
+import { takeOverOrphans, withLaneLock } from "./lane-lock.js";
 
 export interface PgBossQueueOptions {
   databaseUrl: string;
@@ -18,6 +19,10 @@ export interface PgBossQueueOptions {
 
 /** How soon a job whose lane is busy is looked at again. */
 const LANE_BUSY_MS = 200;
+/** How often an idle worker asks for a job. */
+const POLL_MS = 500;
+/** How often every instance looks for jobs whose instance died. */
+const TAKE_OVER_EVERY_MS = 5_000;
 /** Tenants worked on at once in requests (not jobs) before another waits for a lock connection. */
 const LOCKS_FOR_REQUESTS = 8;
 /** pg-boss's own tries are only for jobs whose instance died; gitsync decides the others. */
@@ -25,9 +30,10 @@ const TAKEOVERS = 1000;
 
 /**
  * PostgreSQL: pg-boss in its own schema of the server's database, shared by every instance.
- * pg-boss stores, hands out (SKIP LOCKED), expires and takes over jobs; the lane order is
- * gitsync's: a job runs only while holding its lane's advisory lock (a session lock: it goes
- * with the connection if the process dies) and when no older job of its lane is unfinished.
+ * pg-boss stores, hands out (SKIP LOCKED) and expires jobs; the lane order is gitsync's: a job
+ * runs only while holding its lane's advisory lock (a session lock: it goes with the connection
+ * if the process dies) and when no older job of its lane is unfinished. That lock also tells a
+ * dead instance's job from a running one, so the job is taken over without waiting for its lease.
  */
 export class PgBossJobQueue implements JobQueue {
   readonly engine = "pg-boss";
@@ -35,6 +41,8 @@ export class PgBossJobQueue implements JobQueue {
   private readonly running = new Set<Promise<void>>();
   private started = false;
   private working = false;
+  private readonly loops: Promise<void>[] = [];
+  private readonly wake = new Set<() => void>();
   private readonly locks: AdvisoryLocks;
 
   constructor(
@@ -95,58 +103,101 @@ export class PgBossJobQueue implements JobQueue {
     if (this.working) return;
     this.working = true;
     await this.open();
-    const options = { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true } as const;
-    for (let i = 0; i < this.options.concurrency; i += 1) {
-      await this.boss.work(rows.QUEUE, options, async ([job]) => {
-        if (!job) return;
-        const run = this.execute(handler, job as unknown as PgBoss.JobWithMetadata<BossData>);
-        this.running.add(run);
-        try {
-          await run;
-        } finally {
-          this.running.delete(run);
-        }
+    for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.workLoop(handler));
+    this.loops.push(this.takeOverLoop());
+  }
+
+  /**
+   * Fetches and runs one job at a time. gitsync's own loop rather than pg-boss's `work`: that
+   * one completes or fails the job by id once the handler returns, which would overwrite the
+   * job's new fetch when this one was taken over.
+   */
+  private async workLoop(handler: JobHandler): Promise<void> {
+    while (this.working) {
+      const jobs = await this.boss.fetch<BossData>(rows.QUEUE, { batchSize: 1, includeMetadata: true }).catch((error: unknown) => {
+        this.options.onError?.(error);
+        return [];
       });
+      const [job] = jobs;
+      if (!job) {
+        await this.nap(POLL_MS);
+        continue;
+      }
+      const run = this.execute(handler, job).catch((error: unknown) => this.options.onError?.(error));
+      this.running.add(run);
+      await run;
+      this.running.delete(run);
     }
   }
 
+  private async takeOverLoop(): Promise<void> {
+    while (this.working) {
+      await this.takeOver().catch((error: unknown) => this.options.onError?.(error));
+      await this.nap(TAKE_OVER_EVERY_MS);
+    }
+  }
+
+  /** Queues again every job whose instance died (see `takeOverOrphans`); returns how many. */
+  takeOver(): Promise<number> {
+    return takeOverOrphans(this.db);
+  }
+
+  /** Waits `ms`, or less when the queue stops. */
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake.add(done);
+    });
+  }
+
   async stop(): Promise<void> {
+    this.working = false;
+    for (const wake of [...this.wake]) wake();
+    await Promise.allSettled(this.loops.splice(0));
+    await Promise.allSettled([...this.running]);
     if (this.started) {
       await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 30_000 });
-      await Promise.allSettled([...this.running]);
       this.started = false;
-      this.working = false;
     }
     await this.locks.close();
   }
 
-  /** Runs one job under its lane's lock; every outcome is written here, so pg-boss's completion finds nothing left to do. */
+  /**
+   * Runs one job under its lane's lock. Every outcome is written while the lock is held, so a
+   * job is never left active with its lane free unless its instance died; and only if the job
+   * is still active under this fetch (it may have been taken over meanwhile).
+   */
   private async execute(handler: JobHandler, raw: PgBoss.JobWithMetadata<BossData>): Promise<void> {
     const job = rows.toJob({ ...raw, state: "active", data: raw.data, retry_count: raw.retryCount, output: null, created_on: raw.createdOn, start_after: raw.startAfter, completed_on: null });
-    await this.db.connection().execute(async (session) => {
-      const key = `gitsync-lane:${job.lane}`;
-      const { rows: locked } = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`.execute(session);
-      if (!locked[0]?.ok) return rows.putBack(this.db, job.id, LANE_BUSY_MS);
-      try {
-        if (await rows.olderInLane(session, { id: job.id, lane: job.lane })) {
-          return await rows.putBack(this.db, job.id, LANE_BUSY_MS);
-        }
-        await this.attempt(handler, job);
-      } finally {
-        await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(session);
-      }
-    });
+    const claim: rows.Claim = { id: raw.id, retryCount: raw.retryCount };
+    const busy = () => rows.putBack(this.db, claim, LANE_BUSY_MS);
+    await withLaneLock(
+      this.db,
+      job.lane,
+      async (session) => {
+        if (!(await rows.holds(session, claim))) return;
+        if (await rows.olderInLane(session, { id: job.id, lane: job.lane })) return busy();
+        await this.attempt(handler, job, claim);
+      },
+      busy,
+    );
   }
 
-  private async attempt(handler: JobHandler, job: Job): Promise<void> {
+  private async attempt(handler: JobHandler, job: Job, claim: rows.Claim): Promise<void> {
     try {
-      // pg-boss completes the job when this returns.
       await handler.run(job);
     } catch (error) {
       const failure = await handler.failed(job, error);
-      if (failure.retryInMs === null) await rows.bury(this.db, job.id, failure.message);
-      else await rows.retryLater(this.db, job.id, failure.retryInMs, failure.message);
+      if (failure.retryInMs === null) await rows.bury(this.db, claim, failure.message);
+      else await rows.retryLater(this.db, claim, failure.retryInMs, failure.message);
+      return;
     }
+    await rows.complete(this.db, claim);
   }
 
   async list(tenant: string, options: { state?: JobState; limit?: number } = {}): Promise<Job[]> {

@@ -5,7 +5,8 @@ import type { Database } from "../schema.js";
 /**
  * Reads and state changes on pg-boss's job table that its API does not offer: the lane gate's
  * "not yet" (back to created, no try counted), a retry at gitsync's own delay (a provider's
- * Retry-After), a failure that must not be retried, and listing by tenant.
+ * Retry-After), a failure that must not be retried, a completion written while the lane is
+ * still locked, the take-over of a dead instance's job, and listing by tenant.
  */
 
 type Db = Kysely<Database>;
@@ -65,8 +66,8 @@ export async function waitingWith(db: Db, coalesce: string): Promise<string | nu
 }
 
 /**
- * True when an older job of the lane must run first: one running (on an instance that may
- * have died: it waits for the lease to expire), or one queued that is due or waiting for a retry.
+ * True when an older job of the lane must run first: one running (or held by an instance that
+ * died, until it is taken over), or one queued that is due or waiting for a retry.
  * The job's own creation time is read from its row: pg-boss hands it over as a Date, whose
  * milliseconds would make a job created in the same millisecond look younger.
  */
@@ -82,25 +83,67 @@ export async function olderInLane(db: Db, job: { id: string; lane: string }): Pr
 }
 
 /**
+ * One fetch of a job: its id and the tries counted when it was fetched. Every later fetch of a
+ * job that had started counts one more, so an instance whose fetch was taken over (see
+ * `orphans`) finds its claim gone and writes nothing over the new one's.
+ */
+export interface Claim {
+  id: string;
+  retryCount: number;
+}
+
+const claimed = (claim: Claim) =>
+  sql`name = ${QUEUE} AND id = ${claim.id}::uuid AND state = 'active' AND retry_count = ${claim.retryCount}`;
+
+/** True while the job is still active under this fetch. */
+export async function holds(db: Db, claim: Claim): Promise<boolean> {
+  const { rows } = await sql`SELECT 1 FROM ${table} WHERE ${claimed(claim)}`.execute(db);
+  return rows.length > 0;
+}
+
+/**
  * Back to the queue without counting a try (the fetch counts one only when started_on is
  * set): its lane is busy. In the retry state it still holds its place before newer jobs.
  */
-export async function putBack(db: Db, id: string, delayMs: number): Promise<void> {
+export async function putBack(db: Db, claim: Claim, delayMs: number): Promise<void> {
   await sql`UPDATE ${table} SET state = 'retry', started_on = NULL,
     start_after = now() + ${delayMs} * interval '1 millisecond'
-    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+    WHERE ${claimed(claim)}`.execute(db);
 }
 
 /** Runs again after `delayMs`; the next fetch counts the try. */
-export async function retryLater(db: Db, id: string, delayMs: number, message: string): Promise<void> {
+export async function retryLater(db: Db, claim: Claim, delayMs: number, message: string): Promise<void> {
   await sql`UPDATE ${table} SET state = 'retry', output = ${JSON.stringify({ message })}::jsonb,
     start_after = now() + ${delayMs} * interval '1 millisecond'
-    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+    WHERE ${claimed(claim)}`.execute(db);
 }
 
-export async function bury(db: Db, id: string, message: string): Promise<void> {
+export async function bury(db: Db, claim: Claim, message: string): Promise<void> {
   await sql`UPDATE ${table} SET state = 'failed', completed_on = now(), output = ${JSON.stringify({ message })}::jsonb
-    WHERE name = ${QUEUE} AND id = ${id}::uuid AND state = 'active'`.execute(db);
+    WHERE ${claimed(claim)}`.execute(db);
+}
+
+export async function complete(db: Db, claim: Claim): Promise<void> {
+  await sql`UPDATE ${table} SET state = 'completed', completed_on = now() WHERE ${claimed(claim)}`.execute(db);
+}
+
+/**
+ * Jobs active for longer than `graceMs`: their instance may have died. The caller proves it
+ * (their lane lock is free) before calling `release`.
+ */
+export async function orphans(db: Db, graceMs: number): Promise<(Claim & { lane: string })[]> {
+  const { rows } = await sql<{ id: string; lane: string; retry_count: number }>`
+    SELECT id, data->>'lane' AS lane, retry_count FROM ${table}
+    WHERE name = ${QUEUE} AND state = 'active' AND started_on < now() - ${graceMs} * interval '1 millisecond'`.execute(db);
+  return rows.map((r) => ({ id: r.id, lane: r.lane, retryCount: r.retry_count }));
+}
+
+/** A job whose instance died, queued again at once; its next fetch counts the try. */
+export async function release(db: Db, claim: Claim): Promise<boolean> {
+  const message = "taken over: the instance running it stopped";
+  const { rows } = await sql`UPDATE ${table} SET state = 'retry', start_after = now(), output = ${JSON.stringify({ message })}::jsonb
+    WHERE ${claimed(claim)} RETURNING id`.execute(db);
+  return rows.length > 0;
 }
 
 /** A failed job queued again from the start, with a fresh count of tries. */
@@ -135,7 +178,6 @@ export async function depthByKind(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
 }
 
-/** True while a job runs or one not yet tried waits. */
 /** A job not yet started marked completed (see JobQueue.discard). */
 export async function finishQueued(db: Db, id: string): Promise<void> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return;
@@ -143,6 +185,7 @@ export async function finishQueued(db: Db, id: string): Promise<void> {
     WHERE name = ${QUEUE} AND id = ${id}::uuid AND state IN ('created', 'retry')`.execute(db);
 }
 
+/** True while a job runs or one not yet tried waits. */
 export async function busy(db: Db): Promise<boolean> {
   const { rows } = await sql`
     SELECT 1 FROM ${table} WHERE name = ${QUEUE} AND (state = 'active' OR (state = 'created' AND retry_count = 0)) LIMIT 1`.execute(db);
