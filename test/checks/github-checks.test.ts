@@ -95,7 +95,9 @@ async function makeWorld(): Promise<World> {
     appId: 1,
     privateKey,
     log,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // A function, not an object: Probot passes its own throttle options to each client it makes,
+    // which would replace an object's and space every write a second apart.
+    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });
   await w.probot.load(githubApp({ sync: w.sync, registry }));
 

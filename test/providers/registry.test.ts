@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_GIT_CONNECTION, type GitConnection, type LocalReviewStore } from "../../src/core/index.js";
 import { ClientCache } from "../../src/providers/client-cache.js";
 import { ProviderRegistry, type ProviderRegistryOptions } from "../../src/providers/registry.js";
@@ -15,6 +15,8 @@ const JSON_TYPE = { "content-type": "application/json" };
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
+// The next test file in this worker may need the network (loopback servers).
+afterAll(() => nock.enableNetConnect());
 
 function registry(overrides: Partial<ProviderRegistryOptions> = {}, token: string | null = "tenant-token"): ProviderRegistry {
   return new ProviderRegistry({

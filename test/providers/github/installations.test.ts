@@ -1,6 +1,6 @@
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import installationFixture from "../../../fixtures/github/api/installation.json" with { type: "json" };
 import tokenFixture from "../../../fixtures/github/api/installation-token.json" with { type: "json" };
 import { InstallationClients } from "../../../src/providers/github/index.js";
@@ -21,6 +21,8 @@ beforeAll(() => {
   nock.disableNetConnect();
 });
 afterEach(() => nock.cleanAll());
+// The next test file in this worker may need the network (loopback servers).
+afterAll(() => nock.enableNetConnect());
 
 function app(): Probot {
   return new Probot({ appId: 1, privateKey, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
