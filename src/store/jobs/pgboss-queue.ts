@@ -30,10 +30,11 @@ const TAKEOVERS = 1000;
 
 /**
  * PostgreSQL: pg-boss in its own schema of the server's database, shared by every instance.
- * pg-boss stores, hands out (SKIP LOCKED) and expires jobs; the lane order is gitsync's: a job
- * runs only while holding its lane's advisory lock (a session lock: it goes with the connection
- * if the process dies) and when no older job of its lane is unfinished. That lock also tells a
- * dead instance's job from a running one, so the job is taken over without waiting for its lease.
+ * pg-boss stores and expires jobs; handing them out is gitsync's, lane by lane (see
+ * `fetchNext`), and so is the lane order: a job runs only while holding its lane's advisory
+ * lock (a session lock: it goes with the connection if the process dies) and when no older job
+ * of its lane is unfinished. That lock also tells a dead instance's job from a running one, so
+ * the job is taken over without waiting for its lease.
  */
 export class PgBossJobQueue implements JobQueue {
   readonly engine = "pg-boss";
@@ -109,16 +110,15 @@ export class PgBossJobQueue implements JobQueue {
 
   /**
    * Fetches and runs one job at a time. gitsync's own loop rather than pg-boss's `work`: that
-   * one completes or fails the job by id once the handler returns, which would overwrite the
-   * job's new fetch when this one was taken over.
+   * one fetches without regard to lanes, and completes or fails the job by id once the handler
+   * returns, which would overwrite the job's new fetch when this one was taken over.
    */
   private async workLoop(handler: JobHandler): Promise<void> {
     while (this.working) {
-      const jobs = await this.boss.fetch<BossData>(rows.QUEUE, { batchSize: 1, includeMetadata: true }).catch((error: unknown) => {
+      const job = await rows.fetchNext(this.db).catch((error: unknown) => {
         this.options.onError?.(error);
-        return [];
+        return null;
       });
-      const [job] = jobs;
       if (!job) {
         await this.nap(POLL_MS);
         continue;
@@ -172,9 +172,9 @@ export class PgBossJobQueue implements JobQueue {
    * job is never left active with its lane free unless its instance died; and only if the job
    * is still active under this fetch (it may have been taken over meanwhile).
    */
-  private async execute(handler: JobHandler, raw: PgBoss.JobWithMetadata<BossData>): Promise<void> {
-    const job = rows.toJob({ ...raw, state: "active", data: raw.data, retry_count: raw.retryCount, output: null, created_on: raw.createdOn, start_after: raw.startAfter, completed_on: null });
-    const claim: rows.Claim = { id: raw.id, retryCount: raw.retryCount };
+  private async execute(handler: JobHandler, fetched: rows.Fetched): Promise<void> {
+    const job = rows.toJob(fetched);
+    const claim: rows.Claim = { id: fetched.id, retryCount: fetched.retryCount };
     const busy = () => rows.putBack(this.db, claim, LANE_BUSY_MS);
     await withLaneLock(
       this.db,
@@ -233,11 +233,4 @@ export class PgBossJobQueue implements JobQueue {
   async idle(): Promise<void> {
     while (this.running.size > 0 || (await rows.busy(this.db))) await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-interface BossData {
-  kind: Job["kind"];
-  tenant: string | null;
-  lane: string;
-  payload: Record<string, unknown>;
 }

@@ -83,6 +83,35 @@ export async function olderInLane(db: Db, job: { id: string; lane: string }): Pr
 }
 
 /**
+ * Takes the oldest due job that may run now: none of its lane running, and none older in its
+ * lane due or waiting for a retry (as `olderInLane` says). pg-boss's own fetch knows nothing of
+ * lanes: it would hand every worker the next job of a busy lane, only for each to be put back.
+ * Two instances may still take two jobs of one lane at the same moment; the lane lock then
+ * puts the younger back. Counts a try as pg-boss's fetch does: when the job had started before.
+ */
+export async function fetchNext(db: Db): Promise<Fetched | null> {
+  const { rows } = await sql<Row>`
+    WITH next AS (
+      SELECT j.id FROM ${table} j
+      WHERE j.name = ${QUEUE} AND j.state < 'active' AND j.start_after <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM ${table} o
+          WHERE o.name = ${QUEUE} AND o.data->>'lane' = j.data->>'lane' AND o.id <> j.id
+            AND (o.state = 'active' OR ((o.created_on, o.id) < (j.created_on, j.id)
+              AND (o.state = 'retry' OR (o.state = 'created' AND o.start_after <= now())))))
+      ORDER BY j.created_on, j.id
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE ${table} u SET state = 'active', started_on = now(),
+      retry_count = CASE WHEN u.started_on IS NOT NULL THEN u.retry_count + 1 ELSE u.retry_count END
+    FROM next WHERE u.name = ${QUEUE} AND u.id = next.id
+    RETURNING ${sql.raw("u.id, u.state, u.data, u.retry_count, u.output, u.created_on, u.start_after, u.completed_on")}`.execute(db);
+  const row = rows[0];
+  return row ? { ...row, retryCount: row.retry_count } : null;
+}
+
+/**
  * One fetch of a job: its id and the tries counted when it was fetched. Every later fetch of a
  * job that had started counts one more, so an instance whose fetch was taken over (see
  * `orphans`) finds its claim gone and writes nothing over the new one's.
@@ -91,6 +120,9 @@ export interface Claim {
   id: string;
   retryCount: number;
 }
+
+/** A job as fetched, with its claim. */
+export type Fetched = Row & Claim;
 
 const claimed = (claim: Claim) =>
   sql`name = ${QUEUE} AND id = ${claim.id}::uuid AND state = 'active' AND retry_count = ${claim.retryCount}`;
