@@ -24,9 +24,9 @@ export async function withLaneLock<T>(db: Db, lane: string, fn: (session: Db) =>
 
 /**
  * A fetched job has its lane locked within moments; one active this long with its lane free
- * lost its instance.
+ * lost its instance. Too soon costs nothing but a fetch: the owner finds its claim gone.
  */
-const GRACE_MS = 10_000;
+const GRACE_MS = 3_000;
 
 /**
  * Queues again, at once, every job whose instance died: one active for a while whose lane lock

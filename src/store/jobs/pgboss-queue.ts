@@ -22,7 +22,7 @@ const LANE_BUSY_MS = 200;
 /** How often an idle worker asks for a job. */
 const POLL_MS = 500;
 /** How often every instance looks for jobs whose instance died. */
-const TAKE_OVER_EVERY_MS = 5_000;
+const TAKE_OVER_EVERY_MS = 2_000;
 /** Tenants worked on at once in requests (not jobs) before another waits for a lock connection. */
 const LOCKS_FOR_REQUESTS = 8;
 /** pg-boss's own tries are only for jobs whose instance died; gitsync decides the others. */
