@@ -56,11 +56,13 @@ function providerLines(input: BannerInput): string[] {
   ];
 }
 
+/** The line above and below the banner; a start is over once the second one is out. */
+export const BANNER_RULE = "-".repeat(72);
+
 export function startBanner(input: BannerInput): string {
-  const rule = "-".repeat(72);
   return [
     "",
-    rule,
+    BANNER_RULE,
     `gitsync is running. Open ${input.url}/ in a browser.`,
     "",
     ...tokenLines(input),
@@ -69,7 +71,7 @@ export function startBanner(input: BannerInput): string {
     `Metrics: ${input.metricsUrl ?? `${input.url}/metrics (admin token)`}`,
     "",
     ...providerLines(input),
-    rule,
+    BANNER_RULE,
     "",
   ].join("\n");
 }

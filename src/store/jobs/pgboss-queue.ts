@@ -25,7 +25,7 @@ const POLL_MS = 500;
 const TAKE_OVER_EVERY_MS = 2_000;
 /** Tenants worked on at once in requests (not jobs) before another waits for a lock connection. */
 const LOCKS_FOR_REQUESTS = 8;
-/** pg-boss's own tries are only for jobs whose instance died; gitsync decides the others. */
+/** pg-boss's retry limit applies only when a job's lease runs out; gitsync decides every other retry. */
 const TAKEOVERS = 1000;
 
 /**
