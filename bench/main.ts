@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   integrity: () => import("./integrity.js"),
   requests: () => import("./requests.js"),
   scale: () => import("./scale.js"),
+  start: () => import("./start.js"),
 };
 
 async function main(): Promise<void> {

@@ -22,6 +22,7 @@ import { packageRoot } from "../src/catalog/package-root.js";
 import { PRECOMPILED_FILE } from "../src/catalog/precompiled.js";
 import { readConfigTree, validateTree } from "../src/validation/index.js";
 import { buildVariants } from "./validate-variants.js";
+import { type Figure, inTurn, timed } from "./measure.js";
 
 /** `gitsync validate` of the default 10,000 files, as a command, start-up included. */
 const TARGET_MS = 500;
@@ -29,31 +30,6 @@ const RUNS = 3;
 /** Commands are short: more runs steady their median on a shared machine. */
 const COMMAND_RUNS = 7;
 const CONNECTIONS = ["warehouse", "crm", "erp", "lake", "hubspot"];
-
-interface Figure {
-  ms: number;
-  /** One-minute load average when the run ended: other jobs share the machine. */
-  load: number;
-  /** Share of CPU time the hypervisor gave to other machines during the run (Linux), in percent. */
-  steal?: number;
-  maxRss?: number;
-}
-
-/** Steal and total CPU time so far (Linux /proc/stat), for the steal share of a run; null elsewhere. */
-function cpuTimes(): { steal: number; total: number } | null {
-  try {
-    const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
-    return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
-  } catch {
-    return null;
-  }
-}
-
-function stealSince(before: { steal: number; total: number } | null): number | undefined {
-  const after = cpuTimes();
-  if (!before || !after || after.total === before.total) return undefined;
-  return (100 * (after.steal - before.steal)) / (after.total - before.total);
-}
 
 export async function run(args: string[]): Promise<void> {
   const count = Number(args[args.indexOf("--files") + 1] ?? 10_000) || 10_000;
@@ -112,32 +88,6 @@ export async function run(args: string[]): Promise<void> {
   }
   const cli = existsSync(compiled) ? (figures[0] as Figure) : null;
   console.log(`target ${TARGET_MS} ms as a command: ${cli ? (cli.ms <= TARGET_MS ? "met" : "NOT met") : "not run"}`);
-}
-
-/** The median of `runs` runs of each measurement, taken in turn. */
-async function inTurn(runs: number, measures: (() => Promise<Figure>)[]): Promise<Figure[]> {
-  const figures: Figure[][] = measures.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (const [k, measure] of measures.entries()) {
-      const cpu = cpuTimes();
-      const figure = await measure();
-      figures[k]?.push({ ...figure, steal: stealSince(cpu) });
-    }
-  }
-  return figures.map(middle);
-}
-
-/** A measurement of fn's wall time in this process. */
-function timed(fn: () => Promise<void>): () => Promise<Figure> {
-  return async () => {
-    const start = performance.now();
-    await fn();
-    return { ms: performance.now() - start, load: loadavg()[0] ?? 0 };
-  };
-}
-
-function middle(runs: Figure[]): Figure {
-  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as Figure;
 }
 
 /** The plain script: sequential synchronous reads, yaml.parse, one compiled ajv validator per folder. */

@@ -28,7 +28,9 @@ export const KIND_AJV_OPTIONS: Options = {
  * validators were precompiled never needs its compiler, whose modules are slow to load.
  */
 export async function kindAjv(formats: KindFormats, options: Options = {}): Promise<Ajv2020> {
-  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  // The CommonJS module's exports object, which Node and the bundle both give as `default`
+  // (the bundle gives no named exports for a module it loads on demand).
+  const { Ajv2020 } = (await import("ajv/dist/2020.js")).default;
   const ajv = new Ajv2020({ ...KIND_AJV_OPTIONS, ...options });
   ajv.addVocabulary([...EXTENSION_KEYWORDS]);
   for (const name of KIND_FORMAT_NAMES) ajv.addFormat(name, { type: "string", validate: formats[name] });

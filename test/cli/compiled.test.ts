@@ -6,10 +6,11 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Catalog } from "../../src/catalog/catalog.js";
 import { readConfigTree, validateTree } from "../../src/validation/index.js";
+import { RUNTIME_PACKAGES } from "../../src/cli/bundle.js";
 import { builtPackage } from "../e2e/built-server.js";
 
 /*
- * The command users run is the build: `dist/src/cli/validate.js` bundled with what it loads, the
+ * The command users run is the build: `dist/src/cli/main.js` bundled with what it loads, the
  * precompiled kind validators. These tests build it (as `npm run build` does, into a temporary
  * folder) and hold it to the source's results.
  */
@@ -49,10 +50,18 @@ beforeAll(async () => {
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
 describe("the built gitsync validate", () => {
-  it("is one bundled module that loads the precompiled validators", () => {
-    const bundle = readFileSync(join(built, "dist", "src", "cli", "validate.js"), "utf8");
-    expect(bundle).toContain("readPlainYaml");
-    expect(bundle).not.toMatch(/from "\.\.?\//);
+  it("is bundled with what it loads, from a few files, and loads the precompiled validators", () => {
+    const cli = join(built, "dist", "src", "cli");
+    const files = [join(cli, "main.js"), ...readdirSync(join(cli, "chunks")).filter((f) => f.endsWith(".js")).map((f) => join(cli, "chunks", f))];
+    const code = files.map((file) => readFileSync(file, "utf8")).join("\n");
+    const imported = new Set([...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)";|^import\s*"([^"]+)";/gm)].map((m) => m[1] ?? m[2] ?? ""));
+    const outside = [...imported].filter((spec) => !spec.startsWith("node:") && !spec.startsWith("./") && !RUNTIME_PACKAGES.includes(spec));
+    // Only Node's modules, the bundle's own chunks and the packages kept for a reason.
+    expect(outside).toEqual([]);
+    expect(imported).toContain("better-sqlite3");
+    expect(code).toContain("readPlainYaml");
+    // A bundled ES module has no `__dirname`: a package needing one must stay in node_modules.
+    expect(code).not.toMatch(/\b__(dirname|filename)\b/);
     expect(existsSync(join(built, "dist", "src", "catalog", "kinds.precompiled.cjs"))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { WebApi, getBasicHandler } from "azure-devops-node-api";
+import { createRequire } from "node:module";
+import type { WebApi } from "azure-devops-node-api";
 import { GitsyncError, type ErrorCode } from "../../core/index.js";
 import { retryingCall, type RetryOptions } from "../kit/index.js";
 
@@ -50,12 +51,23 @@ export interface AzureClientOptions {
   retry?: Partial<RetryOptions>;
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * The library, loaded when the first client is made: it is large, and most servers never
+ * connect an Azure DevOps repository. A CommonJS package, so `require` gives what an import would.
+ */
+function azureApi(): typeof import("azure-devops-node-api") {
+  return require("azure-devops-node-api") as typeof import("azure-devops-node-api");
+}
+
 export class AzureClient {
   readonly #api: WebApi;
   readonly #retry: Partial<RetryOptions>;
 
   constructor(options: AzureClientOptions) {
     // No collection URL here: every request names its own, so one client serves any repository.
+    const { WebApi, getBasicHandler } = azureApi();
     this.#api = new WebApi("https://dev.azure.com", getBasicHandler("", options.token), { allowRetries: false, socketTimeout: 60_000 });
     this.#retry = options.retry ?? {};
   }

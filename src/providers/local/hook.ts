@@ -1,7 +1,8 @@
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../../catalog/package-root.js";
 import { HOOK_CONFIG_FILE } from "./hook/files.js";
 import type { HookName } from "./hook/run.js";
 
@@ -39,9 +40,10 @@ function shQuote(value: string): string {
  * tsx), its `.ts` through tsx's loader.
  */
 function hookCommand(hook: HookName): string[] {
-  if (!import.meta.url.endsWith(".ts")) return [process.execPath, fileURLToPath(new URL("./hook/run.js", import.meta.url)), hook];
+  // Found from the package root: the built server runs this code from a bundled chunk elsewhere.
+  if (!import.meta.url.endsWith(".ts")) return [process.execPath, join(packageRoot(), "dist", "src", "providers", "local", "hook", "run.js"), hook];
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-  return [process.execPath, "--import", tsx, fileURLToPath(new URL("./hook/run.ts", import.meta.url)), hook];
+  return [process.execPath, "--import", tsx, join(packageRoot(), "src", "providers", "local", "hook", "run.ts"), hook];
 }
 
 async function writeHook(gitDir: string, hook: HookName): Promise<void> {
