@@ -181,7 +181,7 @@ export class PgBossJobQueue implements JobQueue {
       job.lane,
       async (session) => {
         if (!(await rows.holds(session, claim))) return;
-        if (await rows.olderInLane(session, { id: job.id, lane: job.lane })) return busy();
+        if (await rows.olderInLane(session, { id: job.id })) return busy();
         await this.attempt(handler, job, claim);
       },
       busy,

@@ -66,25 +66,33 @@ export async function waitingWith(db: Db, coalesce: string): Promise<string | nu
 }
 
 /**
- * True when an older job of the lane must run first: one running (or held by an instance that
- * died, until it is taken over), or one queued that is due or waiting for a retry.
- * The job's own creation time is read from its row: pg-boss hands it over as a Date, whose
- * milliseconds would make a job created in the same millisecond look younger.
+ * The lane rule, as SQL on two aliases of the job table: job `o` is older than job `j`, in j's
+ * lane, and must run first: it is running (or held by an instance that died, until it is taken
+ * over), or queued and due, or waiting for a retry. Both the fetch and the lane gate apply it.
  */
-export async function olderInLane(db: Db, job: { id: string; lane: string }): Promise<boolean> {
+function runsBefore(o: "o", j: "j" | "self") {
+  const [O, J] = [sql.raw(o), sql.raw(j)];
+  return sql`${O}.name = ${QUEUE} AND ${O}.data->>'lane' = ${J}.data->>'lane' AND ${O}.id <> ${J}.id
+    AND (${O}.created_on, ${O}.id) < (${J}.created_on, ${J}.id)
+    AND (${O}.state IN ('active', 'retry') OR (${O}.state = 'created' AND ${O}.start_after <= now()))`;
+}
+
+/**
+ * True when an older job of the lane must run first (`runsBefore`). The job's own creation time
+ * is read from its row: pg-boss hands it over as a Date, whose milliseconds would make a job
+ * created in the same millisecond look younger.
+ */
+export async function olderInLane(db: Db, job: { id: string }): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     SELECT o.id FROM ${table} o, ${table} self
-    WHERE self.name = ${QUEUE} AND self.id = ${job.id}::uuid
-      AND o.name = ${QUEUE} AND o.data->>'lane' = ${job.lane} AND o.id <> self.id
-      AND (o.created_on, o.id) < (self.created_on, self.id)
-      AND (o.state = 'active' OR o.state = 'retry' OR (o.state = 'created' AND o.start_after <= now()))
+    WHERE self.name = ${QUEUE} AND self.id = ${job.id}::uuid AND ${runsBefore("o", "self")}
     LIMIT 1`.execute(db);
   return rows.length > 0;
 }
 
 /**
- * Takes the oldest due job that may run now: none of its lane running, and none older in its
- * lane due or waiting for a retry (as `olderInLane` says). pg-boss's own fetch knows nothing of
+ * Takes the oldest due job that may run now: none of its lane running, and none older that
+ * must run first (`runsBefore`). pg-boss's own fetch knows nothing of
  * lanes: it would hand every worker the next job of a busy lane, only for each to be put back.
  * Two instances may still take two jobs of one lane at the same moment; the lane lock then
  * puts the younger back. Counts a try as pg-boss's fetch does: when the job had started before.
@@ -94,11 +102,8 @@ export async function fetchNext(db: Db): Promise<Fetched | null> {
     WITH next AS (
       SELECT j.id FROM ${table} j
       WHERE j.name = ${QUEUE} AND j.state < 'active' AND j.start_after <= now()
-        AND NOT EXISTS (
-          SELECT 1 FROM ${table} o
-          WHERE o.name = ${QUEUE} AND o.data->>'lane' = j.data->>'lane' AND o.id <> j.id
-            AND (o.state = 'active' OR ((o.created_on, o.id) < (j.created_on, j.id)
-              AND (o.state = 'retry' OR (o.state = 'created' AND o.start_after <= now())))))
+        AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE ${runsBefore("o", "j")})
+        AND NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.name = ${QUEUE} AND a.data->>'lane' = j.data->>'lane' AND a.state = 'active')
       ORDER BY j.created_on, j.id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
