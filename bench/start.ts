@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageRoot } from "../src/catalog/package-root.js";
-import { BANNER_RULE } from "../src/server/banner.js";
+import { bannerComplete } from "../src/server/banner.js";
 import { type Figure, inTurn } from "./measure.js";
 
 const RUNS = 7;
@@ -40,7 +40,7 @@ async function serveOnce(args: string[]): Promise<StartFigure> {
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
       // The banner is complete once its closing rule is printed.
-      if (stderr.split(`${BANNER_RULE}\n`).length > 2) resolve({ ms: performance.now() - begin, cpuMs: cpuOf(child.pid!), load: loadavg()[0] ?? 0 });
+      if (bannerComplete(stderr)) resolve({ ms: performance.now() - begin, cpuMs: cpuOf(child.pid!), load: loadavg()[0] ?? 0 });
     });
     child.once("exit", (code) => reject(new Error(`gitsync serve exited with ${code}:\n${stderr}`)));
   });

@@ -56,8 +56,13 @@ function providerLines(input: BannerInput): string[] {
   ];
 }
 
-/** The line above and below the banner; a start is over once the second one is out. */
-export const BANNER_RULE = "-".repeat(72);
+/** The line above and below the banner. */
+const BANNER_RULE = "-".repeat(72);
+
+/** True once `output` (what the process wrote to stderr) holds the whole banner: the start is over. */
+export function bannerComplete(output: string): boolean {
+  return output.split(`${BANNER_RULE}\n`).length > 2;
+}
 
 export function startBanner(input: BannerInput): string {
   return [

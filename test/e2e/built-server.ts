@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { BANNER_RULE } from "../../src/server/banner.js";
+import { bannerComplete } from "../../src/server/banner.js";
 
 /*
  * End-to-end tests run the product as a user does: the build (`npm run build`'s steps), started
@@ -151,7 +151,7 @@ export async function serveBuilt(options: ServeOptions = {}): Promise<BuiltServe
       const found = /gitsync listening on (http:\/\/[^\s"]+)/.exec(output);
       // The start ends with the banner on stderr, printed after the listening line on stdout:
       // the two pipes can be read in either order, so wait for the banner's closing rule too.
-      if (found && streams.stderr.split(`${BANNER_RULE}\n`).length > 2) {
+      if (found && bannerComplete(streams.stderr)) {
         clearInterval(poll);
         clearTimeout(timer);
         resolve(found[1]!.replace(/\/$/, ""));
