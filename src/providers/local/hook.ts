@@ -1,9 +1,8 @@
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { packageRoot } from "../../catalog/package-root.js";
 import { HOOK_CONFIG_FILE } from "./hook/files.js";
+import { hookFromSource } from "./hook/from-source.js";
 import type { HookName } from "./hook/run.js";
 
 export { HOOK_CONFIG_FILE, HOOK_LOG_FILE } from "./hook/files.js";
@@ -36,20 +35,20 @@ function shQuote(value: string): string {
 }
 
 /**
- * How Node runs the hook module: the built `.js` beside this module, or, run from source (tests,
- * tsx), its `.ts` through tsx's loader.
+ * The hook module Node runs: the built `.js` (found from the package root: the built server runs
+ * this code from a bundled chunk elsewhere), or, run from source, the module built once for this
+ * process.
  */
-function hookCommand(hook: HookName): string[] {
-  // Found from the package root: the built server runs this code from a bundled chunk elsewhere.
-  if (!import.meta.url.endsWith(".ts")) return [process.execPath, join(packageRoot(), "dist", "src", "providers", "local", "hook", "run.js"), hook];
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-  return [process.execPath, "--import", tsx, join(packageRoot(), "src", "providers", "local", "hook", "run.ts"), hook];
+function hookScript(): Promise<string> {
+  if (!import.meta.url.endsWith(".ts")) return Promise.resolve(join(packageRoot(), "dist", "src", "providers", "local", "hook", "run.js"));
+  return hookFromSource();
 }
 
 async function writeHook(gitDir: string, hook: HookName): Promise<void> {
   // Hooks installed by earlier versions were a copy of the script: gone once the wrapper runs the module.
   await rm(join(gitDir, "hooks", `gitsync-${hook}.mjs`), { force: true });
-  const wrapper = `#!/bin/sh\n${MARK}\nexec ${hookCommand(hook).map(shQuote).join(" ")}\n`;
+  const command = [process.execPath, await hookScript(), hook];
+  const wrapper = `#!/bin/sh\n${MARK}\nexec ${command.map(shQuote).join(" ")}\n`;
   await writeFile(join(gitDir, "hooks", hook), wrapper, { mode: 0o755 });
   await chmod(join(gitDir, "hooks", hook), 0o755);
 }

@@ -128,12 +128,31 @@ describe("local provider: post-receive hook", () => {
     expect(readFileSync(join(h.gitDir, "hooks", "post-receive"), "utf8")).not.toContain(WEBHOOK_SECRET);
   });
 
-  it("runs the typechecked hook module in place, not a copy of a script inside the repository", async () => {
+  it("tells the pusher the server goes on when it does not answer within the hook's time", async () => {
+    // Accepts the request and never answers, like a server still applying a long push.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    server = silent;
+    const { port } = silent.address() as { port: number };
+    h = await createLocalHarness({ hook: { url: `http://127.0.0.1:${port}/webhooks/local`, secret: WEBHOOK_SECRET, timeoutMs: 300 } });
+    await h.seed({ "a.yaml": "a: 1\n" });
+
+    const push = await pushChange(h, "e.yaml", "e: 1\n");
+
+    expect(push.status).toBe(0);
+    expect(push.stderr).toMatch(/remote: gitsync: webhook for refs\/heads\/main no answer yet; the server goes on \(see the sync log\)/);
+    silent.closeAllConnections();
+  });
+
+  it("runs the typechecked hook module, built, not a copy of a script inside the repository", async () => {
     h = await createLocalHarness({ hook: { url: "http://127.0.0.1:9/webhooks/local", secret: WEBHOOK_SECRET } });
     await h.seed({});
     const wrapper = readFileSync(join(h.gitDir, "hooks", "post-receive"), "utf8");
-    // From source, through tsx's loader; a build runs dist's run.js (the end-to-end push tests).
-    expect(wrapper).toContain(`'${join(import.meta.dirname, "..", "..", "..", "src", "providers", "local", "hook", "run.ts")}' 'post-receive'`);
+    // From source, the module is built once into the temporary folder; a build runs dist's run.js
+    // (the end-to-end push tests).
+    const script = /'([^']+\/run\.mjs)' 'post-receive'/.exec(wrapper)?.[1];
+    expect(script).toBeDefined();
+    expect(readFileSync(script!, "utf8")).toContain("x-gitsync-signature");
     expect(readdirSync(join(h.gitDir, "hooks")).filter((f) => f.startsWith("gitsync-"))).toEqual([]);
   });
 });

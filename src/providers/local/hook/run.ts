@@ -3,10 +3,13 @@
  * as `node run.js post-receive|pre-receive` (Node is always there: it runs gitsync). They read the
  * server's URL and secret from a 0600 file in the repository, sign each request with
  * HMAC-SHA256 and print the server's answer, which git shows to the pusher as `remote:` lines.
- * It loads only Node's own modules, so a push never waits for the server's dependencies.
+ * It loads only Node's own modules, so a push never waits for the server's dependencies; it asks
+ * with node:http rather than fetch, whose client costs more to load than the rest of the hook.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
 import { HOOK_CONFIG_FILE, HOOK_LOG_FILE } from "./files.js";
 
@@ -62,17 +65,34 @@ function updatesOf(input: string): Update[] {
     });
 }
 
+/** One POST; the answer's body is read whole (the server's answers are small). */
+function send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const request = new URL(url).protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers, signal: AbortSignal.timeout(timeoutMs) }, (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 async function post(config: HookConfig, url: string, payload: unknown, headers: Record<string, string> = {}): Promise<{ ok: boolean; status: number; answer: Answer }> {
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac("sha256", config.secret).update(body).digest("hex")}`;
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-gitsync-signature": signature, "x-gitsync-delivery": randomUUID(), ...headers },
-    body,
-    signal: AbortSignal.timeout(config.timeoutMs),
-  });
-  const answer = (await response.json().catch(() => ({}))) as Answer;
-  return { ok: response.ok, status: response.status, answer };
+  const all = { "content-type": "application/json", "x-gitsync-signature": signature, "x-gitsync-delivery": randomUUID(), ...headers };
+  const { status, text } = await send(url, all, body, config.timeoutMs);
+  let answer: Answer = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === "object") answer = parsed;
+  } catch {
+    // An answer that is not JSON (a proxy's error page) has no lines to print.
+  }
+  return { ok: status >= 200 && status < 300, status, answer };
 }
 
 function printLines(answer: Answer): void {
@@ -81,8 +101,14 @@ function printLines(answer: Answer): void {
 
 /** Why a request failed, without the URL's secrets: the network error's code, or its name. */
 function failure(error: unknown): string {
-  const e = error as { name?: string; cause?: { code?: string } };
-  return e.cause?.code || e.name || "error";
+  const e = error as { name?: string; code?: string };
+  return timedOut(error) ? "TimeoutError" : e.code || e.name || "error";
+}
+
+/** An aborted request carries the timeout as its cause. */
+function timedOut(error: unknown): boolean {
+  const e = error as { name?: string; cause?: { name?: string } };
+  return e.name === "TimeoutError" || e.cause?.name === "TimeoutError";
 }
 
 function configOrExit(refusal: string, exitCode: number): HookConfig {
@@ -106,8 +132,7 @@ async function postReceive(input: string): Promise<number> {
       if (!ok) log(`webhook for ${update.ref} failed: HTTP ${status}`);
       else printLines(answer);
     } catch (error) {
-      const timedOut = (error as { name?: string }).name === "TimeoutError";
-      const why = timedOut ? "no answer yet; the server goes on (see the sync log)" : `failed: ${failure(error)} (${target(config.url)})`;
+      const why = timedOut(error) ? "no answer yet; the server goes on (see the sync log)" : `failed: ${failure(error)} (${target(config.url)})`;
       log(`webhook for ${update.ref} ${why}`);
     }
   }

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../../../catalog/package-root.js";
+
+/**
+ * Run from source (tests, tsx), the hook module is built with esbuild into the system's temporary
+ * folder, once per content, instead of being run through tsx's loader: the loader cost several
+ * times the hook itself on every push. A build never comes here: it runs dist's run.js.
+ */
+let built: Promise<string> | undefined;
+
+export function hookFromSource(): Promise<string> {
+  built ??= buildHook().catch((error: unknown) => {
+    built = undefined;
+    throw error;
+  });
+  return built;
+}
+
+/** esbuild is a dev dependency, there whenever sources run; a variable keeps the bundle off it. */
+const ESBUILD = "esbuild";
+
+async function buildHook(): Promise<string> {
+  const dir = join(packageRoot(), "src", "providers", "local", "hook");
+  const sources = await Promise.all(["run.ts", "files.ts"].map((name) => readFile(join(dir, name))));
+  const hash = createHash("sha256");
+  for (const source of sources) hash.update(source);
+  const outDir = join(tmpdir(), `gitsync-hook-${hash.digest("hex").slice(0, 16)}`);
+  const script = join(outDir, "run.mjs");
+  if (existsSync(script)) return script;
+  const { build } = (await import(ESBUILD)) as typeof import("esbuild");
+  const result = await build({ entryPoints: [join(dir, "run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
+  const text = result.outputFiles[0]?.text;
+  if (text === undefined) throw new Error("esbuild wrote no hook module");
+  await mkdir(outDir, { recursive: true });
+  // Written whole, then renamed: other processes may be building and running the same script.
+  const partial = `${script}.${process.pid}.tmp`;
+  await writeFile(partial, text, { mode: 0o644 });
+  await rename(partial, script);
+  return script;
+}
