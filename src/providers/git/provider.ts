@@ -15,7 +15,7 @@ import type {
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
-import { branchHead, changedTreeFiles, commitOf, isAncestor, readTreeFiles, revision, TreeBuilder } from "../kit/index.js";
+import { branchHead, changedTreeFiles, commitOf, readTreeFiles, revision, TreeBuilder } from "../kit/index.js";
 import type { RemoteCredential } from "./credentials.js";
 import { RemoteMirror } from "./remote.js";
 import { parseRemoteUrl } from "./url.js";
@@ -108,12 +108,12 @@ export class GitRemoteProvider implements GitProvider {
   async changedFiles(_repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     await this.have(head);
     await this.have(base);
-    return changedTreeFiles(this.git, base, head, path);
+    return changedTreeFiles(this.git, this.mirror.relations, base, head, path);
   }
 
   async isAncestor(_repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
     await this.have(descendant);
-    return isAncestor(this.git, ancestor, descendant);
+    return this.mirror.relations.isAncestor(ancestor, descendant);
   }
 
   async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
@@ -202,7 +202,7 @@ export class GitRemoteProvider implements GitProvider {
     const deliveryId = verifyDelivery(request, secret);
     const push = pushPayload(request.rawBody);
     if (push === null || (await this.resolveRef({ repository: this.options.url }, push.after)) === null) return null;
-    const forced = push.before !== ZERO_SHA && !(await isAncestor(this.git, push.before, push.after).catch(() => false));
+    const forced = push.before !== ZERO_SHA && !(await this.mirror.relations.isAncestor(push.before, push.after).catch(() => false));
     return { kind: "push", provider: "git", deliveryId, repository: this.options.url, ...push, forced, pusher: null, changedPaths: null };
   }
 }

@@ -1,7 +1,7 @@
 import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitsyncError } from "../../core/index.js";
-import { GitRunner } from "../kit/index.js";
+import { CommitRelations, GitRunner } from "../kit/index.js";
 import { credentialEnv, type RemoteCredential } from "./credentials.js";
 import { knownHostsName, type RemoteUrl } from "./url.js";
 
@@ -44,6 +44,7 @@ export type PushOutcome = "pushed" | "rejected";
 
 export class RemoteMirror {
   readonly git: GitRunner;
+  readonly relations: CommitRelations;
   private ready: Promise<void> | null = null;
 
   constructor(
@@ -52,6 +53,7 @@ export class RemoteMirror {
     private readonly credential: () => Promise<RemoteCredential>,
   ) {
     this.git = new GitRunner(gitDir);
+    this.relations = new CommitRelations(this.git);
   }
 
   /** Creates the mirror on first use (sha1, like every forge gitsync speaks to). */

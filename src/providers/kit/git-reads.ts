@@ -44,23 +44,59 @@ export async function readTreeFiles(git: GitRunner, where: string, sha: string, 
 }
 
 /** The best common ancestor, or null for unrelated histories. */
-export async function mergeBase(git: GitRunner, a: string, b: string): Promise<string | null> {
+async function mergeBase(git: GitRunner, a: string, b: string): Promise<string | null> {
   const { code, stdout } = await git.run(["merge-base", revision(a), revision(b)], { okCodes: [1] });
   return code === 0 ? stdout.toString("utf8").trim() : null;
 }
 
-export async function isAncestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
+async function isAncestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
   const { code } = await git.run(["merge-base", "--is-ancestor", revision(ancestor), revision(descendant)], { okCodes: [1] });
   return code === 0;
+}
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * How commits relate, remembered per pair: an inbound push asks whether the old head is an
+ * ancestor of the new one, the other way round, and where they forked, and each answer follows
+ * from the pair's merge base (A is an ancestor of B exactly when it is their merge base). Commits
+ * never change, so one git process answers all three, and later asks cost none. Only full object
+ * ids are remembered: a branch name's answer changes when the branch moves.
+ */
+export class CommitRelations {
+  readonly #bases = new Map<string, Promise<string | null>>();
+
+  constructor(
+    private readonly git: GitRunner,
+    private readonly capacity = 512,
+  ) {}
+
+  mergeBase(a: string, b: string): Promise<string | null> {
+    if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return mergeBase(this.git, a, b);
+    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    const known = this.#bases.get(key);
+    if (known) return known;
+    const base = mergeBase(this.git, a, b);
+    this.#bases.set(key, base);
+    // A failure (a commit not there yet) is asked again next time.
+    base.catch(() => this.#bases.delete(key));
+    if (this.#bases.size > this.capacity) this.#bases.delete(this.#bases.keys().next().value as string);
+    return base;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    if (!OBJECT_ID.test(ancestor) || !OBJECT_ID.test(descendant)) return isAncestor(this.git, ancestor, descendant);
+    return (await this.mergeBase(ancestor, descendant)) === ancestor;
+  }
 }
 
 /**
  * What `head` changed since it forked from `base` (three dots, as a forge shows a pull request),
  * with the port's rename rule at the folder's edge.
  */
-export async function changedTreeFiles(git: GitRunner, base: string, head: string, path: string): Promise<ChangedFile[]> {
+export async function changedTreeFiles(git: GitRunner, relations: CommitRelations, base: string, head: string, path: string): Promise<ChangedFile[]> {
   const prefix = repositoryFolder(path);
-  const from = (await mergeBase(git, base, head)) ?? revision(base);
+  const from = (await relations.mergeBase(revision(base), revision(head))) ?? base;
   const args = ["diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-status", from, revision(head)];
   const { stdout } = await git.run([...args, ...(prefix ? ["--", prefix] : [])]);
   const fields = splitZ(stdout);

@@ -29,7 +29,7 @@ import type {
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
-import { branchHead, changedTreeFiles, commitOf, GitRunner, isAncestor, mergeBase, readTreeFiles, repositoryFolder, revision, splitZ } from "../kit/index.js";
+import { branchHead, changedTreeFiles, commitOf, CommitRelations, GitRunner, readTreeFiles, repositoryFolder, revision, splitZ } from "../kit/index.js";
 import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
 import { TreeBuilder } from "../kit/index.js";
@@ -55,6 +55,7 @@ interface Repo {
   git: GitRunner;
   objectFormat: "sha1" | "sha256";
   zero: string;
+  relations: CommitRelations;
 }
 
 const MAX_TEXT = 65_535;
@@ -131,7 +132,7 @@ export class LocalProvider implements GitProvider {
     }
     if (this.options.hook && !view) await installHook(gitDir, repository, this.options.hook);
     const objectFormat = (await git.text(["rev-parse", "--show-object-format"])) === "sha256" ? "sha256" : "sha1";
-    return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40) };
+    return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40), relations: new CommitRelations(git) };
   }
 
   private exists(repository: string): Promise<boolean> {
@@ -172,19 +173,19 @@ export class LocalProvider implements GitProvider {
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
-    const { git } = await this.open(repo.repository);
-    return changedTreeFiles(git, base, head, path);
+    const { git, relations } = await this.open(repo.repository);
+    return changedTreeFiles(git, relations, base, head, path);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {
-    const { git } = await this.open(repo.repository);
-    return this.ancestor(git, ancestor, descendant);
+    const { relations } = await this.open(repo.repository);
+    return relations.isAncestor(ancestor, descendant);
   }
 
   /** Where `head` forked from `base` (what a pull request's diff starts from), or null for unrelated histories. */
   async forkPoint(repo: RepoRef, base: string, head: string): Promise<string | null> {
-    const { git } = await this.open(repo.repository);
-    return mergeBase(git, base, head);
+    const { relations } = await this.open(repo.repository);
+    return relations.mergeBase(base, head);
   }
 
   /**
@@ -201,10 +202,6 @@ export class LocalProvider implements GitProvider {
       const [sha = "", name = "", email = "", date = "", subject = ""] = record.trim().split("\x1f");
       return sha === "" ? [] : [{ sha, author: { name, email }, date, subject }];
     });
-  }
-
-  private ancestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
-    return isAncestor(git, ancestor, descendant);
   }
 
   async createBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
@@ -311,16 +308,16 @@ export class LocalProvider implements GitProvider {
    * refused with `merge_conflict` naming the paths; nothing is written then.
    */
   async mergePullRequest(repository: string, number: number, author: Actor): Promise<PullRequestInfo> {
-    const { git } = await this.open(repository);
+    const { git, relations } = await this.open(repository);
     const pull = await this.pull(repository, number);
     if (pull.state !== "open") throw new ConflictError(`pull request #${number} is ${pull.state}`, { number, state: pull.state });
     const headSha = await this.requireBranch(git, repository, pull.head);
     const baseSha = await this.requireBranch(git, repository, pull.base);
 
     let merged: string;
-    if (await this.ancestor(git, headSha, baseSha)) {
+    if (await relations.isAncestor(headSha, baseSha)) {
       merged = baseSha;
-    } else if (await this.ancestor(git, baseSha, headSha)) {
+    } else if (await relations.isAncestor(baseSha, headSha)) {
       merged = headSha;
     } else {
       const result = await git.run(["merge-tree", "--write-tree", "-z", "--name-only", "--no-messages", baseSha, headSha], {
@@ -399,10 +396,10 @@ export class LocalProvider implements GitProvider {
     if (!update || !update.ref.startsWith("refs/heads/")) return null;
     // A delivery never creates a repository: it must come from one that exists.
     if (!(await this.exists(payload.repository))) throw new NotFoundError(`local repository ${payload.repository} not found`);
-    const { git, zero } = await this.open(payload.repository);
+    const { git, zero, relations } = await this.open(payload.repository);
     // A deleted branch has nothing to apply.
     if (update.after === zero) return null;
-    const forced = update.before !== zero && !(await this.ancestor(git, update.before, update.after).catch(() => false));
+    const forced = update.before !== zero && !(await relations.isAncestor(update.before, update.after).catch(() => false));
     // A local push has no account behind it: the pushed head's author speaks for the push.
     const [name = "", email = ""] = (await git.text(["log", "-1", "--format=%an%x00%ae", revision(update.after)])).split("\0");
     return {
