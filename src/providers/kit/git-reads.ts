@@ -26,12 +26,28 @@ export function repositoryFolder(path: string): string {
   return trimmed;
 }
 
+/**
+ * Above this many bytes of named paths, the folder is listed whole and filtered instead: an
+ * argument list has a size limit, and a push that touches that much reads most of it anyway.
+ */
+const NAMED_PATHS_LIMIT = 64 * 1024;
+
+/**
+ * What ls-tree is asked for: the named files alone when `paths` is given, so reading a push's few
+ * changed files costs the same in a folder of ten files or ten thousand; else the whole folder.
+ */
+function listingScope(prefix: string, paths?: string[]): string[] {
+  if (paths && paths.reduce((size, p) => size + p.length + 1, 0) <= NAMED_PATHS_LIMIT) return ["--", ...paths];
+  return prefix ? ["--", prefix] : [];
+}
+
 /** Regular files under `path` at `sha` (only those in `paths` when given). */
 export async function readTreeFiles(git: GitRunner, where: string, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
   const prefix = repositoryFolder(path);
   const wanted = paths ? new Set(paths) : null;
+  if (paths?.length === 0) return [];
   const listing = await git
-    .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...(prefix ? ["--", prefix] : [])])
+    .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...listingScope(prefix, paths)])
     .catch((error: unknown) => {
       throw new NotFoundError(`commit ${sha} not found in ${where}`, { sha, cause: String(error) });
     });
