@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../../../catalog/package-root.js";
 
 /**
- * Run from source (tests, tsx), the hook module is built with esbuild into the system's temporary
- * folder, once per content, instead of being run through tsx's loader: the loader cost several
- * times the hook itself on every push. A build never comes here: it runs dist's run.js.
+ * Run from source (tests, tsx), the hook module is built with esbuild once per process into the
+ * system's temporary folder, named by its content, instead of being run through tsx's loader:
+ * the loader cost several times the hook itself on every push. A build never comes here: it runs
+ * dist's run.js.
  */
 let built: Promise<string> | undefined;
 
@@ -24,17 +25,14 @@ export function hookFromSource(): Promise<string> {
 const ESBUILD = "esbuild";
 
 async function buildHook(): Promise<string> {
-  const dir = join(packageRoot(), "src", "providers", "local", "hook");
-  const sources = await Promise.all(["run.ts", "files.ts"].map((name) => readFile(join(dir, name))));
-  const hash = createHash("sha256");
-  for (const source of sources) hash.update(source);
-  const outDir = join(tmpdir(), `gitsync-hook-${hash.digest("hex").slice(0, 16)}`);
-  const script = join(outDir, "run.mjs");
-  if (existsSync(script)) return script;
+  const entry = join(packageRoot(), "src", "providers", "local", "hook", "run.ts");
   const { build } = (await import(ESBUILD)) as typeof import("esbuild");
-  const result = await build({ entryPoints: [join(dir, "run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
+  const result = await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error("esbuild wrote no hook module");
+  const outDir = join(tmpdir(), `gitsync-hook-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`);
+  const script = join(outDir, "run.mjs");
+  if (existsSync(script)) return script;
   await mkdir(outDir, { recursive: true });
   // Written whole, then renamed: other processes may be building and running the same script.
   const partial = `${script}.${process.pid}.tmp`;

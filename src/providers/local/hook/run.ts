@@ -83,7 +83,13 @@ function send(url: string, headers: Record<string, string>, body: string, timeou
 async function post(config: HookConfig, url: string, payload: unknown, headers: Record<string, string> = {}): Promise<{ ok: boolean; status: number; answer: Answer }> {
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac("sha256", config.secret).update(body).digest("hex")}`;
-  const all = { "content-type": "application/json", "x-gitsync-signature": signature, "x-gitsync-delivery": randomUUID(), ...headers };
+  const all = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+    "x-gitsync-signature": signature,
+    "x-gitsync-delivery": randomUUID(),
+    ...headers,
+  };
   const { status, text } = await send(url, all, body, config.timeoutMs);
   let answer: Answer = {};
   try {
