@@ -213,10 +213,11 @@ describe("a hostile file gets one verdict on every path", () => {
     expect((await api("POST", "/connections", { body: { name: "warehouse", type: "postgres" } })).status).toBe(201);
     const valid = { name: "orders", source: "warehouse", type: "table", dbtModel: null, tableName: "public.orders", isSchema: false, primaryKey: "id" };
     expect((await api("PUT", "/resources/models/orders", { body: valid })).status).toBe(201);
-    // The first API write creates the branch: wait for its commit.
-    await until("the tenant's first commit", async () => {
+    // The tenant's creation made main; the writes above land in a later commit, after the
+    // debounce. Every case starts from it, and the push check compares main with it.
+    await until("the writes' commit", async () => {
       try {
-        return git(["--git-dir", repo(), "rev-parse", "--verify", "-q", "main"], work) || undefined;
+        return git(["--git-dir", repo(), "ls-tree", "--name-only", "main", "--", "models/orders.yaml"], work) || undefined;
       } catch {
         return undefined;
       }
