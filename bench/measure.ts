@@ -56,4 +56,3 @@ export function timed(fn: () => Promise<void>): () => Promise<Figure> {
 export function middle(runs: Figure[]): Figure {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as Figure;
 }
-

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommitRelations, GitRunner, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
+import { GIT_ENV } from "./git-env.js";
 
 /**
  * Ancestry answered from one merge base per pair of commits, on a real repository:
@@ -12,8 +13,6 @@ import { CommitRelations, GitRunner, type GitResult, type GitRunOptions } from "
  *            └── c        (side)
  *   lone                  (unrelated)
  */
-
-const ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" };
 
 /** Counts the git processes the relations start. */
 class CountingRunner extends GitRunner {
@@ -27,7 +26,7 @@ class CountingRunner extends GitRunner {
 describe("CommitRelations", () => {
   let dir: string;
   const c: Record<string, string> = {};
-  const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: ENV, input }).toString("utf8").trim();
+  const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "gitsync-relations-"));
@@ -58,7 +57,7 @@ describe("CommitRelations", () => {
     const ids = Object.values(c);
     for (const x of ids) {
       for (const y of ids) {
-        const gitSays = spawnSync("git", ["--git-dir", dir, "merge-base", "--is-ancestor", x, y], { env: ENV }).status === 0;
+        const gitSays = spawnSync("git", ["--git-dir", dir, "merge-base", "--is-ancestor", x, y], { env: GIT_ENV }).status === 0;
         expect(await relations.isAncestor(x, y), `${x} before ${y}`).toBe(gitSays);
       }
     }

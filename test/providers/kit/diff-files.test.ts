@@ -5,14 +5,13 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFilesFromDiff } from "../../../src/providers/kit/index.js";
 import { gitDiff } from "../../contract/git-diff.js";
+import { GIT_ENV } from "./git-env.js";
 
 /**
  * Files rebuilt from a diff, held to the blob ids of its `index` lines. The diffs are the real
  * git's (a temporary repository), so the reader meets git's own quoting, markers and headers;
  * the fake forges' diffs (test/contract/git-diff.ts) must read the same.
  */
-
-const ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" };
 
 const BEFORE: Record<string, Buffer> = {
   "config/latin1.yaml": Buffer.from("name: caf\xe9\nsource: x\n", "latin1"),
@@ -39,7 +38,7 @@ const AFTER: Record<string, Buffer> = {
 };
 
 let repo: string;
-const git = (...args: string[]): Buffer => execFileSync("git", args, { cwd: repo, env: ENV, maxBuffer: 16 * 1024 * 1024 });
+const git = (...args: string[]): Buffer => execFileSync("git", args, { cwd: repo, env: GIT_ENV, maxBuffer: 16 * 1024 * 1024 });
 
 function writeTree(files: Record<string, Buffer>): void {
   for (const [path, content] of Object.entries(files)) {

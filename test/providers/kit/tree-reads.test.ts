@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitRunner, readTreeFiles, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
+import { GIT_ENV } from "./git-env.js";
 
 /**
  * Reading a push's changed files from a repository on disk: git is asked for the named files
  * only, so the read does not grow with the number of files in the folder.
  */
 
-const ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" };
 const FILES = 300;
 
 /** Keeps what each git process printed. */
@@ -29,7 +29,7 @@ describe("readTreeFiles", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "gitsync-tree-reads-"));
-    const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: ENV, input }).toString("utf8").trim();
+    const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
     git(["init", "--bare", "--quiet"]);
     const stream = [
       "commit refs/heads/main",
