@@ -19,7 +19,7 @@ import { parse } from "yaml";
 import { Catalog } from "../src/catalog/catalog.js";
 import { isCronExpression } from "../src/catalog/cron.js";
 import { packageRoot } from "../src/catalog/package-root.js";
-import { PRECOMPILED_FILE } from "../src/catalog/precompiled.js";
+import { PRECOMPILED_FILE } from "../src/catalog/precompiled-stamp.js";
 import { readConfigTree, validateTree } from "../src/validation/index.js";
 import { buildVariants } from "./validate-variants.js";
 import { type Figure, inTurn, timed } from "./measure.js";

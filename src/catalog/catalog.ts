@@ -4,7 +4,8 @@ import { kindAjv, type KindFormats } from "./ajv.js";
 import { isCronExpression } from "./cron.js";
 import type { Kind, ReferenceField } from "./kind.js";
 import { builtinKindsDir } from "./package-root.js";
-import { loadPrecompiled, schemaSetStamp } from "./precompiled.js";
+import { loadPrecompiled } from "./precompiled.js";
+import { schemaSetStamp } from "./precompiled-stamp.js";
 import { readSchemaFiles, schemaFiles } from "./schema-files.js";
 import { findAnnotated, isSchemaNode, type SchemaNode } from "./schema-walk.js";
 
@@ -45,7 +46,7 @@ export class Catalog {
     const unreadable = builtins.some((s) => s.text instanceof Error);
     const precompiled =
       options.extraDir === undefined && !unreadable
-        ? loadPrecompiled(schemaSetStamp(builtins.map(({ file, text }) => ({ file, text: text as string }))), formats)
+        ? await loadPrecompiled(schemaSetStamp(builtins.map(({ file, text }) => ({ file, text: text as string }))), formats)
         : null;
     let ajv: Ajv2020 | undefined;
     const compile = async (id: string, schema: SchemaNode): Promise<ValidateFunction> => {

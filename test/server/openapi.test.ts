@@ -64,6 +64,15 @@ describe("the OpenAPI document", () => {
     expect(new Ajv2020({ strict: false }).validateSchema(Resource)).toBe(true);
   });
 
+  it("has shapes that are valid 2020-12 schemas (the server trusts them without checking)", () => {
+    const ajv = new Ajv2020({ strict: false });
+    for (const [name, shape] of Object.entries(componentSchemas)) {
+      expect(ajv.validateSchema(JSON.parse(JSON.stringify(shape)) as object), `${name}: ${ajv.errorsText()}`).toBe(true);
+    }
+    // And the check would catch a shape that is not one.
+    expect(ajv.validateSchema({ type: "object", properties: { a: { type: "integr" } } })).toBe(false);
+  });
+
   it("declares the security scheme on every /api/v1 operation", () => {
     for (const [path, item] of Object.entries(openapi.paths)) {
       if (!path.startsWith("/api/v1/") || path === "/api/v1/openapi.json") continue;

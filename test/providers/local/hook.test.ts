@@ -150,7 +150,7 @@ describe("local provider: post-receive hook", () => {
     const wrapper = readFileSync(join(h.gitDir, "hooks", "post-receive"), "utf8");
     // From source, the module is built once into the temporary folder; a build runs dist's run.js
     // (the end-to-end push tests).
-    const script = /'([^']+\/run\.mjs)' 'post-receive'/.exec(wrapper)?.[1];
+    const script = /'([^']+\/hook-[0-9a-f]{16}\.mjs)' 'post-receive'/.exec(wrapper)?.[1];
     expect(script).toBeDefined();
     expect(readFileSync(script!, "utf8")).toContain("x-gitsync-signature");
     expect(readdirSync(join(h.gitDir, "hooks")).filter((f) => f.startsWith("gitsync-"))).toEqual([]);

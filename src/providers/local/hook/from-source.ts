@@ -1,15 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../../../catalog/package-root.js";
+import { sourceBuildsDir, writeWhole } from "../../../catalog/source-builds.js";
 
 /**
- * Run from source (tests, tsx), the hook module is built with esbuild once per process into the
- * system's temporary folder, named by its content, instead of being run through tsx's loader:
- * the loader cost several times the hook itself on every push. A build never comes here: it runs
- * dist's run.js.
+ * Run from source (tests, tsx), the hook module is built with esbuild once per process, named by
+ * its content, instead of being run through tsx's loader: the loader cost several times the hook
+ * itself on every push. A build never comes here: it runs dist's run.js.
  */
 let built: Promise<string> | undefined;
 
@@ -30,13 +28,7 @@ async function buildHook(): Promise<string> {
   const result = await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error("esbuild wrote no hook module");
-  const outDir = join(tmpdir(), `gitsync-hook-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`);
-  const script = join(outDir, "run.mjs");
-  if (existsSync(script)) return script;
-  await mkdir(outDir, { recursive: true });
-  // Written whole, then renamed: other processes may be building and running the same script.
-  const partial = `${script}.${process.pid}.tmp`;
-  await writeFile(partial, text, { mode: 0o644 });
-  await rename(partial, script);
+  const script = join(await sourceBuildsDir(), `hook-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.mjs`);
+  if (!existsSync(script)) await writeWhole(script, text);
   return script;
 }
