@@ -38,6 +38,10 @@ export async function startUi(env: Record<string, string> = {}): Promise<UiFixtu
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      // Every page is the one loopback server's: one renderer serves them all instead of a
+      // new process per page, which cost more than most tests' own work.
+      "--renderer-process-limit=1",
+      "--disable-site-isolation-trials",
     ],
     viewport: { width: 1280, height: 900 },
   });
