@@ -102,13 +102,13 @@ export class GitRemoteProvider implements GitProvider {
 
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
     await this.have(sha);
-    return readTreeFiles(this.git, repo.repository, sha, path, paths);
+    return readTreeFiles(this.git, repo.repository, sha, path, paths, this.mirror.changed);
   }
 
   async changedFiles(_repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
     await this.have(head);
     await this.have(base);
-    return changedTreeFiles(this.git, this.mirror.relations, base, head, path);
+    return changedTreeFiles(this.git, this.mirror.relations, base, head, path, this.mirror.changed);
   }
 
   async isAncestor(_repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

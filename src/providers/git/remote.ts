@@ -1,7 +1,7 @@
 import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitsyncError } from "../../core/index.js";
-import { CommitRelations, GitRunner } from "../kit/index.js";
+import { ChangedEntries, CommitRelations, GitRunner } from "../kit/index.js";
 import { credentialEnv, type RemoteCredential } from "./credentials.js";
 import { knownHostsName, type RemoteUrl } from "./url.js";
 
@@ -45,6 +45,7 @@ export type PushOutcome = "pushed" | "rejected";
 export class RemoteMirror {
   readonly git: GitRunner;
   readonly relations: CommitRelations;
+  readonly changed = new ChangedEntries();
   private ready: Promise<void> | null = null;
 
   constructor(

@@ -1,6 +1,6 @@
 import { GitsyncError, NotFoundError } from "../../core/index.js";
 import type { ChangedFile, FileContent } from "../../core/index.js";
-import { parseLsTree, readBlobs, splitZ, type GitRunner } from "./git-runner.js";
+import { parseLsTree, readBlobs, splitZ, type GitRunner, type TreeEntry } from "./git-runner.js";
 import { changesUnder } from "./changes.js";
 import { isUnder, normalizeDirectory } from "./paths.js";
 import { validatePath } from "./tree-builder.js";
@@ -42,21 +42,34 @@ function listingScope(prefix: string, paths?: string[]): string[] {
 }
 
 /** Regular files under `path` at `sha` (only those in `paths` when given). */
-export async function readTreeFiles(git: GitRunner, where: string, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
+export async function readTreeFiles(
+  git: GitRunner,
+  where: string,
+  sha: string,
+  path: string,
+  paths?: string[],
+  known?: ChangedEntries,
+): Promise<FileContent[]> {
   const prefix = repositoryFolder(path);
   const wanted = paths ? new Set(paths) : null;
   if (paths?.length === 0) return [];
+  // A push's changed files were just listed by their diff: no listing of the tree is needed.
+  const listed = (paths && known?.lookup(sha, paths)) ?? (await listTree(git, where, sha, prefix, paths));
+  // Regular files only: symlinks and submodules are not configuration.
+  const entries = listed.filter(
+    (e) => (e.mode === "100644" || e.mode === "100755") && isUnder(e.path, prefix) && (!wanted || wanted.has(e.path)),
+  );
+  const blobs = await readBlobs(git, entries.map((e) => e.oid));
+  return entries.map((e) => ({ path: e.path, content: blobs.get(e.oid) ?? Buffer.alloc(0) }));
+}
+
+async function listTree(git: GitRunner, where: string, sha: string, prefix: string, paths?: string[]): Promise<TreeEntry[]> {
   const listing = await git
     .run(["ls-tree", "-r", "-z", "--full-tree", revision(sha), ...listingScope(prefix, paths)])
     .catch((error: unknown) => {
       throw new NotFoundError(`commit ${sha} not found in ${where}`, { sha, cause: String(error) });
     });
-  // Regular files only: symlinks and submodules are not configuration.
-  const entries = parseLsTree(listing.stdout).filter(
-    (e) => (e.mode === "100644" || e.mode === "100755") && isUnder(e.path, prefix) && (!wanted || wanted.has(e.path)),
-  );
-  const blobs = await readBlobs(git, entries.map((e) => e.oid));
-  return entries.map((e) => ({ path: e.path, content: blobs.get(e.oid) ?? Buffer.alloc(0) }));
+  return parseLsTree(listing.stdout);
 }
 
 /** The best common ancestor, or null for unrelated histories. */
@@ -107,28 +120,77 @@ export class CommitRelations {
 }
 
 /**
- * What `head` changed since it forked from `base` (three dots, as a forge shows a pull request),
- * with the port's rename rule at the folder's edge.
+ * The mode and blob of each file a recent commit's diff listed, as it is at that commit (null:
+ * not there), per commit: an inbound push lists what changed, then reads those files, and the
+ * diff already named their blobs. Commits never change; only full object ids are remembered.
  */
-export async function changedTreeFiles(git: GitRunner, relations: CommitRelations, base: string, head: string, path: string): Promise<ChangedFile[]> {
+export class ChangedEntries {
+  readonly #byCommit = new Map<string, Map<string, TreeEntry | null>>();
+
+  constructor(private readonly capacity = 64) {}
+
+  remember(commit: string, entries: Map<string, TreeEntry | null>): void {
+    if (!OBJECT_ID.test(commit)) return;
+    this.#byCommit.delete(commit);
+    this.#byCommit.set(commit, entries);
+    if (this.#byCommit.size > this.capacity) this.#byCommit.delete(this.#byCommit.keys().next().value as string);
+  }
+
+  /** The entries of `paths` at `commit` (absent ones left out), or null when one is not known. */
+  lookup(commit: string, paths: readonly string[]): TreeEntry[] | null {
+    const known = this.#byCommit.get(commit);
+    if (!known) return null;
+    const entries: TreeEntry[] = [];
+    for (const path of paths) {
+      const entry = known.get(path);
+      if (entry === undefined) return null;
+      if (entry !== null) entries.push(entry);
+    }
+    return entries;
+  }
+}
+
+/**
+ * What `head` changed since it forked from `base` (three dots, as a forge shows a pull request),
+ * with the port's rename rule at the folder's edge. The diff's blobs at `head` go to `known`.
+ */
+export async function changedTreeFiles(
+  git: GitRunner,
+  relations: CommitRelations,
+  base: string,
+  head: string,
+  path: string,
+  known?: ChangedEntries,
+): Promise<ChangedFile[]> {
   const prefix = repositoryFolder(path);
   const from = (await relations.mergeBase(revision(base), revision(head))) ?? base;
-  const args = ["diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-status", from, revision(head)];
+  const args = ["diff-tree", "-r", "-z", "-M", "--no-commit-id", "--raw", from, revision(head)];
   const { stdout } = await git.run([...args, ...(prefix ? ["--", prefix] : [])]);
-  const fields = splitZ(stdout);
+  const { changed, entries } = parseRawDiff(splitZ(stdout));
+  known?.remember(head, entries);
+  return changesUnder(changed, prefix);
+}
+
+/** `diff-tree --raw -z` records: `:<mode> <mode> <oid> <oid> <status>`, then one path or two. */
+function parseRawDiff(fields: string[]): { changed: ChangedFile[]; entries: Map<string, TreeEntry | null> } {
   const changed: ChangedFile[] = [];
+  const entries = new Map<string, TreeEntry | null>();
   for (let i = 0; i < fields.length; ) {
-    const status = fields[i++] ?? "";
+    const [, mode = "", , oid = "", status = ""] = (fields[i++] ?? "").slice(1).split(" ");
+    const at = (path: string): TreeEntry => ({ mode, type: mode === "160000" ? "commit" : "blob", oid, path });
     if (status.startsWith("R") || status.startsWith("C")) {
       const previousPath = fields[i++] ?? "";
       const path = fields[i++] ?? "";
       changed.push(status.startsWith("R") ? { path, status: "renamed", previousPath } : { path, status: "added" });
+      if (status.startsWith("R")) entries.set(previousPath, null);
+      entries.set(path, at(path));
     } else {
       const path = fields[i++] ?? "";
       changed.push({ path, status: status === "A" ? "added" : status === "D" ? "deleted" : "modified" });
+      entries.set(path, status === "D" ? null : at(path));
     }
   }
-  return changesUnder(changed, prefix);
+  return { changed, entries };
 }
 
 /** The commit a branch, tag or sha names, or null. */

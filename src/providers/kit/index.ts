@@ -31,4 +31,4 @@ export { readTarGz } from "./tar.js";
 export { noWebhookReceiver, webhookReceiver } from "./webhook.js";
 export { BULK_ENV, GitRunner, parseLsTree, readBlobs, splitZ, type GitResult, type GitRunOptions, type TreeEntry } from "./git-runner.js";
 export { TreeBuilder, blobId, validatePath, type BuiltTree } from "./tree-builder.js";
-export { branchHead, changedTreeFiles, commitOf, CommitRelations, readTreeFiles, repositoryFolder, revision } from "./git-reads.js";
+export { branchHead, ChangedEntries, changedTreeFiles, commitOf, CommitRelations, readTreeFiles, repositoryFolder, revision } from "./git-reads.js";

@@ -29,7 +29,7 @@ import type {
   RepoRef,
   WebhookRequest,
 } from "../../core/index.js";
-import { branchHead, changedTreeFiles, commitOf, CommitRelations, GitRunner, readTreeFiles, repositoryFolder, revision, splitZ } from "../kit/index.js";
+import { branchHead, ChangedEntries, changedTreeFiles, commitOf, CommitRelations, GitRunner, readTreeFiles, repositoryFolder, revision, splitZ } from "../kit/index.js";
 import { installHook, type HookOptions } from "./hook.js";
 import { quarantineEnv, quarantineOf } from "./push-check.js";
 import { TreeBuilder } from "../kit/index.js";
@@ -56,6 +56,7 @@ interface Repo {
   objectFormat: "sha1" | "sha256";
   zero: string;
   relations: CommitRelations;
+  changed: ChangedEntries;
 }
 
 const MAX_TEXT = 65_535;
@@ -132,7 +133,7 @@ export class LocalProvider implements GitProvider {
     }
     if (this.options.hook && !view) await installHook(gitDir, repository, this.options.hook);
     const objectFormat = (await git.text(["rev-parse", "--show-object-format"])) === "sha256" ? "sha256" : "sha1";
-    return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40), relations: new CommitRelations(git) };
+    return { git, objectFormat, zero: "0".repeat(objectFormat === "sha256" ? 64 : 40), relations: new CommitRelations(git), changed: new ChangedEntries() };
   }
 
   private exists(repository: string): Promise<boolean> {
@@ -168,13 +169,13 @@ export class LocalProvider implements GitProvider {
   }
 
   async readFiles(repo: RepoRef, sha: string, path: string, paths?: string[]): Promise<FileContent[]> {
-    const { git } = await this.open(repo.repository);
-    return readTreeFiles(git, repo.repository, sha, path, paths);
+    const { git, changed } = await this.open(repo.repository);
+    return readTreeFiles(git, repo.repository, sha, path, paths, changed);
   }
 
   async changedFiles(repo: RepoRef, base: string, head: string, path: string): Promise<ChangedFile[]> {
-    const { git, relations } = await this.open(repo.repository);
-    return changedTreeFiles(git, relations, base, head, path);
+    const { git, relations, changed } = await this.open(repo.repository);
+    return changedTreeFiles(git, relations, base, head, path, changed);
   }
 
   async isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean> {

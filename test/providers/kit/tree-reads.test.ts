@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitRunner, readTreeFiles, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
+import { ChangedEntries, changedTreeFiles, CommitRelations, GitRunner, readTreeFiles, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
 import { GIT_ENV } from "./git-env.js";
 
 /**
@@ -72,5 +72,77 @@ describe("readTreeFiles", () => {
     await expect(readTreeFiles(new GitRunner(dir), "acme", "1".repeat(40), "config", ["config/models/m1.yaml"])).rejects.toThrow(
       `commit ${"1".repeat(40)} not found in acme`,
     );
+  });
+});
+
+describe("reading the files a diff just listed", () => {
+  let dir: string;
+  let base: string;
+  let head: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gitsync-diff-reads-"));
+    const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
+    git(["init", "--bare", "--quiet"]);
+    const file = (mode: string, path: string, text: string) => [`M ${mode} inline ${path}`, `data ${Buffer.byteLength(text)}`, text];
+    const commit = (message: string, changes: string[]) => ["commit refs/heads/main", "committer A <a@example.com> 0 +0000", `data ${message.length}`, message, ...changes];
+    const stream = [
+      ...commit("base", [
+        ...file("100644", "config/models/kept.yaml", "name: kept\n"),
+        ...file("100644", "config/models/gone.yaml", "name: gone\n"),
+        ...file("100644", "config/models/moved.yaml", "name: moved, long enough to be found renamed\n"),
+        ...file("100644", "config/models/link.yaml", "name: link\n"),
+      ]),
+      "",
+      ...commit("head", [
+        ...file("100644", "config/models/kept.yaml", "name: kept, changed\n"),
+        ...file("100755", "config/models/new.yaml", "name: new\n"),
+        "D config/models/gone.yaml",
+        "R config/models/moved.yaml config/models/renamed.yaml",
+        ...file("120000", "config/models/link.yaml", "kept.yaml"),
+        ...file("100644", "outside/other.yaml", "name: other\n"),
+      ]),
+      "",
+    ].join("\n");
+    git(["fast-import", "--quiet"], stream);
+    head = git(["rev-parse", "main"]);
+    base = git(["rev-parse", "main^"]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads them without listing the tree, with the same result as a listing gives", async () => {
+    const runner = new RecordingRunner(dir);
+    const known = new ChangedEntries();
+    const changed = await changedTreeFiles(runner, new CommitRelations(runner), base, head, "config", known);
+    const paths = changed.filter((c) => c.status !== "deleted").map((c) => c.path);
+    expect(paths.sort()).toEqual(["config/models/kept.yaml", "config/models/link.yaml", "config/models/new.yaml", "config/models/renamed.yaml"]);
+
+    const fromDiff = await readTreeFiles(runner, "test", head, "config", paths, known);
+    expect(runner.outputs.map((o) => o.args[0])).toEqual(["merge-base", "diff-tree", "cat-file"]);
+    const listed = await readTreeFiles(new GitRunner(dir), "test", head, "config", paths);
+    const text = (files: { path: string; content: Uint8Array }[]) => files.map((f) => [f.path, Buffer.from(f.content).toString("utf8")]).sort();
+    // The symlink is left out either way; the executable file is read.
+    expect(text(fromDiff)).toEqual(text(listed));
+    expect(text(fromDiff)).toEqual([
+      ["config/models/kept.yaml", "name: kept, changed\n"],
+      ["config/models/new.yaml", "name: new\n"],
+      ["config/models/renamed.yaml", "name: moved, long enough to be found renamed\n"],
+    ]);
+    // What the diff says is gone is known to be gone; a path it did not list is asked of git.
+    expect(await readTreeFiles(runner, "test", head, "config", ["config/models/gone.yaml", "config/models/moved.yaml"], known)).toEqual([]);
+    expect(runner.outputs.filter((o) => o.args[0] === "ls-tree")).toHaveLength(0);
+    expect(await readTreeFiles(runner, "test", base, "config", ["config/models/gone.yaml"], known)).toHaveLength(1);
+    expect(runner.outputs.filter((o) => o.args[0] === "ls-tree")).toHaveLength(1);
+  });
+
+  it("keeps the most recent commits only, and never a branch name", () => {
+    const known = new ChangedEntries(2);
+    const entry = (path: string) => new Map([[path, { mode: "100644", type: "blob" as const, oid: "a".repeat(40), path }]]);
+    known.remember("main", entry("x"));
+    for (const commit of ["1", "2", "3"]) known.remember(commit.repeat(40), entry("x"));
+    expect(known.lookup("main", ["x"])).toBeNull();
+    expect(known.lookup("1".repeat(40), ["x"])).toBeNull();
+    expect(known.lookup("3".repeat(40), ["x"])).toHaveLength(1);
+    expect(known.lookup("3".repeat(40), ["x", "y"])).toBeNull();
   });
 });
