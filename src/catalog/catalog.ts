@@ -41,16 +41,17 @@ export class Catalog {
     const schemas = [...builtins];
     if (options.extraDir !== undefined) schemas.push(...readSchemaFiles(schemaFiles(options.extraDir, false)));
 
-    // Built-in kinds alone: their validators generated at build time, if made from these very
-    // files. With extra kinds everything compiles in one ajv instance, as ids must not clash.
+    // Built-in kinds: their validators generated at build time, if made from these very files.
+    // Extra kinds compile here, in one ajv instance of their own: the built-in schemas carry no
+    // `$id`, so an extra schema could never refer to one.
     const unreadable = builtins.some((s) => s.text instanceof Error);
-    const precompiled =
-      options.extraDir === undefined && !unreadable
-        ? await loadPrecompiled(schemaSetStamp(builtins.map(({ file, text }) => ({ file, text: text as string }))), formats)
-        : null;
+    const precompiled = unreadable
+      ? null
+      : await loadPrecompiled(schemaSetStamp(builtins.map(({ file, text }) => ({ file, text: text as string }))), formats);
+    const builtinFiles = new Set(builtins.map((s) => s.file));
     let ajv: Ajv2020 | undefined;
-    const compile = async (id: string, schema: SchemaNode): Promise<ValidateFunction> => {
-      const ready = precompiled?.[id];
+    const compile = async (id: string, file: string, schema: SchemaNode): Promise<ValidateFunction> => {
+      const ready = builtinFiles.has(file) ? precompiled?.[id] : undefined;
       if (ready) return ready;
       ajv ??= await kindAjv(formats);
       return ajv.compile(schema);
@@ -113,7 +114,7 @@ function memoized(test: (value: string) => boolean, limit: number): (value: stri
 }
 
 async function compileKind(
-  compile: (id: string, schema: SchemaNode) => Promise<ValidateFunction>,
+  compile: (id: string, file: string, schema: SchemaNode) => Promise<ValidateFunction>,
   id: string,
   file: string,
   text: string | Error,
@@ -140,7 +141,7 @@ async function compileKind(
 
   let validate;
   try {
-    validate = await compile(id, schema);
+    validate = await compile(id, file, schema);
   } catch (error) {
     return fail(`invalid schema: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -69,6 +69,23 @@ describe("Catalog", () => {
       { path: ["model"], target: "model" },
       { path: ["widgets", "*", "source"], target: "connection" },
     ]);
+    // The built-in kinds keep their precompiled validators; the extra one is compiled here (an
+    // ajv-compiled validator carries its schema environment, a standalone one does not).
+    expect("schemaEnv" in dashboard!.validate).toBe(true);
+    expect("schemaEnv" in catalog.byId("model")!.validate).toBe(false);
+    expect(dashboard!.validate({})).toBe(false);
+  });
+
+  it("refuses an extra kind named as a built-in one, whose validator is never the built-in's", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gitsync-catalog-"));
+    try {
+      await writeFile(join(dir, "model.schema.json"), JSON.stringify({ "x-gitsync-folder": "other-models", type: "object" }));
+      const error = await Catalog.load({ extraDir: dir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain("kind 'model' is already defined");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("fails at start-up naming a malformed extra schema", async () => {
