@@ -1,10 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommitRelations, GitRunner, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
-import { GIT_ENV } from "./git-env.js";
+import { bareRepository, GIT_ENV } from "./git-env.js";
 
 /**
  * Ancestry answered from one merge base per pair of commits, on a real repository:
@@ -24,13 +22,10 @@ class CountingRunner extends GitRunner {
 }
 
 describe("CommitRelations", () => {
-  let dir: string;
+  const { dir, git } = bareRepository("gitsync-relations-");
   const c: Record<string, string> = {};
-  const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "gitsync-relations-"));
-    git(["init", "--bare", "--quiet"]);
     const tree = git(["mktree"], "");
     const commit = (message: string, parent?: string) => git(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
     c.root = commit("root");

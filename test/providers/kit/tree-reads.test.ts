@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChangedEntries, changedTreeFiles, CommitRelations, GitRunner, readTreeFiles, type GitResult, type GitRunOptions } from "../../../src/providers/kit/index.js";
-import { GIT_ENV } from "./git-env.js";
+import { bareRepository } from "./git-env.js";
 
 /**
  * Reading a push's changed files from a repository on disk: git is asked for the named files
@@ -28,9 +25,9 @@ describe("readTreeFiles", () => {
   let head: string;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "gitsync-tree-reads-"));
-    const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
-    git(["init", "--bare", "--quiet"]);
+    const repository = bareRepository("gitsync-tree-reads-");
+    dir = repository.dir;
+    const { git } = repository;
     const stream = [
       "commit refs/heads/main",
       "committer A <a@example.com> 0 +0000",
@@ -81,9 +78,9 @@ describe("reading the files a diff just listed", () => {
   let head: string;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "gitsync-diff-reads-"));
-    const git = (args: string[], input?: string) => execFileSync("git", ["--git-dir", dir, ...args], { env: GIT_ENV, input }).toString("utf8").trim();
-    git(["init", "--bare", "--quiet"]);
+    const repository = bareRepository("gitsync-diff-reads-");
+    dir = repository.dir;
+    const { git } = repository;
     const file = (mode: string, path: string, text: string) => [`M ${mode} inline ${path}`, `data ${Buffer.byteLength(text)}`, text];
     const commit = (message: string, changes: string[]) => ["commit refs/heads/main", "committer A <a@example.com> 0 +0000", `data ${message.length}`, message, ...changes];
     const stream = [
